@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+
+#include "sim/core/rng.hpp"
+
+/// Random variates from a Draws cursor. Written in the project on purpose: the algorithms of
+/// std::*_distribution differ between standard libraries, which would break reproducibility.
+/// Every sampler consumes a variable but deterministic number of draws.
+namespace sortie::core {
+
+/// Uniform on [0, 1).
+inline double uniform(Draws& draws) {
+    return draws.uniform();
+}
+
+/// True with probability p (p <= 0: never; p >= 1: always).
+inline bool bernoulli(Draws& draws, double p) {
+    return draws.uniform() < p;
+}
+
+/// Uniform integer in [0, n), exactly unbiased (Lemire's multiply-and-reject method).
+/// Precondition: n > 0.
+std::uint64_t uniform_int(Draws& draws, std::uint64_t n);
+
+/// Standard normal (Marsaglia's polar method; only log and sqrt from libm).
+double standard_normal(Draws& draws);
+
+/// Poisson with the given mean >= 0: inversion below a mean of 10, Hörmann's transformed
+/// rejection (PTRS, 1993) above.
+std::uint32_t poisson(Draws& draws, double mean);
+
+/// Gamma with shape > 0 and scale > 0 (mean shape*scale): Marsaglia and Tsang (2000), with
+/// the shape+1 boost for shape < 1.
+double gamma(Draws& draws, double shape, double scale);
+
+/// Log-normal: exp(mu + sigma * N(0,1)).
+double lognormal(Draws& draws, double mu, double sigma);
+
+/// Log-normal parameters (mu, sigma of the underlying normal) from a mean and standard
+/// deviation on the natural scale.
+struct LogNormalParams {
+    double mu;
+    double sigma;
+    static LogNormalParams from_mean_sd(double mean, double sd);
+};
+
+/// Negative binomial as a gamma-Poisson mixture: mean `mean`, variance mean + mean^2/dispersion.
+/// Precondition: mean >= 0, dispersion > 0.
+std::uint32_t negative_binomial(Draws& draws, double mean, double dispersion);
+
+/// log(k!) to about 1e-13 relative accuracy (exact products below 20, Stirling's series above).
+double log_factorial(std::uint32_t k);
+
+}  // namespace sortie::core

@@ -1,0 +1,54 @@
+// The `sortie` command line: parses arguments, dispatches to subcommands, and alone decides
+// the exit code (STYLE.md: only main decides it).
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <new>
+
+#include "sim/core/build_info.hpp"
+#include "sim/core/error.hpp"
+#include "tools/sortie/exit_codes.hpp"
+
+namespace {
+
+std::string version_text() {
+    return fmt::format("sortie {} (commit {}, {} build)", sortie::core::version(),
+                       sortie::core::git_commit(), sortie::core::build_type());
+}
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{"sortie: agent-based contagion simulator for lockdown-exit studies", "sortie"};
+    app.set_version_flag("--version", version_text());
+    app.require_subcommand(0, 1);
+    app.footer(
+        "Exit codes: 0 success, 1 internal error, 2 bad input, 3 output error,\n"
+        "4 not enough memory, 130 interrupted, 100-114 command-line errors.");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (app.get_subcommands().empty()) {
+        std::fputs(app.help().c_str(), stdout);
+    }
+    return sortie::cli::kExitSuccess;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run_cli(argc, argv);
+    } catch (const sortie::core::InputError& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return sortie::cli::kExitBadInput;
+    } catch (const std::bad_alloc&) {
+        fmt::print(stderr, "sortie: out of memory\n");
+        return sortie::cli::kExitOutOfMemory;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "sortie: internal error: {}\n", e.what());
+        return sortie::cli::kExitInternalError;
+    }
+}
