@@ -35,11 +35,25 @@ InputError::InputError(Diagnostic diagnostic)
 InputError::InputError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
+namespace {
+
+// Member-wise, not aggregate initialisation: GCC 12 at -O2 warns falsely (maybe-uninitialized)
+// about strings moved into an aggregate temporary.
+Diagnostic make_diagnostic(SourceLocation location, std::string key_path, std::string message) {
+    Diagnostic diagnostic;
+    diagnostic.location = std::move(location);
+    diagnostic.key_path = std::move(key_path);
+    diagnostic.message = std::move(message);
+    return diagnostic;
+}
+
+}  // namespace
+
 InputError::InputError(SourceLocation location, std::string key_path, std::string message)
-    : InputError(Diagnostic{std::move(location), std::move(key_path), std::move(message)}) {}
+    : InputError(make_diagnostic(std::move(location), std::move(key_path), std::move(message))) {}
 
 void DiagnosticList::add(SourceLocation location, std::string key_path, std::string message) {
-    add(Diagnostic{std::move(location), std::move(key_path), std::move(message)});
+    add(make_diagnostic(std::move(location), std::move(key_path), std::move(message)));
 }
 
 void DiagnosticList::throw_if_any() const {

@@ -8,6 +8,12 @@ namespace sortie::core {
 
 /// A place in an input file. Line and column are 1-based; 0 means "unknown".
 struct SourceLocation {
+    SourceLocation() = default;
+    // Not an aggregate on purpose: GCC 12 at -O2 warns falsely (maybe-uninitialized) about
+    // strings moved through aggregate temporaries.
+    SourceLocation(std::string file_name, int line_number = 0, int column_number = 0)
+        : file(std::move(file_name)), line(line_number), column(column_number) {}
+
     std::string file;
     int line = 0;
     int column = 0;

@@ -9,4 +9,22 @@ namespace sortie::core::streams {
 inline constexpr StreamId kReplicateKeys{0};
 inline constexpr StreamId kTests{1};  ///< reserved for the test suite's own draws
 
+// Population building (day = region index unless stated).
+inline constexpr StreamId kHouseholdSizes{10};
+inline constexpr StreamId kHouseholdTypes{11};
+inline constexpr StreamId kHouseholdAges{12};
+inline constexpr StreamId kHouseholdOrder{13};
+inline constexpr StreamId kSchoolAttendance{14};  ///< day 0, agent id
+inline constexpr StreamId kEmployment{15};        ///< day 0, agent id
+inline constexpr StreamId kTeachers{16};
+inline constexpr StreamId kWorkplaceShuffle{17};  ///< day 0, agent id
+inline constexpr StreamId kWorkplaceSizes{18};
+
+// Daily contacts (day = simulation day, agent = the agent whose contacts are drawn).
+inline constexpr StreamId kClassContacts{30};  ///< agent = lower id of the pair, k = higher
+inline constexpr StreamId kSchoolContacts{31};
+inline constexpr StreamId kTeamContacts{32};  ///< agent = lower id of the pair, k = higher
+inline constexpr StreamId kWorkplaceContacts{33};
+inline constexpr StreamId kCommunityContacts{34};
+
 }  // namespace sortie::core::streams

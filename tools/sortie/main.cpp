@@ -9,6 +9,7 @@
 
 #include "sim/core/build_info.hpp"
 #include "sim/core/error.hpp"
+#include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
 
 namespace {
@@ -22,6 +23,7 @@ int run_cli(int argc, char** argv) {
     CLI::App app{"sortie: agent-based contagion simulator for lockdown-exit studies", "sortie"};
     app.set_version_flag("--version", version_text());
     app.require_subcommand(0, 1);
+    const auto population = sortie::cli::add_population_command(app);
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 bad input, 3 output error,\n"
         "4 not enough memory, 130 interrupted, 100-114 command-line errors.");
@@ -30,9 +32,8 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
-    if (app.get_subcommands().empty()) {
-        std::fputs(app.help().c_str(), stdout);
-    }
+    if (app.got_subcommand("population")) return population();
+    std::fputs(app.help().c_str(), stdout);
     return sortie::cli::kExitSuccess;
 }
 

@@ -1,0 +1,159 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "sim/contacts/layers.hpp"
+#include "sim/contacts/matrix.hpp"
+#include "sim/core/alias_table.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/core/rng_streams.hpp"
+#include "sim/core/samplers.hpp"
+#include "sim/population/population.hpp"
+
+namespace sortie::contacts {
+
+using population::AgentId;
+
+/// Mean contacts per day by layer, and how they split between small groups and venues.
+/// Defaults: Mistry et al. (2021), mean effective contacts per day by setting; the group
+/// shares are estimates (docs/model.md).
+struct ContactSpec {
+    double school_per_day = 11.41;       ///< per pupil or teacher, on a school day
+    double school_class_share = 0.75;    ///< part of school contacts made within the class
+    double work_per_day = 8.07;          ///< per worker, on a work day
+    double work_team_share = 0.6;        ///< part of work contacts made within the team
+    double community_per_day = 2.79;     ///< per person, mean over the population
+    double outside_region_share = 0.05;  ///< community contacts with another region
+    ContactMatrix community;
+};
+
+/// The parameters derived from a spec on one population (what the kernels read).
+struct LayerRates {
+    double class_pair_probability = 0, school_venue_mean = 0;
+    double team_pair_probability = 0, work_venue_mean = 0;
+    ByBand community_mean{};  ///< community contacts per day by the agent's age band
+};
+
+/// Community contacts on a population with `band_people` people by age band: C[i][j], the
+/// mean contacts per day of a person of band i with people of band j. The per-pair rates
+/// F[i][j] / Nref[j] of the matrix are kept (they are symmetric) and multiplied by this
+/// population's N[j]; the whole is scaled so that the population mean is `per_day`. So
+/// N[i] C[i][j] = N[j] C[j][i] holds on this population (docs/model.md).
+BandMatrix community_contact_rates(const ContactMatrix& matrix, const ByBand& band_people,
+                                   double per_day);
+
+/// Who meets whom on a day. Household members meet daily; classmates and team-mates each meet
+/// with a pair probability (symmetric: the same draw decides a-b and b-a); school-wide and
+/// workplace-wide contacts and community contacts are drawn per agent and day. Nothing is
+/// stored per contact: a day's contacts are a pure function of (key, day, agent).
+class ContactModel {
+  public:
+    /// Throws core::InputError if the spec is out of range.
+    ContactModel(const population::Population& population, const ContactSpec& spec);
+
+    /// Calls visit(other, layer) for every contact of `agent` on `day`.
+    template <typename Visit>
+    void for_each_contact(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
+        household(agent, visit);
+        school(agent, day, key, visit);
+        work(agent, day, key, visit);
+        community(agent, day, key, visit);
+    }
+
+    template <typename Visit>
+    void household(AgentId agent, Visit&& visit) const {
+        const auto h = population_->household[agent];
+        for (auto other = population_->household_offsets[h];
+             other < population_->household_offsets[h + 1]; ++other) {
+            if (other != agent) visit(other, Layer::kHousehold);
+        }
+    }
+
+    template <typename Visit>
+    void school(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
+        groups(population_->schools, population_->school_group[agent], agent, day, key,
+               class_threshold_, rates_.school_venue_mean, core::streams::kClassContacts,
+               core::streams::kSchoolContacts, Layer::kSchool, visit);
+    }
+
+    template <typename Visit>
+    void work(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
+        groups(population_->workplaces, population_->work_group[agent], agent, day, key,
+               team_threshold_, rates_.work_venue_mean, core::streams::kTeamContacts,
+               core::streams::kWorkplaceContacts, Layer::kWork, visit);
+    }
+
+    template <typename Visit>
+    void community(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
+        const std::size_t band = age_band(population_->age[agent]);
+        core::Draws draws(key, core::streams::kCommunityContacts, day, agent);
+        const std::uint32_t count = core::poisson(draws, rates_.community_mean[band]);
+        const std::size_t regions = population_->regions.size();
+        for (std::uint32_t c = 0; c < count; ++c) {
+            const std::size_t other_band = band_tables_[band].sample(draws);
+            const std::size_t region =
+                regions == 1 ? 0 : region_tables_[population_->region[agent]].sample(draws);
+            const std::size_t bucket = region * kAgeBands + other_band;
+            const auto first = bucket_offsets_[bucket], size = bucket_offsets_[bucket + 1] - first;
+            if (size == 0) continue;
+            const AgentId other = by_region_band_[first + core::uniform_int(draws, size)];
+            if (other != agent) visit(other, Layer::kCommunity);
+        }
+    }
+
+    const LayerRates& rates() const { return rates_; }
+    /// Bytes of the model's own structures (the community index mostly).
+    std::size_t bytes() const;
+
+  private:
+    static constexpr std::uint64_t kAlways = std::numeric_limits<std::uint64_t>::max();
+
+    static std::uint64_t threshold_of(double probability);
+
+    template <typename Visit>
+    void groups(const population::GroupLayer& layer, std::uint32_t group, AgentId agent,
+                std::uint32_t day, core::RngKey key, std::uint64_t pair_threshold,
+                double venue_mean, core::StreamId pair_stream, core::StreamId venue_stream,
+                Layer tag, Visit&& visit) const {
+        if (group == population::kNoGroup) return;
+        for (auto i = layer.group_offsets[group]; i < layer.group_offsets[group + 1]; ++i) {
+            const AgentId other = layer.members[i];
+            if (other == agent) continue;
+            const AgentId low = other < agent ? other : agent, high = other < agent ? agent : other;
+            if (pair_threshold == kAlways ||
+                core::draw_u64(key, pair_stream, day, low, high) < pair_threshold) {
+                visit(other, tag);
+            }
+        }
+        const std::uint32_t venue = layer.group_venue[group];
+        const std::uint32_t size = layer.venue_size(venue);
+        if (size < 2) return;
+        const std::uint32_t first = layer.venue_first_member(venue);
+        core::Draws draws(key, venue_stream, day, agent);
+        const std::uint32_t count = core::poisson(draws, venue_mean);
+        for (std::uint32_t c = 0; c < count; ++c) {
+            // Uniform over the others: draw among size-1 places, the agent's own place stands
+            // for the last one.
+            const auto pick =
+                first + static_cast<std::uint32_t>(core::uniform_int(draws, size - 1));
+            const AgentId other = layer.members[pick] == agent ? layer.members[first + size - 1]
+                                                               : layer.members[pick];
+            visit(other, tag);
+        }
+    }
+
+    void calibrate_groups(const ContactSpec& spec);
+    void build_community(const ContactSpec& spec);
+
+    const population::Population* population_;
+    LayerRates rates_;
+    std::uint64_t class_threshold_ = 0, team_threshold_ = 0;
+    std::vector<core::AliasTable> band_tables_;    ///< age band of a community contact, by band
+    std::vector<core::AliasTable> region_tables_;  ///< region of a community contact, by region
+    std::vector<AgentId> by_region_band_;          ///< agents sorted by (region, age band)
+    std::vector<std::uint32_t> bucket_offsets_;    ///< (region, band) -> range in by_region_band_
+};
+
+}  // namespace sortie::contacts

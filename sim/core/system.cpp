@@ -1,0 +1,61 @@
+#include "sim/core/system.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace sortie::core {
+namespace {
+
+// cgroup v2 "cpu.max" holds "QUOTA PERIOD" or "max PERIOD".
+int cgroup_cpu_limit() {
+    std::ifstream in("/sys/fs/cgroup/cpu.max");
+    std::string quota;
+    double period = 0;
+    if (!(in >> quota >> period) || quota == "max" || period <= 0) return 0;
+    const double cpus = std::stod(quota) / period;
+    return std::max(1, static_cast<int>(std::ceil(cpus)));
+}
+
+}  // namespace
+
+int available_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    int cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+    const int limit = cgroup_cpu_limit();
+    if (limit > 0) cpus = std::min(cpus, limit);
+    return std::max(1, cpus);
+}
+
+std::size_t peak_resident_bytes() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) {
+            std::istringstream fields(line.substr(6));
+            std::size_t kib = 0;
+            fields >> kib;
+            return kib * 1024;
+        }
+    }
+    return 0;
+}
+
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) return line.substr(colon + 2);
+        }
+    }
+    return "unknown";
+}
+
+}  // namespace sortie::core

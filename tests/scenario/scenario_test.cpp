@@ -1,0 +1,153 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "sim/core/error.hpp"
+#include "sim/scenario/scenario.hpp"
+
+using namespace sortie::scenario;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = SORTIE_SOURCE_DIR;
+const fs::path kPopulation = kSource / "scenarios" / "france-2020" / "population.yaml";
+
+// A scenario file in a temporary folder, removed at the end of the test.
+class TempScenario {
+  public:
+    explicit TempScenario(const std::string& text)
+        : path_(fs::temp_directory_path() / ("sortie-scenario-" + std::to_string(::getpid()) + "-" +
+                                             std::to_string(counter_++) + ".yaml")) {
+        std::ofstream(path_) << text;
+    }
+    ~TempScenario() { fs::remove(path_); }
+    const fs::path& path() const { return path_; }
+    std::string error(const std::vector<std::string>& overrides = {}) const {
+        try {
+            load(path_, overrides);
+        } catch (const sortie::core::InputError& e) {
+            return e.what();
+        }
+        return "no error";
+    }
+
+  private:
+    static inline int counter_ = 0;
+    fs::path path_;
+};
+
+const char* kMinimal = R"(population:
+  size: 1000
+  data: data
+  age_distribution: ages.csv
+contacts:
+  community:
+    matrix: m.csv
+    matrix_population: n.csv
+)";
+
+}  // namespace
+
+TEST_CASE("the shipped France population scenario loads with its documented values") {
+    const auto s = load(kPopulation);
+    CHECK(s.name == "france-2020-population");
+    CHECK(s.seed == 2020);
+    CHECK_FALSE(s.population.size.has_value());
+    CHECK(s.population.scale == 1.0);
+    CHECK(s.population.regions.empty());
+    CHECK(s.population.data == (kSource / "scenarios" / "data" / "france").lexically_normal());
+    CHECK(fs::exists(s.population.age_distribution));
+    CHECK(fs::exists(s.contacts.community_matrix));
+    CHECK(s.contacts.school_per_day == 11.41);
+    CHECK(s.contacts.work_team_share == 0.6);
+    CHECK(s.contacts.community_per_day == 2.79);
+}
+
+TEST_CASE("--set overrides a value, and size replaces the file's scale") {
+    const auto s =
+        load(kPopulation, {"population.size=5000", "population.regions=[idf, bre]", "seed=7"});
+    CHECK(s.population.size == 5000u);
+    CHECK_FALSE(s.population.scale.has_value());
+    CHECK(s.population.regions == std::vector<std::string>{"idf", "bre"});
+    CHECK(s.seed == 7);
+    CHECK(s.resolved_yaml.find("size: 5000") != std::string::npos);
+}
+
+TEST_CASE("a minimal scenario gets the documented defaults") {
+    const TempScenario t(kMinimal);
+    const auto s = load(t.path());
+    CHECK(s.seed == 1);
+    CHECK(s.population.team_size == 10.0);
+    CHECK(s.contacts.school_class_share == 0.75);
+    CHECK(s.contacts.outside_region_share == 0.05);
+    CHECK(s.population.data == t.path().parent_path() / "data");
+}
+
+TEST_CASE("an unknown key is reported at its place with the closest valid key") {
+    const TempScenario t(std::string(kMinimal) + "  wrok:\n    per_day: 3\n");
+    CHECK(t.error() == t.path().string() +
+                           ":9:3: contacts.wrok: unknown key 'wrok'; did you mean 'work'? "
+                           "valid keys: community, school, work");
+}
+
+TEST_CASE("wrong types and values out of range are all reported at once") {
+    const TempScenario t(R"(seed: -1
+population:
+  size: many
+  data: data
+  age_distribution: ages.csv
+  team_size: 0
+contacts:
+  school: {per_day: 11, class_share: 1.5}
+  community:
+    matrix: m.csv
+    matrix_population: n.csv
+    outside_region_share: -0.1
+)");
+    const std::string file = t.path().string();
+    CHECK(
+        t.error() ==
+        file + ":1:7: seed: must be between 0 and 9007199254740992 (got -1)\n" + file +
+            ":3:9: population.size: expected a whole number, got 'many'\n" + file +
+            ":6:14: population.team_size: must be at least 1 (got 0)\n" + file +
+            ":8:38: contacts.school.class_share: must be between 0 and 1 (got 1.5)\n" + file +
+            ":12:27: contacts.community.outside_region_share: must be between 0 and 1 (got -0.1)");
+}
+
+TEST_CASE("size and scale: exactly one") {
+    const TempScenario both(R"(population: {size: 10, scale: 0.5, data: d, age_distribution: a}
+contacts: {community: {matrix: m, matrix_population: n}}
+)");
+    CHECK(both.error() ==
+          both.path().string() + ":1:13: population.scale: give either size or scale, not both");
+    const TempScenario neither(R"(population: {data: d, age_distribution: a}
+contacts: {community: {matrix: m, matrix_population: n}}
+)");
+    CHECK(neither.error() ==
+          neither.path().string() +
+              ":1:13: population.size: missing required key: give size or scale");
+    const TempScenario too_big(R"(population: {scale: 1.5, data: d, age_distribution: a}
+contacts: {community: {matrix: m, matrix_population: n}}
+)");
+    CHECK(too_big.error() ==
+          too_big.path().string() + ":1:21: population.scale: must be at most 1 (got 1.5)");
+}
+
+TEST_CASE("missing sections and required keys are named") {
+    const TempScenario t("name: x\n");
+    CHECK(t.error() == t.path().string() + ":1:1: population: missing required key 'population'\n" +
+                           t.path().string() + ":1:1: contacts: missing required key 'contacts'");
+}
+
+TEST_CASE("a bad --set value is reported as coming from the command line") {
+    const TempScenario t(kMinimal);
+    CHECK(t.error({"population.size=-5"}) ==
+          "--set population.size=-5: population.size: must be between 1 and 4294967294 (got -5)");
+    CHECK(t.error({"population.sise=5"}) ==
+          "--set population.sise=5: population.sise: unknown key 'sise'; did you mean 'size'? "
+          "valid keys: "
+          "age_distribution, data, regions, scale, size, team_size");
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sortie::cli {
+
+/// Options every command that reads a scenario shares.
+struct ScenarioOptions {
+    std::string file;
+    std::vector<std::string> overrides;  ///< --set key.path=value
+    int threads = 0;                     ///< 0: the CPUs this process may use
+    bool json = false;
+};
+
+/// Adds the scenario argument and the shared options to a subcommand.
+void add_scenario_options(CLI::App& command, ScenarioOptions& options);
+
+/// Registers `sortie population`; the callback returned runs it and gives the exit code.
+std::function<int()> add_population_command(CLI::App& app);
+
+}  // namespace sortie::cli

@@ -1,0 +1,67 @@
+#include "tools/sortie/setup.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace sortie::cli {
+namespace {
+
+void check_regions(const scenario::Scenario& scenario, const population::PopulationTables& tables) {
+    core::DiagnosticList problems;
+    std::string known;
+    for (const auto& row : tables.regions) known += (known.empty() ? "" : ", ") + row.key;
+    for (const auto& key : scenario.population.regions) {
+        const bool found = std::any_of(tables.regions.begin(), tables.regions.end(),
+                                       [&](const auto& row) { return row.key == key; });
+        if (!found) {
+            problems.add(scenario.population.regions_location, "population.regions",
+                         fmt::format("unknown region '{}'; expected one of: {}", key, known));
+        }
+    }
+    problems.throw_if_any();
+}
+
+std::uint64_t resolved_size(const scenario::Scenario& scenario,
+                            const population::PopulationTables& tables) {
+    if (scenario.population.size) return *scenario.population.size;
+    double people = 0.0;
+    for (const auto& row : tables.regions) {
+        const auto& chosen = scenario.population.regions;
+        if (chosen.empty() || std::find(chosen.begin(), chosen.end(), row.key) != chosen.end()) {
+            people += row.population;
+        }
+    }
+    return std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(std::llround(people * *scenario.population.scale)));
+}
+
+contacts::ContactSpec contact_spec(const scenario::ContactsSection& section) {
+    contacts::ContactSpec spec;
+    spec.school_per_day = section.school_per_day;
+    spec.school_class_share = section.school_class_share;
+    spec.work_per_day = section.work_per_day;
+    spec.work_team_share = section.work_team_share;
+    spec.community_per_day = section.community_per_day;
+    spec.outside_region_share = section.outside_region_share;
+    spec.community =
+        contacts::load_contact_matrix(section.community_matrix, section.matrix_population);
+    return spec;
+}
+
+}  // namespace
+
+ModelInputs prepare(const scenario::Scenario& scenario) {
+    ModelInputs inputs;
+    inputs.tables =
+        population::load_tables({scenario.population.data, scenario.population.age_distribution});
+    check_regions(scenario, inputs.tables);
+    inputs.population.size = resolved_size(scenario, inputs.tables);
+    inputs.population.regions = scenario.population.regions;
+    inputs.population.team_size = scenario.population.team_size;
+    inputs.contacts = contact_spec(scenario.contacts);
+    return inputs;
+}
+
+}  // namespace sortie::cli

@@ -1,0 +1,21 @@
+#pragma once
+
+// Turns a validated scenario into the plain specs of the model modules: loads the tables it
+// names, resolves `scale` into a size, checks region keys against the tables.
+#include "sim/contacts/contact_model.hpp"
+#include "sim/population/build.hpp"
+#include "sim/population/tables.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace sortie::cli {
+
+struct ModelInputs {
+    population::PopulationTables tables;
+    population::PopulationSpec population;
+    contacts::ContactSpec contacts;
+};
+
+/// Throws core::InputError for missing or malformed tables and unknown regions.
+ModelInputs prepare(const scenario::Scenario& scenario);
+
+}  // namespace sortie::cli
