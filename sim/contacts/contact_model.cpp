@@ -143,8 +143,8 @@ void ContactModel::build_community(const ContactSpec& spec) {
         by_region_band_[next[population.region[a] * kAgeBands + age_band(population.age[a])]++] = a;
     }
 
-    const BandMatrix rates =
-        community_contact_rates(spec.community, band_people, spec.community_per_day);
+    community_rates_ = community_contact_rates(spec.community, band_people, spec.community_per_day);
+    const BandMatrix& rates = community_rates_;
     for (std::size_t i = 0; i < kAgeBands; ++i) {
         std::vector<double> row(rates[i].begin(), rates[i].end());
         for (double c : row) rates_.community_mean[i] += c;

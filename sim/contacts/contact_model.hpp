@@ -104,6 +104,9 @@ class ContactModel {
     }
 
     const LayerRates& rates() const { return rates_; }
+    /// C[i][j]: community contacts per day of a person of band i with people of band j.
+    const BandMatrix& community_rates() const { return community_rates_; }
+    const population::Population& population() const { return *population_; }
     /// Bytes of the model's own structures (the community index mostly).
     std::size_t bytes() const;
 
@@ -149,6 +152,7 @@ class ContactModel {
 
     const population::Population* population_;
     LayerRates rates_;
+    BandMatrix community_rates_{};
     std::uint64_t class_threshold_ = 0, team_threshold_ = 0;
     std::vector<core::AliasTable> band_tables_;    ///< age band of a community contact, by band
     std::vector<core::AliasTable> region_tables_;  ///< region of a community contact, by region

@@ -27,4 +27,10 @@ inline constexpr StreamId kTeamContacts{32};  ///< agent = lower id of the pair,
 inline constexpr StreamId kWorkplaceContacts{33};
 inline constexpr StreamId kCommunityContacts{34};
 
+// Disease and transmission.
+inline constexpr StreamId kSeeding{50};         ///< day = simulation day, agent = seed index
+inline constexpr StreamId kInfection{51};       ///< day, agent = the infector
+inline constexpr StreamId kNaturalHistory{52};  ///< day 0, agent = the infected (infected once)
+inline constexpr StreamId kCalibration{53};     ///< day = age band, agent = sample index
+
 }  // namespace sortie::core::streams

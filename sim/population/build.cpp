@@ -135,14 +135,17 @@ Population build(const PopulationSpec& spec, const PopulationTables& tables, cor
     Population population;
     auto slices = plan_slices(spec, tables, population);
     for_each_slice(slices, [&](RegionSlice& s) {
-        s.household_sizes = detail::draw_household_sizes(s, tables.household_size_shares, key);
+        s.household_sizes = spec.structured
+                                ? detail::draw_household_sizes(s, tables.household_size_shares, key)
+                                : std::vector<std::uint8_t>(s.people, 1);
     });
     allocate_columns(slices, population);
     for_each_slice(slices, [&](RegionSlice& s) {
         detail::fill_households(s, key, population);
         std::fill_n(population.region.begin() + s.first_agent, s.people, s.region);
-        detail::assign_employment(s, tables, key, population);
+        if (spec.structured) detail::assign_employment(s, tables, key, population);
     });
+    if (!spec.structured) return population;
 
     std::vector<GroupLayer> parts(slices.size());
     for_each_slice(slices, [&](RegionSlice& s) {

@@ -15,6 +15,9 @@ struct PopulationSpec {
     std::uint64_t size = 0;            ///< agents in total, over the selected regions
     std::vector<std::string> regions;  ///< region keys; empty = all regions of the table
     double team_size = 10.0;           ///< mean people in a work team (estimate, docs/model.md)
+    /// false: everyone lives alone and nobody attends school or works (for well-mixed
+    /// validation runs where only the community layer acts).
+    bool structured = true;
 };
 
 /// Builds the population: households (sizes and a plausible composition), school attendance,

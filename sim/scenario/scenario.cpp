@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "sim/scenario/disease_file.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/map_reader.hpp"
 
@@ -53,6 +56,9 @@ void read_population(MapReader& map, const std::filesystem::path& base,
     read_path(map, "data", base, out.data);
     read_path(map, "age_distribution", base, out.age_distribution);
     if (const auto team = map.number("team_size", Bounds::at_least(1))) out.team_size = *team;
+    constexpr std::array<std::string_view, 2> kStructures = {"census", "none"};
+    if (const auto structure = map.one_of("structure", kStructures))
+        out.structured = *structure == "census";
     map.finish();
 }
 
@@ -70,8 +76,13 @@ void read_contacts(MapReader& map, const std::filesystem::path& base, ContactsSe
     read_group_layer(map, "work", "team_share", out.work_per_day, out.work_team_share);
     map.require("community");
     if (auto community = map.map("community")) {
-        read_path(*community, "matrix", base, out.community_matrix);
-        read_path(*community, "matrix_population", base, out.matrix_population);
+        // `matrix: uniform` is mass action: contacts in proportion to each band's people.
+        if (community->require("matrix") && community->string("matrix") != "uniform") {
+            read_path(*community, "matrix", base, out.community_matrix);
+            read_path(*community, "matrix_population", base, out.matrix_population);
+        } else {
+            community->allow({"matrix_population"});
+        }
         if (const auto v = community->number("per_day", Bounds::at_least(0)))
             out.community_per_day = *v;
         if (const auto v = community->number("outside_region_share", Bounds::probability())) {
@@ -82,6 +93,85 @@ void read_contacts(MapReader& map, const std::filesystem::path& base, ContactsSe
     map.finish();
 }
 
+// A run may last at most this long: day numbers are 16-bit in the engine.
+constexpr std::int32_t kMaxDays = 3650;
+
+void read_dates(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
+    const bool has_start = root.require("start"), has_end = root.require("end");
+    const auto start = has_start ? root.date("start") : std::nullopt;
+    const auto end = has_end ? root.date("end") : std::nullopt;
+    if (!start || !end) return;
+    s.start = *start;
+    s.end = *end;
+    if (end->days_since(*start) < 0) {
+        problems.add(
+            root.location("end"), "end",
+            fmt::format("end {} is before start {}", end->to_string(), start->to_string()));
+    } else if (end->days_since(*start) >= kMaxDays) {
+        problems.add(root.location("end"), "end",
+                     fmt::format("a run lasts at most {} days", kMaxDays));
+    }
+}
+
+void read_disease(MapReader& map, const std::filesystem::path& base, DiseaseSection& out) {
+    read_path(map, "parameters", base, out.parameters_file);
+    if (map.require("R0")) out.r0 = map.number("R0", Bounds::between(0.01, 100)).value_or(0);
+    if (auto weights = map.map("layer_weights")) {
+        constexpr std::array<std::string_view, 4> kLayers = {"household", "school", "work",
+                                                             "community"};
+        for (std::size_t l = 0; l < kLayers.size(); ++l) {
+            if (const auto w = weights->number(kLayers[l], Bounds::at_least(0)))
+                out.layer_weights[l] = *w;
+        }
+        weights->finish();
+    }
+    map.finish();
+}
+
+void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
+    if (!root.require("seeding")) return;
+    auto entries = root.map_list("seeding");
+    if (!entries) return;
+    for (auto& entry : *entries) {
+        SeedingEntry seed;
+        seed.location = entry.location();
+        if (entry.require("date")) {
+            if (const auto date = entry.date("date")) {
+                seed.date = *date;
+                if (date->days_since(s.start) < 0 || date->days_since(s.end) > 0) {
+                    problems.add(entry.location("date"), entry.key_path("date"),
+                                 fmt::format("{} is outside the run ({} to {})", date->to_string(),
+                                             s.start.to_string(), s.end.to_string()));
+                }
+            }
+        }
+        if (entry.require("infections")) {
+            seed.infections = static_cast<std::uint32_t>(
+                entry.integer("infections", Bounds::between(1, 1e7)).value_or(0));
+        }
+        if (const auto days = entry.integer("days", Bounds::between(1, kMaxDays)))
+            seed.days = std::uint32_t(*days);
+        if (const auto regions = entry.string_list("regions")) seed.regions = *regions;
+        entry.finish();
+        s.seeding.push_back(std::move(seed));
+    }
+}
+
+void read_run_sections(MapReader& root, const std::filesystem::path& base, Scenario& s,
+                       core::DiagnosticList& problems, Purpose purpose) {
+    if (purpose == Purpose::kPopulation) {
+        root.allow({"start", "end", "replicates", "disease", "seeding"});
+        return;
+    }
+    read_dates(root, s, problems);
+    if (const auto r = root.integer("replicates", Bounds::between(1, 100000)))
+        s.replicates = std::uint32_t(*r);
+    if (root.require("disease")) {
+        if (auto d = root.map("disease")) read_disease(*d, base, s.disease);
+    }
+    read_seeding(root, s, problems);
+}
+
 std::string emit(const YAML::Node& root) {
     YAML::Emitter emitter;
     emitter << root;
@@ -90,7 +180,8 @@ std::string emit(const YAML::Node& root) {
 
 }  // namespace
 
-Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+              Purpose purpose) {
     Document document = Document::load_file(file);
     for (const auto& assignment : overrides) document.apply_override(assignment);
 
@@ -111,8 +202,13 @@ Scenario load(const std::filesystem::path& file, const std::vector<std::string>&
     if (root.require("contacts")) {
         if (auto contacts = root.map("contacts")) read_contacts(*contacts, base, scenario.contacts);
     }
+    read_run_sections(root, base, scenario, problems, purpose);
     root.finish();
     problems.throw_if_any();
+    // The parameter file is its own document, with its own locations.
+    if (purpose == Purpose::kRun) {
+        scenario.disease.parameters = load_disease_parameters(scenario.disease.parameters_file);
+    }
     scenario.resolved_yaml = emit(document.root());
     return scenario;
 }

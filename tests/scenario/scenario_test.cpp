@@ -149,5 +149,5 @@ TEST_CASE("a bad --set value is reported as coming from the command line") {
     CHECK(t.error({"population.sise=5"}) ==
           "--set population.sise=5: population.sise: unknown key 'sise'; did you mean 'size'? "
           "valid keys: "
-          "age_distribution, data, regions, scale, size, team_size");
+          "age_distribution, data, regions, scale, size, structure, team_size");
 }

@@ -9,8 +9,10 @@
 
 #include "sim/core/build_info.hpp"
 #include "sim/core/error.hpp"
+#include "sim/output/error.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
+#include "tools/sortie/summary.hpp"
 
 namespace {
 
@@ -24,6 +26,10 @@ int run_cli(int argc, char** argv) {
     app.set_version_flag("--version", version_text());
     app.require_subcommand(0, 1);
     const auto population = sortie::cli::add_population_command(app);
+    std::string command_line;
+    for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+    const auto run = sortie::cli::add_run_command(app, command_line);
+    const auto summary = sortie::cli::add_summary_command(app);
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 bad input, 3 output error,\n"
         "4 not enough memory, 130 interrupted, 100-114 command-line errors.");
@@ -33,6 +39,8 @@ int run_cli(int argc, char** argv) {
         return app.exit(e);
     }
     if (app.got_subcommand("population")) return population();
+    if (app.got_subcommand("run")) return run();
+    if (app.got_subcommand("summary")) return summary();
     std::fputs(app.help().c_str(), stdout);
     return sortie::cli::kExitSuccess;
 }
@@ -45,6 +53,9 @@ int main(int argc, char** argv) {
     } catch (const sortie::core::InputError& e) {
         fmt::print(stderr, "{}\n", e.what());
         return sortie::cli::kExitBadInput;
+    } catch (const sortie::output::OutputError& e) {
+        fmt::print(stderr, "sortie: cannot write the result: {}\n", e.what());
+        return sortie::cli::kExitOutputError;
     } catch (const std::bad_alloc&) {
         fmt::print(stderr, "sortie: out of memory\n");
         return sortie::cli::kExitOutOfMemory;

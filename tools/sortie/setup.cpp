@@ -45,8 +45,15 @@ contacts::ContactSpec contact_spec(const scenario::ContactsSection& section) {
     spec.work_team_share = section.work_team_share;
     spec.community_per_day = section.community_per_day;
     spec.outside_region_share = section.outside_region_share;
-    spec.community =
-        contacts::load_contact_matrix(section.community_matrix, section.matrix_population);
+    if (section.community_matrix.empty()) {
+        // Uniform mixing: equal per-pair rates, so contacts go to each band in proportion to
+        // its people (mass action).
+        for (auto& row : spec.community.per_capita) row.fill(1.0);
+        spec.community.reference_population.fill(1.0);
+    } else {
+        spec.community =
+            contacts::load_contact_matrix(section.community_matrix, section.matrix_population);
+    }
     return spec;
 }
 
@@ -60,8 +67,34 @@ ModelInputs prepare(const scenario::Scenario& scenario) {
     inputs.population.size = resolved_size(scenario, inputs.tables);
     inputs.population.regions = scenario.population.regions;
     inputs.population.team_size = scenario.population.team_size;
+    inputs.population.structured = scenario.population.structured;
     inputs.contacts = contact_spec(scenario.contacts);
     return inputs;
+}
+
+std::vector<engine::Seeding> seeding_of(const scenario::Scenario& scenario,
+                                        const population::Population& population) {
+    core::DiagnosticList problems;
+    std::vector<engine::Seeding> result;
+    for (const auto& entry : scenario.seeding) {
+        engine::Seeding seeding;
+        seeding.first_day = static_cast<std::uint32_t>(entry.date.days_since(scenario.start));
+        seeding.days = entry.days;
+        seeding.infections = entry.infections;
+        for (const auto& key : entry.regions) {
+            const auto it = std::find_if(population.regions.begin(), population.regions.end(),
+                                         [&](const auto& r) { return r.key == key; });
+            if (it == population.regions.end()) {
+                problems.add(entry.location, "seeding.regions",
+                             fmt::format("region '{}' is not in the population", key));
+                continue;
+            }
+            seeding.regions.push_back(static_cast<std::uint16_t>(it - population.regions.begin()));
+        }
+        result.push_back(std::move(seeding));
+    }
+    problems.throw_if_any();
+    return result;
 }
 
 }  // namespace sortie::cli

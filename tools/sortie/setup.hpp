@@ -3,6 +3,7 @@
 // Turns a validated scenario into the plain specs of the model modules: loads the tables it
 // names, resolves `scale` into a size, checks region keys against the tables.
 #include "sim/contacts/contact_model.hpp"
+#include "sim/engine/simulation.hpp"
 #include "sim/population/build.hpp"
 #include "sim/population/tables.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -17,5 +18,10 @@ struct ModelInputs {
 
 /// Throws core::InputError for missing or malformed tables and unknown regions.
 ModelInputs prepare(const scenario::Scenario& scenario);
+
+/// The seeding of a run as day numbers and region indices of `population`.
+/// Throws core::InputError for a seeding region the population does not have.
+std::vector<engine::Seeding> seeding_of(const scenario::Scenario& scenario,
+                                        const population::Population& population);
 
 }  // namespace sortie::cli

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "sim/core/rng.hpp"
+#include "sim/disease/parameters.hpp"
+
+namespace sortie::disease {
+
+/// The course an infection takes, decided at infection.
+enum class Path : std::uint8_t {
+    kAsymptomatic,  ///< E -> Ia -> R
+    kMild,          ///< E -> Ip -> Is -> R
+    kDiesOutside,   ///< E -> Ip -> Is -> D (at home or in a care home)
+    kWardRecovers,  ///< E -> Ip -> Is -> H -> R
+    kWardDies,      ///< E -> Ip -> Is -> H -> D
+    kIcuRecovers,   ///< E -> Ip -> Is -> H -> C -> R
+    kIcuDies,       ///< E -> Ip -> Is -> H -> C -> D
+};
+inline constexpr std::size_t kPaths = 7;
+
+/// A sampled natural history: the path and the whole days spent in each stage. Stage 0 is E,
+/// 1 Ip (0 days for asymptomatic cases), 2 Ia or Is, 3 the ward (before ICU for ICU paths),
+/// 4 ICU. Days are stochastically rounded (floor(x + U)), which keeps the configured means.
+struct History {
+    Path path = Path::kAsymptomatic;
+    std::array<std::uint8_t, 5> stage_days{};
+};
+
+/// Probabilities of each path for one single year of age.
+struct PathProbabilities {
+    std::array<double, kPaths> probability{};
+};
+
+/// The disease model: per-age path probabilities and duration samplers, the infectiousness
+/// profile. Built once from the parameters; const and thread-safe afterwards.
+class DiseaseModel {
+  public:
+    /// Throws std::invalid_argument if the parameters are inconsistent (tables of the wrong
+    /// length, probabilities outside [0, 1] after conversion); the scenario loader checks
+    /// ranges first, with file locations.
+    explicit DiseaseModel(const DiseaseParameters& parameters);
+
+    /// Samples a history for an agent of this age from its own draws.
+    History sample(std::uint8_t age, core::Draws& draws) const;
+
+    const PathProbabilities& paths(std::uint8_t age) const { return paths_[age]; }
+    double susceptibility(std::uint8_t age) const { return susceptibility_[age]; }
+    /// Infectiousness weight on day `days_since_infection` (the generation-interval mass of
+    /// that day), 0 beyond the profile.
+    double profile(std::uint32_t days_since_infection) const {
+        return days_since_infection < profile_.size() ? profile_[days_since_infection] : 0.0;
+    }
+    const DiseaseParameters& parameters() const { return parameters_; }
+
+    static constexpr std::size_t kAges = 100;
+    static constexpr std::size_t kProfileDays = 40;
+
+  private:
+    double sample_days(const DurationLaw& law, core::Draws& draws) const;
+
+    DiseaseParameters parameters_;
+    std::array<PathProbabilities, kAges> paths_{};
+    std::array<double, kAges> susceptibility_{};
+    std::array<double, kProfileDays> profile_{};
+};
+
+}  // namespace sortie::disease

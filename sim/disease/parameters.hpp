@@ -1,0 +1,39 @@
+#pragma once
+
+#include <array>
+#include <vector>
+
+namespace sortie::disease {
+
+/// A duration in days: a gamma or log-normal law given by its mean and standard deviation.
+struct DurationLaw {
+    enum class Kind { kGamma, kLogNormal };
+    Kind kind = Kind::kGamma;
+    double mean = 1.0;
+    double sd = 1.0;
+};
+
+/// The natural history of the disease as data (scenarios/parameters/covid19-2020.yaml gives
+/// every value with its source). Age tables hold one value per band; bands start at
+/// `age_band_starts` (years) and the last one is open.
+struct DiseaseParameters {
+    std::vector<int> age_band_starts;
+    std::vector<double> asymptomatic_fraction;
+    std::vector<double> susceptibility;
+    std::vector<double> hospitalisation_given_infection;
+    std::vector<double> icu_given_hospital;
+    std::vector<double> death_given_hospital;
+    std::vector<double> death_outside_hospital_given_infection;
+
+    double generation_interval_shape = 2.826;  ///< Weibull (Ferretti et al. 2020)
+    double generation_interval_scale = 5.665;
+    double relative_asymptomatic = 0.5;
+    double relative_presymptomatic = 1.0;
+    double dispersion_k = 0.1;  ///< gamma shape of the individual infectiousness multiplier
+
+    DurationLaw latent, presymptomatic, asymptomatic, symptomatic_to_recovery, onset_to_hospital,
+        ward_to_icu, ward_to_discharge, icu_to_discharge, ward_to_death, icu_to_death,
+        to_death_outside_hospital;
+};
+
+}  // namespace sortie::disease

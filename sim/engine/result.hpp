@@ -1,0 +1,81 @@
+#pragma once
+
+// Plain result types of a run: what the engine produces and the output module writes.
+// Nothing here depends on HDF5 or on the engine's internals.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sortie::engine {
+
+/// Disease states (DESIGN.md §5).
+enum class State : std::uint8_t {
+    kSusceptible,
+    kExposed,         ///< infected, latent, not infectious
+    kPresymptomatic,  ///< infectious, symptoms to come
+    kAsymptomatic,    ///< infectious, never symptomatic
+    kSymptomatic,     ///< infectious, symptomatic, not in hospital
+    kHospitalWard,
+    kIcu,
+    kRecovered,
+    kDead,
+};
+inline constexpr std::size_t kStates = 9;
+inline constexpr std::array<std::string_view, kStates> kStateNames = {"S", "E", "Ip", "Ia", "Is",
+                                                                      "H", "C", "R",  "D"};
+
+/// Daily events counted in `incidence`.
+enum class Event : std::uint8_t {
+    kInfections,  ///< all new infections (the sum of the next five)
+    kInfectionsHousehold,
+    kInfectionsSchool,
+    kInfectionsWork,
+    kInfectionsCommunity,
+    kInfectionsSeeded,  ///< initial infections and imports
+    kSymptomOnsets,
+    kHospitalAdmissions,
+    kIcuAdmissions,
+    kDeaths,              ///< in hospital or outside
+    kHospitalDischarges,  ///< leaving hospital alive
+};
+inline constexpr std::size_t kEvents = 11;
+inline constexpr std::array<std::string_view, kEvents> kEventNames = {
+    "infections",      "infections_household", "infections_school",
+    "infections_work", "infections_community", "infections_seeded",
+    "symptom_onsets",  "hospital_admissions",  "icu_admissions",
+    "deaths",          "hospital_discharges"};
+
+/// One replicate's trajectories. Arrays are row-major:
+/// counts[day][region][age_band][state] (people in each state at the end of the day) and
+/// incidence[day][region][age_band][event] (events during the day).
+struct ReplicateResult {
+    std::vector<std::int32_t> counts;
+    std::vector<std::int32_t> incidence;
+    double r0_realised = 0.0;  ///< mean secondary infections of the earliest infections
+};
+
+/// One scenario (or sweep point) of a run, with its replicates.
+struct ScenarioResult {
+    std::string name;
+    std::uint64_t seed = 0;
+    std::uint64_t agents = 0;
+    std::string start_date;  ///< ISO date of day 0
+    std::uint32_t days = 0;
+    std::vector<std::string> regions;    ///< region keys, in index order
+    std::vector<std::string> age_bands;  ///< labels "0-4", ..., "85+"
+    std::string scenario_yaml;           ///< the resolved scenario text
+    std::vector<ReplicateResult> replicates;
+
+    std::size_t counts_per_day() const { return regions.size() * age_bands.size() * kStates; }
+    std::size_t incidence_per_day() const { return regions.size() * age_bands.size() * kEvents; }
+};
+
+/// Everything a run writes.
+struct RunResult {
+    std::string command_line;
+    std::vector<ScenarioResult> scenarios;
+};
+
+}  // namespace sortie::engine

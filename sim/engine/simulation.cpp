@@ -1,0 +1,271 @@
+#include "sim/engine/simulation.hpp"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/rng_streams.hpp"
+#include "sim/core/samplers.hpp"
+
+namespace sortie::engine {
+namespace {
+
+using disease::Path;
+
+bool infectious(State s) {
+    return s == State::kPresymptomatic || s == State::kAsymptomatic || s == State::kSymptomatic;
+}
+
+bool removed(State s) {
+    return s == State::kRecovered || s == State::kDead;
+}
+
+Event infection_event(contacts::Layer layer) {
+    switch (layer) {
+        case contacts::Layer::kHousehold:
+            return Event::kInfectionsHousehold;
+        case contacts::Layer::kSchool:
+            return Event::kInfectionsSchool;
+        case contacts::Layer::kWork:
+            return Event::kInfectionsWork;
+        case contacts::Layer::kCommunity:
+            return Event::kInfectionsCommunity;
+    }
+    return Event::kInfectionsCommunity;
+}
+
+// Agents are drawn for seeding in this many tries before a day's seed is given up (only when
+// nearly everyone in the seeded regions is already infected).
+constexpr std::uint32_t kSeedingTries = 64;
+
+}  // namespace
+
+Simulation::Simulation(const population::Population& population,
+                       const contacts::ContactModel& contacts, const disease::DiseaseModel& disease,
+                       const EngineSpec& spec, core::RngKey key)
+    : population_(population),
+      contacts_(contacts),
+      disease_(disease),
+      spec_(spec),
+      key_(key),
+      state_(population.size(), State::kSusceptible),
+      next_event_day_(population.size(), 0),
+      infection_day_(population.size(), 0),
+      multiplier_(population.size(), 0.0f),
+      history_(population.size()),
+      counts_(population.regions.size() * contacts::kAgeBands * kStates, 0),
+      incidence_(population.regions.size() * contacts::kAgeBands * kEvents, 0) {
+    for (AgentId a = 0; a < population.size(); ++a) ++counts_[cell(a) * kStates];
+    std::uint32_t seeds = 0;
+    for (const auto& s : spec_.seeding) seeds += s.infections * s.days;
+    const auto automatic =
+        static_cast<std::uint32_t>(std::min<std::size_t>(1000, population.size() / 1000));
+    early_cap_ = std::max(spec_.early_infections > 0 ? spec_.early_infections : automatic, seeds);
+}
+
+std::size_t Simulation::cell(AgentId agent) const {
+    return population_.region[agent] * contacts::kAgeBands +
+           contacts::age_band(population_.age[agent]);
+}
+
+ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day) {
+    ReplicateResult result;
+    result.counts.reserve(std::size_t{spec_.days} * counts_.size());
+    result.incidence.reserve(std::size_t{spec_.days} * incidence_.size());
+    std::vector<Candidate> winners;
+    for (std::uint32_t day = 0; day < spec_.days; ++day) {
+        std::fill(incidence_.begin(), incidence_.end(), 0);
+        progress(day);           // 1. transitions due today (state at the start of the day)
+        seed(day);               // 2. infections from outside
+        transmit(day, winners);  // 3. contacts of the infectious, in parallel
+        for (const auto& w : winners) infect(w.infectee, day, w.infector, w.layer, false);  // 4.
+        progress(day);            // 5. zero-day stages of today's infections
+        record_day(day, result);  // 6.
+        if (on_day) on_day(day);
+    }
+    result.r0_realised = realised_r0();
+    return result;
+}
+
+void Simulation::seed(std::uint32_t day) {
+    for (std::size_t s = 0; s < spec_.seeding.size(); ++s) {
+        const auto& seeding = spec_.seeding[s];
+        if (day < seeding.first_day || day >= seeding.first_day + seeding.days) continue;
+        for (std::uint32_t i = 0; i < seeding.infections; ++i) {
+            core::Draws draws(key_, core::streams::kSeeding, day,
+                              static_cast<AgentId>(s << 24 | i));
+            for (std::uint32_t attempt = 0; attempt < kSeedingTries; ++attempt) {
+                std::uint16_t region;
+                if (seeding.regions.empty()) {
+                    region = static_cast<std::uint16_t>(
+                        core::uniform_int(draws, population_.regions.size()));
+                } else {
+                    region = seeding.regions[core::uniform_int(draws, seeding.regions.size())];
+                }
+                const AgentId first = population_.region_offsets[region];
+                const AgentId size = population_.region_offsets[region + 1u] - first;
+                if (size == 0) continue;
+                const auto agent = static_cast<AgentId>(first + core::uniform_int(draws, size));
+                if (state_[agent] != State::kSusceptible) continue;
+                infect(agent, day, kNoInfector, contacts::Layer::kCommunity, true);
+                break;
+            }
+        }
+    }
+}
+
+void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
+    tbb::enumerable_thread_specific<std::vector<Candidate>> found;
+    const double beta = spec_.transmission_rate;
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, active_.size(), 256), [&](const auto& range) {
+            auto& local = found.local();
+            for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                const AgentId a = active_[i];
+                const State s = state_[a];
+                if (!infectious(s)) continue;
+                const double relative =
+                    s == State::kAsymptomatic     ? disease_.parameters().relative_asymptomatic
+                    : s == State::kPresymptomatic ? disease_.parameters().relative_presymptomatic
+                                                  : 1.0;
+                const double force =
+                    beta * relative * multiplier_[a] * disease_.profile(day - infection_day_[a]);
+                if (force <= 0.0) continue;
+                core::Draws draws(key_, core::streams::kInfection, day, a);
+                contacts_.for_each_contact(a, day, key_, [&](AgentId b, contacts::Layer layer) {
+                    if (state_[b] != State::kSusceptible) return;
+                    const std::uint64_t bits = draws.next_u64();
+                    const double exposure = force * spec_.layer_weight[std::size_t(layer)] *
+                                            disease_.susceptibility(population_.age[b]);
+                    if (core::to_unit_interval(bits) < -std::expm1(-exposure))
+                        local.push_back({b, bits, a, layer});
+                });
+            }
+        });
+    winners.clear();
+    for (auto& local : found) winners.insert(winners.end(), local.begin(), local.end());
+    // Several infectors may reach the same person on a day: the attempt with the smallest
+    // random key wins, whatever the order the threads found them in (DESIGN.md §4).
+    std::sort(winners.begin(), winners.end(), [](const Candidate& x, const Candidate& y) {
+        return std::tie(x.infectee, x.key, x.infector) < std::tie(y.infectee, y.key, y.infector);
+    });
+    winners.erase(std::unique(winners.begin(), winners.end(),
+                              [](const Candidate& x, const Candidate& y) {
+                                  return x.infectee == y.infectee;
+                              }),
+                  winners.end());
+}
+
+void Simulation::infect(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
+                        bool seeded) {
+    core::Draws draws(key_, core::streams::kNaturalHistory, 0, agent);
+    history_[agent] = disease_.sample(population_.age[agent], draws);
+    const double k = disease_.parameters().dispersion_k;
+    multiplier_[agent] = static_cast<float>(core::gamma(draws, k, 1.0 / k));
+    infection_day_[agent] = static_cast<std::uint16_t>(day);
+    count_event(agent, Event::kInfections);
+    count_event(agent, seeded ? Event::kInfectionsSeeded : infection_event(layer));
+    if (record_transmissions_) transmissions_.push_back({day, infector, agent, layer});
+    if (infector != kNoInfector) {
+        const auto it = std::lower_bound(early_.begin(), early_.end(), infector);
+        if (it != early_.end() && *it == infector)
+            ++early_secondaries_[std::size_t(it - early_.begin())];
+    }
+    if (early_.size() < early_cap_) {
+        // Kept sorted by id for the lookup above; the cap keeps insertion cheap.
+        const auto at = std::lower_bound(early_.begin(), early_.end(), agent) - early_.begin();
+        early_.insert(early_.begin() + at, agent);
+        early_secondaries_.insert(early_secondaries_.begin() + at, 0);
+    }
+    active_.push_back(agent);
+    enter(agent, State::kExposed, day, history_[agent].stage_days[0]);
+}
+
+void Simulation::enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days) {
+    const std::size_t c = cell(agent) * kStates;
+    --counts_[c + std::size_t(state_[agent])];
+    ++counts_[c + std::size_t(next)];
+    state_[agent] = next;
+    next_event_day_[agent] =
+        static_cast<std::uint16_t>(std::min<std::uint32_t>(day + stage_days, 0xFFFF));
+}
+
+void Simulation::count_event(AgentId agent, Event event) {
+    ++incidence_[cell(agent) * kEvents + std::size_t(event)];
+}
+
+// The transitions of DESIGN.md §5, one stage at a time.
+void Simulation::advance(AgentId a, std::uint32_t day) {
+    const auto& h = history_[a];
+    const Path path = h.path;
+    switch (state_[a]) {
+        case State::kExposed:
+            if (path == Path::kAsymptomatic)
+                enter(a, State::kAsymptomatic, day, h.stage_days[2]);
+            else
+                enter(a, State::kPresymptomatic, day, h.stage_days[1]);
+            return;
+        case State::kPresymptomatic:
+            count_event(a, Event::kSymptomOnsets);
+            enter(a, State::kSymptomatic, day, h.stage_days[2]);
+            return;
+        case State::kAsymptomatic:
+            enter(a, State::kRecovered, day, 0);
+            return;
+        case State::kSymptomatic:
+            if (path == Path::kMild) {
+                enter(a, State::kRecovered, day, 0);
+            } else if (path == Path::kDiesOutside) {
+                count_event(a, Event::kDeaths);
+                enter(a, State::kDead, day, 0);
+            } else {
+                count_event(a, Event::kHospitalAdmissions);
+                enter(a, State::kHospitalWard, day, h.stage_days[3]);
+            }
+            return;
+        case State::kHospitalWard:
+            if (path == Path::kIcuRecovers || path == Path::kIcuDies) {
+                count_event(a, Event::kIcuAdmissions);
+                enter(a, State::kIcu, day, h.stage_days[4]);
+                return;
+            }
+            [[fallthrough]];
+        case State::kIcu:
+            if (path == Path::kWardDies || path == Path::kIcuDies) {
+                count_event(a, Event::kDeaths);
+                enter(a, State::kDead, day, 0);
+            } else {
+                count_event(a, Event::kHospitalDischarges);
+                enter(a, State::kRecovered, day, 0);
+            }
+            return;
+        default:
+            return;
+    }
+}
+
+void Simulation::progress(std::uint32_t day) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < active_.size(); ++i) {
+        const AgentId a = active_[i];
+        while (!removed(state_[a]) && next_event_day_[a] <= day) advance(a, day);
+        if (!removed(state_[a])) active_[kept++] = a;
+    }
+    active_.resize(kept);
+}
+
+void Simulation::record_day(std::uint32_t, ReplicateResult& result) {
+    for (auto c : counts_) result.counts.push_back(static_cast<std::int32_t>(c));
+    for (auto c : incidence_) result.incidence.push_back(static_cast<std::int32_t>(c));
+}
+
+double Simulation::realised_r0() const {
+    if (early_.empty()) return 0.0;
+    double total = 0;
+    for (auto n : early_secondaries_) total += n;
+    return total / double(early_.size());
+}
+
+}  // namespace sortie::engine

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/contacts/contact_model.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/disease/natural_history.hpp"
+#include "sim/engine/result.hpp"
+#include "sim/population/population.hpp"
+
+namespace sortie::engine {
+
+using population::AgentId;
+
+/// Infections put into the population from outside: `infections` people a day for `days`
+/// days from day `first_day`, drawn uniformly among the susceptible people of `regions`
+/// (region indices; empty = everywhere).
+struct Seeding {
+    std::uint32_t first_day = 0;
+    std::uint32_t days = 1;
+    std::uint32_t infections = 0;
+    std::vector<std::uint16_t> regions;
+};
+
+/// What one replicate needs besides the population, contacts and disease.
+struct EngineSpec {
+    std::uint32_t days = 0;
+    double transmission_rate = 0.0;  ///< beta, from calibrate_transmission_rate
+    std::array<double, contacts::kLayers> layer_weight{1.0, 1.0, 1.0, 1.0};
+    std::vector<Seeding> seeding;
+    /// Realised R0 averages the secondary infections of the first infections: this many
+    /// (0: a thousandth of the population, at most 1000, all seeds at least), early enough
+    /// that the depletion of susceptibles barely lowers it.
+    std::uint32_t early_infections = 0;
+};
+
+/// One infection, for transmission trees and the realised generation interval.
+struct Transmission {
+    std::uint32_t day;
+    AgentId infector;  ///< kNoInfector for seeded infections
+    AgentId infectee;
+    contacts::Layer layer;
+};
+inline constexpr AgentId kNoInfector = 0xFFFFFFFFu;
+
+/// One replicate: the day loop of DESIGN.md §1. Deterministic: the result depends on the
+/// inputs and the key only, not on the number of threads.
+class Simulation {
+  public:
+    Simulation(const population::Population& population, const contacts::ContactModel& contacts,
+               const disease::DiseaseModel& disease, const EngineSpec& spec, core::RngKey key);
+
+    /// Runs all days; `on_day(day)` is called after each (for progress lines).
+    ReplicateResult run(const std::function<void(std::uint32_t)>& on_day = {});
+
+    /// Keeps every infection in `transmissions()` (off by default: 16 bytes each).
+    void record_transmissions(bool on) { record_transmissions_ = on; }
+    const std::vector<Transmission>& transmissions() const { return transmissions_; }
+    /// The natural history sampled for an infected agent.
+    const disease::History& history(AgentId agent) const { return history_[agent]; }
+    State state(AgentId agent) const { return state_[agent]; }
+
+  private:
+    struct Candidate {
+        AgentId infectee;
+        std::uint64_t key;
+        AgentId infector;
+        contacts::Layer layer;
+    };
+
+    void seed(std::uint32_t day);
+    void transmit(std::uint32_t day, std::vector<Candidate>& winners);
+    void infect(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
+                bool seeded);
+    void progress(std::uint32_t day);
+    void advance(AgentId agent, std::uint32_t day);
+    void enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days);
+    void count_event(AgentId agent, Event event);
+    void record_day(std::uint32_t day, ReplicateResult& result);
+    std::size_t cell(AgentId agent) const;
+    double realised_r0() const;
+
+    const population::Population& population_;
+    const contacts::ContactModel& contacts_;
+    const disease::DiseaseModel& disease_;
+    EngineSpec spec_;
+    core::RngKey key_;
+
+    std::vector<State> state_;
+    std::vector<std::uint16_t> next_event_day_;
+    std::vector<std::uint16_t> infection_day_;
+    std::vector<float> multiplier_;
+    std::vector<disease::History> history_;
+    std::vector<AgentId> active_;
+
+    std::vector<std::int64_t> counts_;     ///< [region][band][state], current
+    std::vector<std::int64_t> incidence_;  ///< [region][band][event], today
+    std::vector<AgentId> early_;           ///< first infections, sorted by id after the cap
+    std::vector<std::uint32_t> early_secondaries_;
+    std::uint32_t early_cap_ = 0;
+    bool record_transmissions_ = false;
+    std::vector<Transmission> transmissions_;
+};
+
+}  // namespace sortie::engine

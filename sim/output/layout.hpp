@@ -1,0 +1,36 @@
+#pragma once
+
+// Internal to sim/output: the names of a result file's groups, datasets and attributes, shared
+// by the writer and the reader. docs/output.md describes the layout for users.
+
+namespace sortie::output::layout {
+
+// Root attributes.
+inline constexpr const char* kComplete = "complete";
+inline constexpr const char* kCommandLine = "command_line";
+inline constexpr const char* kCreated = "created";
+inline constexpr const char* kVolatileAttributes = "volatile_attributes";
+
+// Scenario group attributes.
+inline constexpr const char* kSeed = "seed";
+inline constexpr const char* kAgents = "agents";
+inline constexpr const char* kStartDate = "start_date";
+inline constexpr const char* kScenarioYaml = "scenario_yaml";
+inline constexpr const char* kReplicates = "replicates";
+
+// Axes (dimension scales), in the order of the dimensions of counts and incidence.
+inline constexpr const char* kReplicate = "replicate";
+inline constexpr const char* kTime = "time";
+inline constexpr const char* kRegion = "region";
+inline constexpr const char* kAgeBand = "age_band";
+inline constexpr const char* kState = "state";
+inline constexpr const char* kEvent = "event";
+/// ISO dates, one per day: a coordinate of the time axis, not a scale of its own.
+inline constexpr const char* kDate = "date";
+
+// Data.
+inline constexpr const char* kCounts = "counts";
+inline constexpr const char* kIncidence = "incidence";
+inline constexpr const char* kR0Realised = "r0_realised";
+
+}  // namespace sortie::output::layout

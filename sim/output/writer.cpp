@@ -1,0 +1,309 @@
+#include "sim/output/writer.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <limits>
+#include <numeric>
+#include <set>
+#include <system_error>
+
+#include "sim/core/build_info.hpp"
+#include "sim/core/date.hpp"
+#include "sim/output/hdf5_file.hpp"
+#include "sim/output/layout.hpp"
+
+namespace sortie::output {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::Element;
+using detail::Object;
+using engine::ReplicateResult;
+using engine::RunResult;
+using engine::ScenarioResult;
+
+constexpr std::size_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
+
+// ---- Checks made before anything is written ----
+
+void check_size(const fs::path& path, const ScenarioResult& scenario, std::size_t replicate,
+                const char* what, std::size_t actual, std::size_t last_axis,
+                const char* last_axis_name) {
+    const std::size_t expected =
+        scenario.days * scenario.regions.size() * scenario.age_bands.size() * last_axis;
+    if (actual == expected) return;
+    throw OutputError(path, fmt::format("scenario '{}', replicate {}: {} holds {} values, "
+                                        "expected {} ({} days x {} regions x {} age bands x {} {})",
+                                        scenario.name, replicate, what, actual, expected,
+                                        scenario.days, scenario.regions.size(),
+                                        scenario.age_bands.size(), last_axis, last_axis_name));
+}
+
+void check_axes(const fs::path& path, const ScenarioResult& scenario) {
+    const auto problem = [&](const std::string& text) {
+        throw OutputError(path, "scenario '" + scenario.name + "': " + text);
+    };
+    if (scenario.replicates.empty()) problem("no replicates");
+    if (scenario.replicates.size() > kMaxInt32) problem("too many replicates");
+    if (scenario.days == 0 || scenario.days > kMaxInt32) problem("days must be 1 to 2^31-1");
+    if (scenario.regions.empty()) problem("no regions");
+    if (scenario.age_bands.empty()) problem("no age bands");
+    if (!core::Date::parse(scenario.start_date))
+        problem("start date '" + scenario.start_date + "' is not a YYYY-MM-DD date");
+}
+
+void check_scenario(const fs::path& path, const ScenarioResult& scenario) {
+    if (scenario.name.empty() || scenario.name == "." ||
+        scenario.name.find('/') != std::string::npos)
+        throw OutputError(path, "scenario name '" + scenario.name +
+                                    "' cannot name a group (empty, '.' or containing '/')");
+    check_axes(path, scenario);
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
+        const ReplicateResult& replicate = scenario.replicates[r];
+        check_size(path, scenario, r, "counts", replicate.counts.size(), engine::kStates, "states");
+        check_size(path, scenario, r, "incidence", replicate.incidence.size(), engine::kEvents,
+                   "events");
+    }
+}
+
+void check_run(const fs::path& path, const RunResult& run) {
+    std::set<std::string> names;
+    for (const auto& scenario : run.scenarios) {
+        check_scenario(path, scenario);
+        if (!names.insert(scenario.name).second)
+            throw OutputError(path, "two scenarios are named '" + scenario.name + "'");
+    }
+}
+
+// ---- Root attributes ----
+
+std::string utc_now() {
+    using namespace std::chrono;
+    const auto now = floor<seconds>(system_clock::now());
+    const auto today = floor<days>(now);
+    const year_month_day date(today);
+    const hh_mm_ss time(now - today);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(date.year()),
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                       time.hours().count(), time.minutes().count(), time.seconds().count());
+}
+
+std::string hdf5_version() {
+    unsigned major = 0, minor = 0, release = 0;
+    H5get_libversion(&major, &minor, &release);
+    return fmt::format("{}.{}.{}", major, minor, release);
+}
+
+void write_root_attributes(const Object& file, const RunResult& run) {
+    detail::write_attribute(file, "sortie_version", core::version());
+    detail::write_attribute(file, "git_commit", core::git_commit());
+    detail::write_attribute(file, "build_type", core::build_type());
+    detail::write_attribute(file, layout::kCommandLine, run.command_line);
+    detail::write_attribute(file, layout::kCreated, utc_now());
+    detail::write_attribute(file, "hdf5_version", hdf5_version());
+    detail::write_attribute(file, layout::kVolatileAttributes,
+                            fmt::format("{} {}", layout::kCreated, layout::kCommandLine));
+}
+
+// ---- Axes ----
+
+/// The dimension scales of a scenario group, in the order of the dimensions they label.
+struct Axes {
+    Object replicate;
+    Object time;
+    Object region;
+    Object age_band;
+    Object state;
+    Object event;
+};
+
+Object index_axis(const Object& group, const char* name, std::size_t size,
+                  const std::string& description) {
+    std::vector<std::int32_t> values(size);
+    std::iota(values.begin(), values.end(), 0);
+    Object axis = detail::create_dataset(group, name, Element::kInt32, {size});
+    detail::write_values(axis, values);
+    detail::make_scale(axis, name);
+    detail::write_attribute(axis, "description", description);
+    return axis;
+}
+
+Object label_axis(const Object& group, const char* name, const std::vector<std::string>& labels,
+                  const std::string& description) {
+    Object axis = detail::create_string_dataset(group, name, labels);
+    detail::make_scale(axis, name);
+    detail::write_attribute(axis, "description", description);
+    return axis;
+}
+
+template <std::size_t N>
+std::vector<std::string> labels(const std::array<std::string_view, N>& names) {
+    return {names.begin(), names.end()};
+}
+
+Object time_axis(const Object& group, const ScenarioResult& scenario) {
+    Object time = index_axis(group, layout::kTime, scenario.days, "day index since start_date");
+    // CF conventions: xarray and netCDF tools decode these into calendar dates.
+    detail::write_attribute(time, "units", "days since " + scenario.start_date);
+    detail::write_attribute(time, "calendar", "proleptic_gregorian");
+    return time;
+}
+
+// ISO dates, one per day: a coordinate of the time axis. Not a second dimension scale, since
+// netCDF readers (h5netcdf) would take it for the name of the day dimension.
+void write_dates(const Object& group, const ScenarioResult& scenario, const Object& time) {
+    const core::Date start = *core::Date::parse(scenario.start_date);
+    std::vector<std::string> dates;
+    for (std::uint32_t day = 0; day < scenario.days; ++day)
+        dates.push_back(start.plus_days(static_cast<std::int32_t>(day)).to_string());
+    const Object date = detail::create_string_dataset(group, layout::kDate, dates);
+    detail::attach_scale(date, time, 0);
+    detail::write_attribute(date, "description", "ISO 8601 date of each day (YYYY-MM-DD)");
+    detail::write_attribute(date, "dimensions", layout::kTime);
+}
+
+Axes write_axes(const Object& group, const ScenarioResult& scenario) {
+    Axes axes{
+        index_axis(group, layout::kReplicate, scenario.replicates.size(), "replicate index"),
+        time_axis(group, scenario),
+        label_axis(group, layout::kRegion, scenario.regions, "region key"),
+        label_axis(group, layout::kAgeBand, scenario.age_bands, "age band in years"),
+        label_axis(group, layout::kState, labels(engine::kStateNames), "disease state"),
+        label_axis(group, layout::kEvent, labels(engine::kEventNames), "daily event"),
+    };
+    write_dates(group, scenario, axes.time);
+    return axes;
+}
+
+// ---- Data ----
+
+/// How one of the trajectory datasets (counts, incidence) is stored.
+struct Trajectory {
+    const char* name;
+    std::vector<std::int32_t> ReplicateResult::*values;
+    const Object& last_axis;
+    std::size_t last_extent;
+    const char* dimensions;
+    const char* description;
+};
+
+void write_trajectory(const Object& group, const ScenarioResult& scenario, const Axes& axes,
+                      const Trajectory& trajectory) {
+    const std::vector<hsize_t> chunk = {1, scenario.days, scenario.regions.size(),
+                                        scenario.age_bands.size(), trajectory.last_extent};
+    std::vector<hsize_t> shape = chunk;
+    shape[0] = scenario.replicates.size();
+    const Object dataset =
+        detail::create_dataset(group, trajectory.name, Element::kInt32, shape, chunk);
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
+        detail::write_slice(dataset, r, scenario.replicates[r].*trajectory.values);
+    const Object* scales[] = {&axes.replicate, &axes.time, &axes.region, &axes.age_band,
+                              &trajectory.last_axis};
+    for (unsigned d = 0; d < 5; ++d) detail::attach_scale(dataset, *scales[d], d);
+    detail::write_attribute(dataset, "dimensions", trajectory.dimensions);
+    detail::write_attribute(dataset, "description", trajectory.description);
+    detail::write_attribute(dataset, "coordinates", layout::kDate);
+}
+
+void write_r0(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
+    std::vector<double> values;
+    for (const auto& replicate : scenario.replicates) values.push_back(replicate.r0_realised);
+    const Object dataset = detail::create_dataset(group, layout::kR0Realised, Element::kFloat64,
+                                                  {scenario.replicates.size()});
+    detail::write_values(dataset, values);
+    detail::attach_scale(dataset, axes.replicate, 0);
+    detail::write_attribute(dataset, "dimensions", layout::kReplicate);
+    detail::write_attribute(dataset, "description",
+                            "mean number of secondary infections of the earliest infections");
+}
+
+void write_group_attributes(const Object& group, const ScenarioResult& scenario) {
+    detail::write_attribute(group, layout::kSeed, scenario.seed);
+    detail::write_attribute(group, layout::kAgents, scenario.agents);
+    detail::write_attribute(group, layout::kStartDate, scenario.start_date);
+    detail::write_attribute(group, layout::kScenarioYaml, scenario.scenario_yaml);
+    detail::write_attribute(group, layout::kReplicates,
+                            static_cast<std::int32_t>(scenario.replicates.size()));
+}
+
+void write_scenario(const Object& file, const ScenarioResult& scenario) {
+    const Object group = detail::create_group(file, scenario.name);
+    write_group_attributes(group, scenario);
+    const Axes axes = write_axes(group, scenario);
+    write_trajectory(
+        group, scenario, axes,
+        {layout::kCounts, &ReplicateResult::counts, axes.state, engine::kStates,
+         "replicate,time,region,age_band,state", "people in each state at the end of each day"});
+    write_trajectory(group, scenario, axes,
+                     {layout::kIncidence, &ReplicateResult::incidence, axes.event, engine::kEvents,
+                      "replicate,time,region,age_band,event", "events during each day"});
+    write_r0(group, scenario, axes);
+}
+
+void write_file(const fs::path& partial, const RunResult& run) {
+    Object file = detail::create_file(partial);
+    write_root_attributes(file, run);
+    for (const auto& scenario : run.scenarios) write_scenario(file, scenario);
+    detail::write_attribute(file, layout::kComplete, std::int32_t{1});
+    detail::flush(file);
+    file.close();
+}
+
+// ---- Durability ----
+
+[[noreturn]] void system_failure(const fs::path& path, const std::string& what, int error) {
+    throw OutputError(path, what + ": " + std::system_category().message(error));
+}
+
+void fsync_path(const fs::path& path, bool directory) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+    if (fd < 0) system_failure(path, "cannot open for fsync", errno);
+    const int status = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    // Some file systems cannot sync a directory (EINVAL): nothing more can be done there.
+    if (status != 0 && !(directory && error == EINVAL)) system_failure(path, "cannot fsync", error);
+}
+
+fs::path directory_of(const fs::path& path) {
+    return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+void remove_stale(const fs::path& partial) {
+    std::error_code error;
+    fs::remove(partial, error);
+    if (error) throw OutputError(partial, "cannot remove stale file: " + error.message());
+}
+
+void move_into_place(const fs::path& partial, const fs::path& path) {
+    std::error_code error;
+    fs::rename(partial, path, error);
+    if (error)
+        throw OutputError(path, "cannot rename " + partial.string() + ": " + error.message());
+}
+
+}  // namespace
+
+void write_run(const fs::path& path, const RunResult& run) {
+    detail::silence_hdf5_errors();
+    check_run(path, run);
+    fs::path partial = path;
+    partial += ".partial";
+    remove_stale(partial);
+    try {
+        write_file(partial, run);
+        fsync_path(partial, false);
+        move_into_place(partial, path);
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+        throw;
+    }
+    fsync_path(directory_of(path), true);
+}
+
+}  // namespace sortie::output

@@ -1,0 +1,187 @@
+// The engine against known answers (final size, growth rate), its invariants (conservation)
+// and its promise of determinism. Scenarios go through the real path: YAML, tables, build.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include <cmath>
+#include <memory>
+#include <numeric>
+
+#include "sim/engine/calibration.hpp"
+#include "sim/engine/simulation.hpp"
+#include "tools/sortie/runner.hpp"
+#include "tools/sortie/setup.hpp"
+
+using namespace sortie;
+using engine::Event;
+using engine::State;
+
+namespace {
+
+const std::filesystem::path kScenarios = std::filesystem::path(SORTIE_SOURCE_DIR) / "scenarios";
+
+// A scenario made ready to simulate, as `sortie run` does it.
+struct Prepared {
+    scenario::Scenario scenario;
+    population::Population population;
+    std::unique_ptr<contacts::ContactModel> contacts;
+    std::unique_ptr<disease::DiseaseModel> disease;
+    engine::EngineSpec spec;
+
+    explicit Prepared(const std::filesystem::path& file, const std::vector<std::string>& overrides)
+        : scenario(scenario::load(file, overrides, scenario::Purpose::kRun)) {
+        const auto inputs = cli::prepare(scenario);
+        population = population::build(inputs.population, inputs.tables,
+                                       core::RngKey::from_seed(scenario.seed));
+        contacts = std::make_unique<contacts::ContactModel>(population, inputs.contacts);
+        disease = std::make_unique<disease::DiseaseModel>(scenario.disease.parameters);
+        spec.days = scenario.days();
+        spec.layer_weight = scenario.disease.layer_weights;
+        spec.seeding = cli::seeding_of(scenario, population);
+        spec.transmission_rate = engine::calibrate_transmission_rate(
+                                     *contacts, *disease, scenario.disease.r0, spec.layer_weight,
+                                     core::RngKey::from_seed(scenario.seed))
+                                     .transmission_rate;
+    }
+    engine::Simulation simulation(std::uint32_t replicate) const {
+        return engine::Simulation(population, *contacts, *disease, spec,
+                                  core::RngKey::for_replicate(scenario.seed, replicate));
+    }
+};
+
+// Sum of one event (or state) over regions and bands, for each day.
+std::vector<double> daily(const std::vector<std::int32_t>& series, std::size_t per_day,
+                          std::size_t kinds, std::size_t kind) {
+    std::vector<double> result(series.size() / per_day, 0.0);
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        if (i % kinds == kind) result[i / per_day] += series[i];
+    }
+    return result;
+}
+
+double attack_rate(const engine::ReplicateResult& r, std::size_t per_day, double agents) {
+    const auto infections =
+        daily(r.incidence, per_day, engine::kEvents, std::size_t(Event::kInfections));
+    return std::accumulate(infections.begin(), infections.end(), 0.0) / agents;
+}
+
+// The root of z = 1 - exp(-R0 z) in (0, 1].
+double final_size(double r0) {
+    double z = 0.5;
+    for (int i = 0; i < 200; ++i) z = 1 - std::exp(-r0 * z);
+    return z;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "well-mixed final size matches z = 1 - exp(-R0 z) within 1 point (5 replicates, N = 200,000)") {
+    for (double r0 : {1.5, 2.5}) {
+        CAPTURE(r0);
+        const Prepared run(kScenarios / "validation" / "well-mixed.yaml",
+                           {fmt::format("disease.R0={}", r0), "population.size=200000"});
+        const std::size_t per_day =
+            run.population.regions.size() * contacts::kAgeBands * engine::kEvents;
+        double mean = 0;
+        for (std::uint32_t r = 0; r < 5; ++r)
+            mean += attack_rate(run.simulation(r).run(), per_day, 200000) / 5;
+        CHECK(std::fabs(mean - final_size(r0)) < 0.01);
+    }
+    CHECK(final_size(1.5) == doctest::Approx(0.583).epsilon(0.001));
+    CHECK(final_size(2.5) == doctest::Approx(0.893).epsilon(0.001));
+}
+
+TEST_CASE(
+    "early growth rate r satisfies R0 = 1 / M(-r) for the realised generation intervals (within "
+    "10%)") {
+    const double r0 = 2.0;
+    const Prepared run(kScenarios / "validation" / "well-mixed.yaml",
+                       {"disease.R0=2", "population.size=200000", "end=2020-04-30"});
+    auto simulation = run.simulation(0);
+    simulation.record_transmissions(true);
+    const auto result = simulation.run();
+    const std::size_t per_day =
+        run.population.regions.size() * contacts::kAgeBands * engine::kEvents;
+    const auto infections =
+        daily(result.incidence, per_day, engine::kEvents, std::size_t(Event::kInfections));
+    // Exponential phase: from 200 infections a day until 2% of the population is infected.
+    std::vector<double> days, logs;
+    double cumulative = 0;
+    for (std::size_t d = 0; d < infections.size(); ++d) {
+        cumulative += infections[d];
+        if (infections[d] >= 200 && cumulative < 0.02 * 200000) {
+            days.push_back(double(d));
+            logs.push_back(std::log(infections[d]));
+        }
+    }
+    REQUIRE(days.size() >= 5);
+    const double n = double(days.size());
+    const double mx = std::accumulate(days.begin(), days.end(), 0.0) / n;
+    const double my = std::accumulate(logs.begin(), logs.end(), 0.0) / n;
+    double sxy = 0, sxx = 0;
+    for (std::size_t i = 0; i < days.size(); ++i)
+        sxy += (days[i] - mx) * (logs[i] - my), sxx += (days[i] - mx) * (days[i] - mx);
+    const double growth = sxy / sxx;
+    // Realised generation intervals of the infections made in that window.
+    std::vector<std::uint32_t> infected_on(run.population.size(), 0);
+    for (const auto& t : simulation.transmissions()) infected_on[t.infectee] = t.day;
+    double m = 0, count = 0;
+    for (const auto& t : simulation.transmissions()) {
+        if (t.infector == engine::kNoInfector || t.day < days.front() || t.day > days.back())
+            continue;
+        m += std::exp(-growth * double(t.day - infected_on[t.infector]));
+        count += 1;
+    }
+    CAPTURE(growth);
+    CAPTURE(count);
+    CHECK(1.0 / (m / count) == doctest::Approx(r0).epsilon(0.10));
+}
+
+TEST_CASE("states sum to the population every day; cumulative counts never decrease") {
+    const Prepared run(kScenarios / "france-2020" / "unmitigated.yaml",
+                       {"population.size=20000", "end=2020-06-30"});
+    const auto result = run.simulation(0).run();
+    const std::size_t per_day =
+        run.population.regions.size() * contacts::kAgeBands * engine::kStates;
+    const std::size_t days = result.counts.size() / per_day;
+    REQUIRE(days == run.scenario.days());
+    double previous_removed = 0;
+    for (std::size_t d = 0; d < days; ++d) {
+        double total = 0, removed = 0;
+        for (std::size_t i = d * per_day; i < (d + 1) * per_day; ++i) {
+            REQUIRE(result.counts[i] >= 0);
+            total += result.counts[i];
+            const auto state = State(i % engine::kStates);
+            if (state == State::kRecovered || state == State::kDead) removed += result.counts[i];
+        }
+        REQUIRE(total == double(run.population.size()));
+        REQUIRE(removed >= previous_removed);
+        previous_removed = removed;
+    }
+    for (auto x : result.incidence) REQUIRE(x >= 0);
+    // Infections by layer add up to all infections, every day, region and band.
+    for (std::size_t i = 0; i < result.incidence.size(); i += engine::kEvents) {
+        REQUIRE(result.incidence[i] == result.incidence[i + 1] + result.incidence[i + 2] +
+                                           result.incidence[i + 3] + result.incidence[i + 4] +
+                                           result.incidence[i + 5]);
+    }
+    CHECK(attack_rate(result, run.population.regions.size() * contacts::kAgeBands * engine::kEvents,
+                      20000) > 0.3);
+}
+
+TEST_CASE(
+    "the same seed gives bit-identical trajectories with 1 and 2 threads; another seed does not") {
+    const Prepared run(kScenarios / "france-2020" / "unmitigated.yaml",
+                       {"population.size=30000", "end=2020-05-31"});
+    auto with_threads = [&](int threads) {
+        tbb::global_control control(tbb::global_control::max_allowed_parallelism,
+                                    std::size_t(threads));
+        return run.simulation(0).run();
+    };
+    const auto one = with_threads(1), two = with_threads(2);
+    CHECK(one.counts == two.counts);
+    CHECK(one.incidence == two.incidence);
+    CHECK(one.r0_realised == two.r0_realised);
+    CHECK(run.simulation(1).run().counts != one.counts);
+}

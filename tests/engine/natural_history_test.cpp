@@ -1,0 +1,122 @@
+// The natural history against its parameters, pooled over 10^6 sampled infections.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "sim/disease/natural_history.hpp"
+#include "sim/scenario/disease_file.hpp"
+
+using namespace sortie::disease;
+
+namespace {
+
+const DiseaseParameters& covid() {
+    static const auto p =
+        sortie::scenario::load_disease_parameters(std::filesystem::path(SORTIE_SOURCE_DIR) /
+                                                  "scenarios" / "parameters" / "covid19-2020.yaml");
+    return p;
+}
+
+// Inside the binomial 99.9% interval: |k - n p| <= 3.29 sqrt(n p (1 - p)) (+ 1 for p near 0).
+void check_binomial(double k, double n, double p) {
+    CAPTURE(k / n);
+    CAPTURE(p);
+    CHECK(std::fabs(k - n * p) <= 3.29 * std::sqrt(n * p * (1 - p)) + 1.0);
+}
+
+bool hospitalised(Path p) {
+    return p >= Path::kWardRecovers;
+}
+bool icu(Path p) {
+    return p == Path::kIcuRecovers || p == Path::kIcuDies;
+}
+bool dies(Path p) {
+    return p == Path::kDiesOutside || p == Path::kWardDies || p == Path::kIcuDies;
+}
+
+}  // namespace
+
+TEST_CASE("hospital, ICU and death fractions by age band match the inputs (10^6 infections)") {
+    const DiseaseModel model(covid());
+    const auto key = sortie::core::RngKey::from_seed(77);
+    const std::size_t bands = covid().age_band_starts.size();
+    constexpr std::uint32_t kPerBand = 1000000 / 9 + 1;
+    for (std::size_t b = 0; b < bands; ++b) {
+        const auto age = static_cast<std::uint8_t>(covid().age_band_starts[b] + 5);
+        double hospital = 0, in_icu = 0, deaths_in_hospital = 0, deaths_outside = 0,
+               asymptomatic = 0;
+        for (std::uint32_t i = 0; i < kPerBand; ++i) {
+            sortie::core::Draws draws(key, sortie::core::StreamId{4001}, std::uint32_t(b), i);
+            const auto h = model.sample(age, draws);
+            hospital += hospitalised(h.path);
+            in_icu += icu(h.path);
+            deaths_in_hospital += hospitalised(h.path) && dies(h.path);
+            deaths_outside += h.path == Path::kDiesOutside;
+            asymptomatic += h.path == Path::kAsymptomatic;
+        }
+        CAPTURE(b);
+        check_binomial(asymptomatic, kPerBand, covid().asymptomatic_fraction[b]);
+        check_binomial(hospital, kPerBand, covid().hospitalisation_given_infection[b]);
+        check_binomial(in_icu, hospital, covid().icu_given_hospital[b]);
+        check_binomial(deaths_in_hospital, hospital, covid().death_given_hospital[b]);
+        check_binomial(deaths_outside, kPerBand, covid().death_outside_hospital_given_infection[b]);
+    }
+}
+
+TEST_CASE("realised mean durations are within 4 standard errors of the configured means") {
+    const DiseaseModel model(covid());
+    const auto key = sortie::core::RngKey::from_seed(78);
+    struct Sum {
+        double n = 0, sum = 0, squares = 0;
+        void add(double x) { n += 1, sum += x, squares += x * x; }
+        void check(double mean) const {
+            const double m = sum / n, var = squares / n - m * m;
+            CAPTURE(m);
+            CAPTURE(mean);
+            CHECK(std::fabs(m - mean) <= 4 * std::sqrt(var / n));
+        }
+    };
+    Sum latent, presymptomatic, mild, asymptomatic, to_hospital, ward_recovers, icu_stay;
+    for (std::uint32_t i = 0; i < 1000000; ++i) {
+        sortie::core::Draws draws(key, sortie::core::StreamId{4002}, 0, i);
+        // Age 85: every path is frequent enough to measure.
+        const auto h = model.sample(85, draws);
+        latent.add(h.stage_days[0]);
+        switch (h.path) {
+            case Path::kAsymptomatic:
+                asymptomatic.add(h.stage_days[2]);
+                break;
+            case Path::kMild:
+                mild.add(h.stage_days[2]), presymptomatic.add(h.stage_days[1]);
+                break;
+            case Path::kWardRecovers:
+                ward_recovers.add(h.stage_days[3]), to_hospital.add(h.stage_days[2]);
+                break;
+            case Path::kIcuRecovers:
+                icu_stay.add(h.stage_days[4]);
+                break;
+            default:
+                break;
+        }
+    }
+    const auto& p = covid();
+    latent.check(p.latent.mean);
+    presymptomatic.check(p.presymptomatic.mean);
+    mild.check(p.symptomatic_to_recovery.mean);
+    asymptomatic.check(p.asymptomatic.mean);
+    to_hospital.check(p.onset_to_hospital.mean);
+    ward_recovers.check(p.ward_to_discharge.mean);
+    icu_stay.check(p.icu_to_discharge.mean);
+}
+
+TEST_CASE("the infectiousness profile is the daily mass of the generation interval") {
+    const DiseaseModel model(covid());
+    double total = 0, mean = 0;
+    for (std::uint32_t t = 0; t < DiseaseModel::kProfileDays; ++t) {
+        total += model.profile(t);
+        mean += (t + 0.5) * model.profile(t);
+    }
+    CHECK(total == doctest::Approx(1.0).epsilon(1e-6));
+    CHECK(mean == doctest::Approx(5.05).epsilon(0.01));  // Weibull(2.826, 5.665) has mean 5.05
+    CHECK(model.profile(1000) == 0.0);
+}

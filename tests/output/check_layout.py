@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""Checks a sortie result file the way a Python user meets it (DESIGN.md §7, docs/output.md).
+
+usage: check_layout.py WRITE_SAMPLE_RUN WORK_DIR
+Writes the sample run with WRITE_SAMPLE_RUN, then reads it with h5py and with xarray (engine
+h5netcdf), and recomputes the summary metrics with numpy to compare with sortie's.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import xarray as xr
+
+COUNTS_DIMS = ("replicate", "time", "region", "age_band", "state")
+INCIDENCE_DIMS = ("replicate", "time", "region", "age_band", "event")
+STATES = ["S", "E", "Ip", "Ia", "Is", "H", "C", "R", "D"]
+EVENTS = ["infections", "infections_household", "infections_school", "infections_work",
+          "infections_community", "infections_seeded", "symptom_onsets", "hospital_admissions",
+          "icu_admissions", "deaths", "hospital_discharges"]
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def check_h5py(path):
+    with h5py.File(path, "r") as f:
+        check(f.attrs["complete"] == 1, "complete != 1")
+        check(isinstance(f.attrs["sortie_version"], str), "string attributes must read as str")
+        check(f.attrs["volatile_attributes"] == "created command_line", "volatile_attributes")
+        check(list(f) == ["baseline", "lockdown_exit"], f"groups: {list(f)}")
+        g = f["baseline"]
+        check(g.attrs["start_date"] == "2020-12-30", "start_date")
+        check(int(g.attrs["seed"]) == 18446744073709551556, f"seed {g.attrs['seed']}")
+        check(g["counts"].shape == (3, 5, 2, 18, 9), f"counts shape {g['counts'].shape}")
+        check(g["counts"].chunks == (1, 5, 2, 18, 9), f"chunks {g['counts'].chunks}")
+        check(g["counts"].compression == "gzip" and g["counts"].shuffle, "compression")
+        check(g["counts"].dtype == np.int32, "counts dtype")
+        dims = tuple(d.keys()[0] for d in g["counts"].dims)  # the scales' names
+        check(dims == COUNTS_DIMS, f"counts dims {dims}")
+        check(g["counts"].attrs["dimensions"] == ",".join(COUNTS_DIMS), "dimensions attribute")
+        check(list(g["state"].asstr()[()]) == STATES, "states")
+        check(list(g["event"].asstr()[()]) == EVENTS, "events")
+        check(list(g["region"].asstr()[()]) == ["idf", "ara"], "regions")
+        check(g["date"].asstr()[2] == "2021-01-01", "dates")
+        check("Île-de-France" in f["lockdown_exit"].attrs["scenario_yaml"], "UTF-8 text")
+
+
+def check_xarray(path):
+    ds = xr.open_dataset(path, engine="h5netcdf", group="baseline")
+    check(ds["counts"].dims == COUNTS_DIMS, f"xarray counts dims {ds['counts'].dims}")
+    check(ds["incidence"].dims == INCIDENCE_DIMS, f"xarray incidence dims {ds['incidence'].dims}")
+    check(ds["r0_realised"].dims == ("replicate",), "r0 dims")
+    check(np.issubdtype(ds["time"].dtype, np.datetime64), f"time dtype {ds['time'].dtype}")
+    check(ds["time"].values[0] == np.datetime64("2020-12-30"), f"time[0] {ds['time'].values[0]}")
+    check(ds["time"].values[2] == np.datetime64("2021-01-01"), "time[2]")
+    check(list(ds["state"].values) == STATES, f"state labels {ds['state'].values}")
+    check(ds["date"].values[4] == "2021-01-03", "date coordinate")
+    icu = ds["counts"].sel(state="C", region="idf", age_band="85+").isel(replicate=1)
+    check(icu.sizes == {"time": 5}, "label selection")
+    ds.close()
+
+
+def quantiles(values):
+    values = np.asarray(values, dtype=float)
+    return {"median": np.quantile(values, 0.5), "p05": np.quantile(values, 0.05),
+            "p95": np.quantile(values, 0.95)}
+
+
+def expected_metrics(group):
+    counts = group["counts"][()]
+    incidence = group["incidence"][()]
+    ward, icu = STATES.index("H"), STATES.index("C")
+    hospital = counts[..., [ward, icu]].sum(axis=(2, 3, 4))  # [replicate, day]
+    icu_load = counts[..., icu].sum(axis=(2, 3))
+    infections = incidence[..., EVENTS.index("infections")].sum(axis=(1, 2, 3))
+    start = np.datetime64(group.attrs["start_date"])
+    peak_date = lambda load: str(start + int(np.floor(np.quantile(load.argmax(axis=1), 0.5))))
+    return {
+        "attack_rate": quantiles(infections / int(group.attrs["agents"])),
+        "peak_icu": quantiles(icu_load.max(axis=1)),
+        "peak_icu_date": peak_date(icu_load),
+        "peak_hospital": quantiles(hospital.max(axis=1)),
+        "peak_hospital_date": peak_date(hospital),
+        "hospital_admissions": quantiles(
+            incidence[..., EVENTS.index("hospital_admissions")].sum(axis=(1, 2, 3))),
+        "deaths": quantiles(incidence[..., EVENTS.index("deaths")].sum(axis=(1, 2, 3))),
+        "r0_realised": quantiles(group["r0_realised"][()]),
+    }
+
+
+def check_summary(path, summary_path):
+    with open(summary_path) as f:
+        summary = json.load(f)
+    with h5py.File(path, "r") as f:
+        for scenario in summary["scenarios"]:
+            expected = expected_metrics(f[scenario["name"]])
+            for key, value in expected.items():
+                got = scenario["metrics"][key]
+                # Same operations in the same order: equal to the last bit.
+                check(got == value, f"{scenario['name']} {key}: sortie {got}, numpy {value}")
+
+
+def main():
+    writer, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    path = os.path.join(work, "sample.h5")
+    summary = os.path.join(work, "summary.json")
+    subprocess.run([writer, path, summary], check=True)
+    check_h5py(path)
+    check_xarray(path)
+    check_summary(path, summary)
+    print("layout ok")
+
+
+if __name__ == "__main__":
+    main()

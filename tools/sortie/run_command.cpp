@@ -1,0 +1,64 @@
+// `sortie run SCENARIO.yaml -o OUT.h5`: builds the population, calibrates the transmission
+// rate to the scenario's R0, runs the replicates and writes their trajectories.
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "sim/core/system.hpp"
+#include "sim/engine/calibration.hpp"
+#include "sim/output/writer.hpp"
+#include "tools/sortie/commands.hpp"
+#include "tools/sortie/exit_codes.hpp"
+#include "tools/sortie/runner.hpp"
+
+namespace sortie::cli {
+namespace {
+
+struct RunOptions {
+    ScenarioOptions scenario;
+    std::string output;
+    std::optional<std::uint32_t> replicates;
+    std::optional<std::uint64_t> seed;
+    bool quiet = false;
+    std::string command_line;
+};
+
+int run(const RunOptions& options) {
+    tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
+                                std::size_t(options.scenario.threads > 0 ? options.scenario.threads
+                                                                         : core::available_cpus()));
+    auto overrides = options.scenario.overrides;
+    if (options.replicates) overrides.push_back(fmt::format("replicates={}", *options.replicates));
+    if (options.seed) overrides.push_back(fmt::format("seed={}", *options.seed));
+    // Everything is read and checked before anything is simulated or written.
+    const auto scenario = scenario::load(options.scenario.file, overrides, scenario::Purpose::kRun);
+    const Progress progress(options.quiet);
+    engine::RunResult result;
+    result.command_line = options.command_line;
+    result.scenarios.push_back(run_scenario(scenario, progress));
+    output::write_run(options.output, result);
+    progress.note(fmt::format("wrote {}", options.output));
+    return kExitSuccess;
+}
+
+}  // namespace
+
+std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
+    auto options = std::make_shared<RunOptions>();
+    options->command_line = std::move(command_line);
+    auto* command = app.add_subcommand(
+        "run", "Run a scenario's replicates and write their trajectories (HDF5)");
+    add_scenario_options(*command, options->scenario);
+    command->add_option("-o,--output", options->output, "Result file (HDF5)")->required();
+    command
+        ->add_option("--replicates", options->replicates, "Replicates (overrides the scenario's)")
+        ->check(CLI::Range(1, 100000));
+    command->add_option("--seed", options->seed, "Seed (overrides the scenario's)");
+    command->add_flag("--quiet", options->quiet, "No progress lines");
+    return [options] { return run(*options); };
+}
+
+}  // namespace sortie::cli
