@@ -118,10 +118,12 @@ void Simulation::seed(std::uint32_t day) {
 
 void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     tbb::enumerable_thread_specific<std::vector<Candidate>> found;
+    tbb::enumerable_thread_specific<std::uint64_t> evaluated(0);
     const double beta = spec_.transmission_rate;
     tbb::parallel_for(
         tbb::blocked_range<std::size_t>(0, active_.size(), 256), [&](const auto& range) {
             auto& local = found.local();
+            auto& evaluations = evaluated.local();
             for (std::size_t i = range.begin(); i < range.end(); ++i) {
                 const AgentId a = active_[i];
                 const State s = state_[a];
@@ -135,6 +137,7 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                 if (force <= 0.0) continue;
                 core::Draws draws(key_, core::streams::kInfection, day, a);
                 contacts_.for_each_contact(a, day, key_, [&](AgentId b, contacts::Layer layer) {
+                    ++evaluations;
                     if (state_[b] != State::kSusceptible) return;
                     const std::uint64_t bits = draws.next_u64();
                     const double exposure = force * spec_.layer_weight[std::size_t(layer)] *
@@ -144,6 +147,7 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                 });
             }
         });
+    for (auto n : evaluated) contact_evaluations_ += n;
     winners.clear();
     for (auto& local : found) winners.insert(winners.end(), local.begin(), local.end());
     // Several infectors may reach the same person on a day: the attempt with the smallest

@@ -62,6 +62,8 @@ class Simulation {
     /// The natural history sampled for an infected agent.
     const disease::History& history(AgentId agent) const { return history_[agent]; }
     State state(AgentId agent) const { return state_[agent]; }
+    /// Contacts of infectious agents examined so far (the transmission kernel's work).
+    std::uint64_t contact_evaluations() const { return contact_evaluations_; }
 
   private:
     struct Candidate {
@@ -102,6 +104,7 @@ class Simulation {
     std::vector<std::uint32_t> early_secondaries_;
     std::uint32_t early_cap_ = 0;
     bool record_transmissions_ = false;
+    std::uint64_t contact_evaluations_ = 0;
     std::vector<Transmission> transmissions_;
 };
 

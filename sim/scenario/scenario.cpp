@@ -138,7 +138,8 @@ void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) 
         if (entry.require("date")) {
             if (const auto date = entry.date("date")) {
                 seed.date = *date;
-                if (date->days_since(s.start) < 0 || date->days_since(s.end) > 0) {
+                const bool dates_valid = s.end.days_since(s.start) >= 0;
+                if (dates_valid && (date->days_since(s.start) < 0 || date->days_since(s.end) > 0)) {
                     problems.add(entry.location("date"), entry.key_path("date"),
                                  fmt::format("{} is outside the run ({} to {})", date->to_string(),
                                              s.start.to_string(), s.end.to_string()));

@@ -151,3 +151,67 @@ TEST_CASE("a bad --set value is reported as coming from the command line") {
           "valid keys: "
           "age_distribution, data, regions, scale, size, structure, team_size");
 }
+
+TEST_CASE("a run needs dates, a disease and seeding, and checks them") {
+    const TempScenario missing(kMinimal);
+    CHECK_THROWS_WITH_AS(load(missing.path(), {}, Purpose::kRun),
+                         doctest::Contains("start: missing required key 'start'"),
+                         sortie::core::InputError);
+    const TempScenario bad(std::string(kMinimal) + R"(start: 2020-03-01
+end: 2020-02-30
+disease: {parameters: p.yaml, R0: 0}
+seeding:
+  - {date: 2019-12-31, infections: 5}
+)");
+    const std::string file = bad.path().string();
+    try {
+        load(bad.path(), {}, Purpose::kRun);
+        FAIL("expected an InputError");
+    } catch (const sortie::core::InputError& e) {
+        const std::string text = e.what();
+        CHECK(
+            text.find(file + ":10:6: end: invalid date '2020-02-30': February 2020 has 29 days") !=
+            std::string::npos);
+        CHECK(text.find(file + ":11:35: disease.R0: must be between 0.01 and 100 (got 0)") !=
+              std::string::npos);
+    }
+    const TempScenario reversed(std::string(kMinimal) + R"(start: 2020-03-01
+end: 2020-02-01
+disease: {parameters: p.yaml, R0: 2}
+seeding:
+  - {date: 2020-03-01, infections: 5}
+)");
+    CHECK_THROWS_WITH_AS(load(reversed.path(), {}, Purpose::kRun),
+                         doctest::Contains(":10:6: end: end 2020-02-01 is before start 2020-03-01"),
+                         sortie::core::InputError);
+}
+
+TEST_CASE("a disease parameter file with a wrong table is reported in that file") {
+    const fs::path dir =
+        fs::temp_directory_path() / ("sortie-disease-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto source = kSource / "scenarios" / "parameters" / "covid19-2020.yaml";
+    std::ifstream in(source);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string original =
+        "susceptibility: [0.455, 0.432, 0.898, 0.977, 0.909, 0.932, 1.0, 0.841, 0.841]";
+    REQUIRE(text.find(original) != std::string::npos);
+    text.replace(text.find(original), original.size(), "susceptibility: [0.5, 1.5]");
+    std::ofstream(dir / "bad.yaml") << text;
+    std::ofstream(dir / "run.yaml") << kMinimal << "start: 2020-03-01\nend: 2020-04-01\n"
+                                    << "disease: {parameters: bad.yaml, R0: 2}\n"
+                                    << "seeding: [{date: 2020-03-01, infections: 5}]\n";
+    try {
+        load(dir / "run.yaml", {}, Purpose::kRun);
+        FAIL("expected an InputError");
+    } catch (const sortie::core::InputError& e) {
+        const std::string text_of_error = e.what();
+        CAPTURE(text_of_error);
+        CHECK(text_of_error.find((dir / "bad.yaml").string() + ":") == 0);
+        CHECK(text_of_error.find("susceptibility[1]: must be between 0 and 1 (got 1.5)") !=
+              std::string::npos);
+        CHECK(text_of_error.find("susceptibility: expected 9 values, one per age band, got 2") ==
+              std::string::npos);
+    }
+    fs::remove_all(dir);
+}

@@ -35,10 +35,14 @@ void Progress::day(const std::string& scenario, std::uint32_t replicate, std::ui
 }
 
 void Progress::replicate_done(const std::string& scenario, std::uint32_t replicate,
-                              std::uint32_t replicates, double seconds, double r0) const {
+                              std::uint32_t replicates, double seconds, double r0,
+                              std::uint64_t contact_evaluations) const {
     if (quiet_) return;
-    fmt::print(stderr, "{}{}: replicate {}/{} done in {:.1f} s (realised R0 {:.2f})\n",
-               terminal_ ? "\r" : "", scenario, replicate + 1, replicates, seconds, r0);
+    fmt::print(stderr,
+               "{}{}: replicate {}/{} done in {:.2f} s (realised R0 {:.2f}; {} contact "
+               "evaluations, {:.1f} million per second)\n",
+               terminal_ ? "\r" : "", scenario, replicate + 1, replicates, seconds, r0,
+               contact_evaluations, double(contact_evaluations) / seconds / 1e6);
 }
 
 void Progress::note(const std::string& text) const {
@@ -82,7 +86,8 @@ engine::ScenarioResult run_scenario(const scenario::Scenario& scenario, const Pr
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress.replicate_done(scenario.name, r, scenario.replicates, seconds,
-                                result.replicates.back().r0_realised);
+                                result.replicates.back().r0_realised,
+                                simulation.contact_evaluations());
     }
     return result;
 }

@@ -18,7 +18,8 @@ class Progress {
     void day(const std::string& scenario, std::uint32_t replicate, std::uint32_t replicates,
              std::uint32_t day, std::uint32_t days) const;
     void replicate_done(const std::string& scenario, std::uint32_t replicate,
-                        std::uint32_t replicates, double seconds, double r0) const;
+                        std::uint32_t replicates, double seconds, double r0,
+                        std::uint64_t contact_evaluations) const;
     void note(const std::string& text) const;
 
   private:
