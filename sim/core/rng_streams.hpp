@@ -33,4 +33,8 @@ inline constexpr StreamId kInfection{51};       ///< day, agent = the infector
 inline constexpr StreamId kNaturalHistory{52};  ///< day 0, agent = the infected (infected once)
 inline constexpr StreamId kCalibration{53};     ///< day = age band, agent = sample index
 
+// Interventions (day 0: the same decision every day while the measure lasts).
+inline constexpr StreamId kSchoolPresence{60};  ///< agent: stays home when attendance < 1
+inline constexpr StreamId kTelework{61};        ///< agent: works from home under telework
+
 }  // namespace sortie::core::streams

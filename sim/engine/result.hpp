@@ -54,6 +54,8 @@ struct ReplicateResult {
     std::vector<std::int32_t> counts;
     std::vector<std::int32_t> incidence;
     double r0_realised = 0.0;  ///< mean secondary infections of the earliest infections
+    /// active[day][intervention]: 1 when the intervention was in force that day.
+    std::vector<std::int32_t> active;
 };
 
 /// One scenario (or sweep point) of a run, with its replicates.
@@ -63,9 +65,10 @@ struct ScenarioResult {
     std::uint64_t agents = 0;
     std::string start_date;  ///< ISO date of day 0
     std::uint32_t days = 0;
-    std::vector<std::string> regions;    ///< region keys, in index order
-    std::vector<std::string> age_bands;  ///< labels "0-4", ..., "85+"
-    std::string scenario_yaml;           ///< the resolved scenario text
+    std::vector<std::string> regions;        ///< region keys, in index order
+    std::vector<std::string> age_bands;      ///< labels "0-4", ..., "85+"
+    std::string scenario_yaml;               ///< the resolved scenario text
+    std::vector<std::string> interventions;  ///< names, in the scenario's order
     std::vector<ReplicateResult> replicates;
 
     std::size_t counts_per_day() const { return regions.size() * age_bands.size() * kStates; }

@@ -56,10 +56,12 @@ Simulation::Simulation(const population::Population& population,
       multiplier_(population.size(), 0.0f),
       history_(population.size()),
       counts_(population.regions.size() * contacts::kAgeBands * kStates, 0),
-      incidence_(population.regions.size() * contacts::kAgeBands * kEvents, 0) {
+      incidence_(population.regions.size() * contacts::kAgeBands * kEvents, 0),
+      plan_(spec.interventions, spec.triggers, population.regions.size()) {
     for (AgentId a = 0; a < population.size(); ++a) ++counts_[cell(a) * kStates];
     std::uint32_t seeds = 0;
-    for (const auto& s : spec_.seeding) seeds += s.infections * s.days;
+    for (const auto& s : spec_.seeding)
+        seeds += static_cast<std::uint32_t>(std::ceil(s.infections)) * s.days;
     const auto automatic =
         static_cast<std::uint32_t>(std::min<std::size_t>(1000, population.size() / 1000));
     early_cap_ = std::max(spec_.early_infections > 0 ? spec_.early_infections : automatic, seeds);
@@ -77,12 +79,17 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
     std::vector<Candidate> winners;
     for (std::uint32_t day = 0; day < spec_.days; ++day) {
         std::fill(incidence_.begin(), incidence_.end(), 0);
+        policy_ = &plan_.policy_for(day);  // 0. today's interventions
+        policy_changes_groups_ =
+            policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
+                                                       policy_->school_attendance.end()) < 1.0;
         progress(day);           // 1. transitions due today (state at the start of the day)
         seed(day);               // 2. infections from outside
         transmit(day, winners);  // 3. contacts of the infectious, in parallel
         for (const auto& w : winners) infect(w.infectee, day, w.infector, w.layer, false);  // 4.
-        progress(day);            // 5. zero-day stages of today's infections
-        record_day(day, result);  // 6.
+        progress(day);                   // 5. zero-day stages of today's infections
+        record_day(day, result);         // 6.
+        plan_.end_of_day(indicators());  // triggers see today, act from tomorrow
         if (on_day) on_day(day);
     }
     result.r0_realised = realised_r0();
@@ -93,7 +100,12 @@ void Simulation::seed(std::uint32_t day) {
     for (std::size_t s = 0; s < spec_.seeding.size(); ++s) {
         const auto& seeding = spec_.seeding[s];
         if (day < seeding.first_day || day >= seeding.first_day + seeding.days) continue;
-        for (std::uint32_t i = 0; i < seeding.infections; ++i) {
+        // floor(x + U) infections today: the mean over days is x.
+        core::Draws count_draws(key_, core::streams::kSeeding, day,
+                                static_cast<AgentId>(s << 24 | 0xFFFFFFu));
+        const auto today =
+            static_cast<std::uint32_t>(std::floor(seeding.infections + count_draws.uniform()));
+        for (std::uint32_t i = 0; i < today; ++i) {
             core::Draws draws(key_, core::streams::kSeeding, day,
                               static_cast<AgentId>(s << 24 | i));
             for (std::uint32_t attempt = 0; attempt < kSeedingTries; ++attempt) {
@@ -140,8 +152,11 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                     ++evaluations;
                     if (state_[b] != State::kSusceptible) return;
                     const std::uint64_t bits = draws.next_u64();
+                    // The draw above is taken whatever the policy, so that a policy changes
+                    // only the infections it prevents (common random numbers).
                     const double exposure = force * spec_.layer_weight[std::size_t(layer)] *
-                                            disease_.susceptibility(population_.age[b]);
+                                            disease_.susceptibility(population_.age[b]) *
+                                            contact_factor(a, b, layer);
                     if (core::to_unit_interval(bits) < -std::expm1(-exposure))
                         local.push_back({b, bits, a, layer});
                 });
@@ -263,6 +278,64 @@ void Simulation::progress(std::uint32_t day) {
 void Simulation::record_day(std::uint32_t, ReplicateResult& result) {
     for (auto c : counts_) result.counts.push_back(static_cast<std::int32_t>(c));
     for (auto c : incidence_) result.incidence.push_back(static_cast<std::int32_t>(c));
+    for (auto a : plan_.active()) result.active.push_back(a);
+}
+
+interventions::Indicators Simulation::indicators() const {
+    const std::size_t regions = population_.regions.size();
+    interventions::Indicators in;
+    for (auto* v : {&in.icu, &in.hospital, &in.admissions, &in.infections, &in.people})
+        v->assign(regions, 0.0);
+    for (std::size_t r = 0; r < regions; ++r) {
+        in.people[r] = population_.region_offsets[r + 1] - population_.region_offsets[r];
+        for (std::size_t band = 0; band < contacts::kAgeBands; ++band) {
+            const std::size_t c = r * contacts::kAgeBands + band;
+            const double icu = double(counts_[c * kStates + std::size_t(State::kIcu)]);
+            in.icu[r] += icu;
+            in.hospital[r] +=
+                icu + double(counts_[c * kStates + std::size_t(State::kHospitalWard)]);
+            in.admissions[r] +=
+                double(incidence_[c * kEvents + std::size_t(Event::kHospitalAdmissions)]);
+            in.infections[r] += double(incidence_[c * kEvents + std::size_t(Event::kInfections)]);
+        }
+    }
+    return in;
+}
+
+// Pupils who stay home while attendance is below 1 are the same every day (a stable draw per
+// agent); teachers go as long as their level is open at all.
+bool Simulation::attends_school(AgentId agent) const {
+    const auto& schools = population_.schools;
+    const auto level =
+        std::size_t(schools.venue_kind[schools.group_venue[population_.school_group[agent]]]);
+    const double share = policy_->school_attendance[level];
+    if (share >= 1.0) return true;
+    if (share <= 0.0) return false;
+    if (population_.occupation[agent] == population::Occupation::kTeacher) return true;
+    return core::to_unit_interval(
+               core::draw_u64(key_, core::streams::kSchoolPresence, 0, agent, 0)) < share;
+}
+
+// Health-care staff do not work from home; other workers do with a stable draw per agent.
+bool Simulation::works_from_home(AgentId agent) const {
+    if (population_.occupation[agent] != population::Occupation::kOther) return false;
+    return core::to_unit_interval(core::draw_u64(key_, core::streams::kTelework, 0, agent, 0)) <
+           policy_->telework;
+}
+
+float Simulation::contact_factor(AgentId a, AgentId b, contacts::Layer layer) const {
+    const auto& policy = *policy_;
+    float factor = std::min(
+        policy.factor(population_.region[a], contacts::age_band(population_.age[a]), layer),
+        policy.factor(population_.region[b], contacts::age_band(population_.age[b]), layer));
+    factor *= static_cast<float>(policy.mask_factor[std::size_t(layer)]);
+    if (policy_changes_groups_) {
+        if (layer == contacts::Layer::kSchool && (!attends_school(a) || !attends_school(b)))
+            return 0.0f;
+        if (layer == contacts::Layer::kWork && (works_from_home(a) || works_from_home(b)))
+            return 0.0f;
+    }
+    return factor;
 }
 
 double Simulation::realised_r0() const {

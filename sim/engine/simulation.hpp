@@ -9,19 +9,20 @@
 #include "sim/core/rng.hpp"
 #include "sim/disease/natural_history.hpp"
 #include "sim/engine/result.hpp"
+#include "sim/interventions/plan.hpp"
 #include "sim/population/population.hpp"
 
 namespace sortie::engine {
 
 using population::AgentId;
 
-/// Infections put into the population from outside: `infections` people a day for `days`
-/// days from day `first_day`, drawn uniformly among the susceptible people of `regions`
+/// Infections put into the population from outside: `infections` people a day (on average) for
+/// `days` days from day `first_day`, drawn uniformly among the susceptible people of `regions`
 /// (region indices; empty = everywhere).
 struct Seeding {
     std::uint32_t first_day = 0;
     std::uint32_t days = 1;
-    std::uint32_t infections = 0;
+    double infections = 0;  ///< a day; a fraction is rounded stochastically each day
     std::vector<std::uint16_t> regions;
 };
 
@@ -35,6 +36,8 @@ struct EngineSpec {
     /// (0: a thousandth of the population, at most 1000, all seeds at least), early enough
     /// that the depletion of susceptibles barely lowers it.
     std::uint32_t early_infections = 0;
+    std::vector<interventions::InterventionSpec> interventions;
+    std::vector<interventions::TriggerSpec> triggers;
 };
 
 /// One infection, for transmission trees and the realised generation interval.
@@ -82,6 +85,10 @@ class Simulation {
     void enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days);
     void count_event(AgentId agent, Event event);
     void record_day(std::uint32_t day, ReplicateResult& result);
+    interventions::Indicators indicators() const;
+    bool attends_school(AgentId agent) const;
+    bool works_from_home(AgentId agent) const;
+    float contact_factor(AgentId a, AgentId b, contacts::Layer layer) const;
     std::size_t cell(AgentId agent) const;
     double realised_r0() const;
 
@@ -100,7 +107,10 @@ class Simulation {
 
     std::vector<std::int64_t> counts_;     ///< [region][band][state], current
     std::vector<std::int64_t> incidence_;  ///< [region][band][event], today
-    std::vector<AgentId> early_;           ///< first infections, sorted by id after the cap
+    interventions::Plan plan_;
+    const interventions::DailyPolicy* policy_ = nullptr;
+    bool policy_changes_groups_ = false;  ///< school attendance or telework in force today
+    std::vector<AgentId> early_;          ///< first infections, sorted by id after the cap
     std::vector<std::uint32_t> early_secondaries_;
     std::uint32_t early_cap_ = 0;
     bool record_transmissions_ = false;

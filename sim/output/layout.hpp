@@ -32,5 +32,8 @@ inline constexpr const char* kDate = "date";
 inline constexpr const char* kCounts = "counts";
 inline constexpr const char* kIncidence = "incidence";
 inline constexpr const char* kR0Realised = "r0_realised";
+/// Which interventions were in force each day (only when the scenario has interventions).
+inline constexpr const char* kInterventionsActive = "interventions_active";
+inline constexpr const char* kIntervention = "intervention";
 
 }  // namespace sortie::output::layout

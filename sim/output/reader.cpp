@@ -95,6 +95,19 @@ void read_r0(const Object& group, ScenarioResult& scenario) {
     for (std::size_t r = 0; r < values.size(); ++r) scenario.replicates[r].r0_realised = values[r];
 }
 
+void read_interventions(const Object& group, ScenarioResult& scenario) {
+    if (!detail::has_child(group, layout::kInterventionsActive)) return;
+    scenario.interventions = axis_labels(group, layout::kIntervention);
+    const std::size_t count = scenario.interventions.size();
+    const Object dataset = open_with_shape(group, layout::kInterventionsActive,
+                                           {scenario.replicates.size(), scenario.days, count});
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
+        auto& active = scenario.replicates[r].active;
+        active.resize(scenario.days * count);
+        detail::read_slice(dataset, r, active);
+    }
+}
+
 std::size_t read_group_attributes(const Object& group, ScenarioResult& scenario) {
     scenario.seed = detail::read_uint64_attribute(group, layout::kSeed);
     scenario.agents = detail::read_uint64_attribute(group, layout::kAgents);
@@ -118,6 +131,7 @@ ScenarioResult read_scenario(const Object& file, const std::string& name) {
     read_trajectory(group, scenario, layout::kIncidence, &ReplicateResult::incidence,
                     engine::kEvents);
     read_r0(group, scenario);
+    read_interventions(group, scenario);
     return scenario;
 }
 

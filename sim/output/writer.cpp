@@ -67,6 +67,13 @@ void check_scenario(const fs::path& path, const ScenarioResult& scenario) {
         check_size(path, scenario, r, "counts", replicate.counts.size(), engine::kStates, "states");
         check_size(path, scenario, r, "incidence", replicate.incidence.size(), engine::kEvents,
                    "events");
+        const std::size_t active = std::size_t{scenario.days} * scenario.interventions.size();
+        if (replicate.active.size() != active) {
+            throw OutputError(
+                path, fmt::format("scenario '{}', replicate {}: interventions_active holds {} "
+                                  "values, expected {}",
+                                  scenario.name, r, replicate.active.size(), active));
+        }
     }
 }
 
@@ -221,6 +228,27 @@ void write_r0(const Object& group, const ScenarioResult& scenario, const Axes& a
                             "mean number of secondary infections of the earliest infections");
 }
 
+// active[replicate, time, intervention]: 1 when the intervention was in force that day.
+void write_interventions(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
+    const std::size_t count = scenario.interventions.size();
+    if (count == 0) return;
+    const Object names =
+        label_axis(group, layout::kIntervention, scenario.interventions, "intervention name");
+    const std::vector<hsize_t> chunk = {1, scenario.days, count};
+    const Object dataset =
+        detail::create_dataset(group, layout::kInterventionsActive, Element::kInt32,
+                               {scenario.replicates.size(), scenario.days, count}, chunk);
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
+        detail::write_slice(dataset, r, scenario.replicates[r].active);
+    }
+    const Object* scales[] = {&axes.replicate, &axes.time, &names};
+    for (unsigned d = 0; d < 3; ++d) detail::attach_scale(dataset, *scales[d], d);
+    detail::write_attribute(dataset, "dimensions", "replicate,time,intervention");
+    detail::write_attribute(dataset, "description",
+                            "1 when the intervention was in force that day");
+    detail::write_attribute(dataset, "coordinates", layout::kDate);
+}
+
 void write_group_attributes(const Object& group, const ScenarioResult& scenario) {
     detail::write_attribute(group, layout::kSeed, scenario.seed);
     detail::write_attribute(group, layout::kAgents, scenario.agents);
@@ -242,6 +270,7 @@ void write_scenario(const Object& file, const ScenarioResult& scenario) {
                      {layout::kIncidence, &ReplicateResult::incidence, axes.event, engine::kEvents,
                       "replicate,time,region,age_band,event", "events during each day"});
     write_r0(group, scenario, axes);
+    write_interventions(group, scenario, axes);
 }
 
 void write_file(const fs::path& partial, const RunResult& run) {

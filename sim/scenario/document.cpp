@@ -8,19 +8,63 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 namespace sortie::scenario {
+namespace detail {
+
+// Nodes by identity. yaml-cpp has no hash of a node, only Node::is(); the table buckets nodes by
+// the byte offset of their mark, so that a lookup compares the few nodes that start at the same
+// offset (a mapping and its first key, and nodes of other files).
+template <typename Value>
+class NodeTable {
+  public:
+    const Value* find(const YAML::Node& node) const {
+        const auto bucket = buckets_.find(node.Mark().pos);
+        if (bucket == buckets_.end()) return nullptr;
+        for (const auto& [key, value] : bucket->second) {
+            if (key.is(node)) return &value;
+        }
+        return nullptr;
+    }
+
+    /// The value of `node`, inserted as `initial` if absent, and whether it was inserted. The
+    /// pointer is valid until the next insertion.
+    std::pair<Value*, bool> emplace(const YAML::Node& node, Value initial) {
+        auto& bucket = buckets_[node.Mark().pos];
+        for (auto& [key, value] : bucket) {
+            if (key.is(node)) return {&value, false};
+        }
+        bucket.emplace_back(node, std::move(initial));
+        return {&bucket.back().second, true};
+    }
+
+  private:
+    // Never assigned to, only constructed and destroyed: Node assignment writes through handles.
+    std::unordered_map<int, std::vector<std::pair<YAML::Node, Value>>> buckets_;
+};
+
+/// The file (an index into Document::files_) of each node of the files that are extended.
+class NodeFiles {
+  public:
+    NodeTable<std::size_t> table;
+};
+
+}  // namespace detail
+
 namespace {
 
 using core::Diagnostic;
 using core::InputError;
 using core::SourceLocation;
+using detail::NodeTable;
 
 // ---------------------------------------------------------------------------------------------
 // Messages shared by the file checks and the override checks.
@@ -150,10 +194,59 @@ std::vector<Diagnostic> check_text(std::string_view text, const std::string& fil
 // ---------------------------------------------------------------------------------------------
 // Parsing.
 
+// Counts the documents of a text without building them, and notes where the second starts.
+class DocumentCounter : public YAML::EventHandler {
+  public:
+    // The second document is reported where its first node is, as yaml-cpp marks documents.
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        if (++documents == 2) second = mark;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  const std::string&) override {
+        node(mark);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        node(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
+        node(mark);
+    }
+    void OnMapEnd() override {}
+
+    int documents = 0;
+    YAML::Mark second;
+
+  private:
+    void node(const YAML::Mark& mark) {
+        if (documents == 2 && !second_node_seen_) second = mark, second_node_seen_ = true;
+    }
+    bool second_node_seen_ = false;
+};
+
+// yaml-cpp 0.7's LoadAll never returns on some inputs (a stray ',' where a document or node
+// should start: jbeder/yaml-cpp#1040, found by tests/fuzz), so documents are counted first,
+// two at most, and only the first is built.
 std::vector<YAML::Node> parse_documents(const std::string& text, const std::string& file,
                                         int max_depth) {
     try {
-        return YAML::LoadAll(text);
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        DocumentCounter counter;
+        while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+        }
+        if (counter.documents >= 2) {
+            throw InputError(
+                at(file, counter.second), "",
+                "a second YAML document starts here; a scenario file holds one document");
+        }
+        if (counter.documents == 0) return {};
+        return {YAML::Load(text)};
     } catch (const YAML::DeepRecursion&) {
         // yaml-cpp gives up near 1000 levels; its mark then points nowhere useful.
         throw InputError(SourceLocation{file, 0, 0}, "", depth_message(max_depth));
@@ -290,6 +383,14 @@ void check_tree(const std::vector<YAML::Node>& documents, const std::string& fil
     throw_if_any(found);
 }
 
+YAML::Node parse_checked(const std::string& text, const std::string& file, const Limits& limits) {
+    check_size(text.size(), file, limits);
+    throw_if_any(check_text(text, file));
+    const std::vector<YAML::Node> documents = parse_documents(text, file, limits.max_depth);
+    check_tree(documents, file, limits);
+    return documents.front();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading files.
 
@@ -297,27 +398,188 @@ struct FileCloser {
     void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
-InputError cannot_read(const std::string& name, int error) {
-    return InputError(SourceLocation{name, 0, 0}, "",
-                      "cannot read file: " + std::generic_category().message(error));
-}
+struct FileText {
+    std::string text;
+    int error = 0;  ///< errno if the file could not be read
+};
 
 // Reads at most max_bytes + 1 bytes: enough to tell that a file is too big without reading a
 // file of any size into memory.
-std::string read_file(const std::string& name, std::size_t max_bytes) {
+FileText read_file(const std::string& name, std::size_t max_bytes) {
     const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(name.c_str(), "rb"));
-    if (!file) throw cannot_read(name, errno);
-    std::string text;
+    if (!file) return {{}, errno};
+    FileText result;
     std::array<char, 1 << 16> buffer{};
-    while (text.size() <= max_bytes) {
+    while (result.text.size() <= max_bytes) {
         const std::size_t got = std::fread(buffer.data(), 1, buffer.size(), file.get());
-        text.append(buffer.data(), got);
+        result.text.append(buffer.data(), got);
         if (got == buffer.size()) continue;
-        if (std::ferror(file.get()) != 0) throw cannot_read(name, errno);
+        if (std::ferror(file.get()) != 0) return {{}, errno};
         break;
     }
-    return text;
+    return result;
 }
+
+std::string reason(int error) {
+    return std::generic_category().message(error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extends.
+
+std::string describe_kind(const YAML::Node& node) {
+    if (node.IsMap()) return "a mapping";
+    if (node.IsSequence()) return "a sequence";
+    return "nothing";
+}
+
+// The key and value of `key` in `map`, if there.
+std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map,
+                                                            std::string_view key) {
+    for (const auto& entry : map) {
+        if (entry.first.IsScalar() && entry.first.Scalar() == key) {
+            return std::pair<YAML::Node, YAML::Node>(entry.first, entry.second);
+        }
+    }
+    return std::nullopt;
+}
+
+// What tells two names of one file apart from two files: `a.yaml` and `./a.yaml` are one.
+std::filesystem::path identity_of(const std::filesystem::path& path) {
+    std::error_code error;
+    std::filesystem::path canonical = std::filesystem::weakly_canonical(path, error);
+    if (!error) return canonical;
+    return path.lexically_normal();
+}
+
+std::filesystem::path path_of_base(const std::string& extending_file, const std::string& written) {
+    const std::filesystem::path path(written);
+    if (path.is_absolute()) return path.lexically_normal();
+    return (std::filesystem::path(extending_file).parent_path() / path).lexically_normal();
+}
+
+// Each mapping of the tree and how many times the walk reaches it: more than once through an
+// alias. Bounded by the node budget that the tree was checked against.
+void count_maps(const YAML::Node& node, NodeTable<int>& visits) {
+    if (node.IsSequence()) {
+        for (const YAML::Node& element : node) count_maps(element, visits);
+    }
+    if (!node.IsMap()) return;
+    int& count = *visits.emplace(node, 0).first;
+    if (++count > 1) return;
+    for (const auto& entry : node) count_maps(entry.second, visits);
+}
+
+// Reads a file and the chain of files it extends, and merges them. Files form a chain (each
+// extends at most one), so files_ is also the chain of files being read, outermost first.
+class Resolver {
+  public:
+    explicit Resolver(const Limits& limits)
+        : limits_(limits), node_files_(std::make_shared<detail::NodeFiles>()) {}
+
+    /// The tree of the file `name`, holding `text`, with its bases merged in.
+    YAML::Node resolve(const std::string& text, const std::string& name) {
+        const std::size_t file = files_.size();
+        files_.push_back(name);
+        identities_.push_back(identity_of(name));
+        YAML::Node root = parse_checked(text, name, limits_);
+        // Before merging, the tree holds this file's nodes alone.
+        if (file > 0) index_tree(root, file);
+        const auto extends = find_entry(root, "extends");
+        if (!extends) return root;
+        const YAML::Node base = load_base(extends->second, file);
+        NodeTable<int> visits;
+        count_maps(root, visits);
+        root.remove(extends->first);
+        merge_maps(root, base, "", file, visits);
+        return root;
+    }
+
+    const std::vector<std::string>& files() const { return files_; }
+
+    /// Null for a single file: every node is then from the top file.
+    std::shared_ptr<const detail::NodeFiles> node_files() const {
+        return files_.size() > 1 ? node_files_ : nullptr;
+    }
+
+  private:
+    [[noreturn]] void fail(const YAML::Node& at_node, std::size_t file, std::string path,
+                           std::string message) const {
+        throw InputError(at(files_[file], at_node.Mark()), std::move(path), std::move(message));
+    }
+
+    // Aliases reach a node again: its subtree is indexed already.
+    void index_tree(const YAML::Node& node, std::size_t file) {
+        if (!node_files_->table.emplace(node, file).second) return;
+        if (node.IsSequence()) {
+            for (const YAML::Node& element : node) index_tree(element, file);
+        } else if (node.IsMap()) {
+            for (const auto& entry : node) {
+                index_tree(entry.first, file);
+                index_tree(entry.second, file);
+            }
+        }
+    }
+
+    YAML::Node load_base(const YAML::Node& value, std::size_t file) {
+        if (!value.IsScalar()) {
+            fail(value, file, "extends",
+                 "expected the path of a scenario file, got " + describe_kind(value));
+        }
+        const std::filesystem::path path = path_of_base(files_[file], value.Scalar());
+        const auto repeated = std::find(identities_.begin(), identities_.end(), identity_of(path));
+        if (repeated != identities_.end()) {
+            const auto first = static_cast<std::size_t>(repeated - identities_.begin());
+            std::string chain;
+            for (std::size_t i = first; i < files_.size(); ++i) chain += files_[i] + " -> ";
+            fail(value, file, "extends", "cyclic extends: " + chain + files_[first]);
+        }
+        if (files_.size() >= limits_.max_extends_files) {
+            fail(value, file, "extends",
+                 fmt::format("too many levels of extends; a chain holds at most {} files",
+                             limits_.max_extends_files));
+        }
+        const FileText base = read_file(path.string(), limits_.max_file_bytes);
+        if (base.error != 0) {
+            fail(value, file, "extends",
+                 fmt::format("cannot read file '{}': {}", value.Scalar(), reason(base.error)));
+        }
+        return resolve(base.text, path.string());
+    }
+
+    // Inserts the base's entries that `target` lacks into `target`, a mapping of the file being
+    // read (never of a base: the base's nodes are shared, not changed), and merges the mappings
+    // that both have. A mapping that the file reaches through an alias is refused: merging into
+    // it would change the other places that use it too.
+    void merge_maps(YAML::Node target, const YAML::Node& base, const std::string& path,
+                    std::size_t file, const NodeTable<int>& visits) {
+        const int* count = visits.find(target);
+        if (count != nullptr && *count > 1) {
+            fail(target, file, path,
+                 "cannot merge the base into a mapping that the file also uses through an alias; "
+                 "write it out in full");
+        }
+        const YAML::Node& own = target;
+        std::unordered_map<std::string, YAML::Node> own_values;
+        for (const auto& entry : own) own_values.try_emplace(entry.first.Scalar(), entry.second);
+        std::vector<std::pair<YAML::Node, YAML::Node>> added;
+        for (const auto& entry : base) {
+            const std::string& key = entry.first.Scalar();
+            const auto found = own_values.find(key);
+            if (found == own_values.end()) {
+                added.emplace_back(entry.first, entry.second);
+            } else if (found->second.IsMap() && entry.second.IsMap()) {
+                merge_maps(found->second, entry.second, join_key(path, key), file, visits);
+            }
+        }
+        for (const auto& [key, value] : added) target.force_insert(key, value);
+    }
+
+    Limits limits_;
+    std::vector<std::string> files_;
+    std::vector<std::filesystem::path> identities_;
+    std::shared_ptr<detail::NodeFiles> node_files_;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Overrides.
@@ -470,24 +732,48 @@ YAML::Node copy_sequence_with(const YAML::Node& sequence, std::size_t index,
 
 // -------------------------------------------------------------------------------------------------
 
-Document::Document(YAML::Node root, std::string file, const Limits& limits)
-    : root_(std::move(root)), file_(std::move(file)), limits_(limits) {}
+Document::Document(YAML::Node root, std::vector<std::string> files,
+                   std::shared_ptr<const detail::NodeFiles> node_files, const Limits& limits)
+    : root_(std::move(root)),
+      files_(std::move(files)),
+      node_files_(std::move(node_files)),
+      limits_(limits) {}
 
 Document Document::load_file(const std::filesystem::path& path, const Limits& limits) {
     const std::string name = path.string();
-    return load_string(read_file(name, limits.max_file_bytes), name, limits);
+    const FileText file = read_file(name, limits.max_file_bytes);
+    if (file.error != 0) {
+        throw InputError(SourceLocation{name, 0, 0}, "", "cannot read file: " + reason(file.error));
+    }
+    Resolver resolver(limits);
+    const YAML::Node root = resolver.resolve(file.text, name);
+    // Each file was within the limits; the merged tree may hold the nodes of several files.
+    if (resolver.files().size() > 1) throw_if_any(TreeChecker(name, limits).check(root));
+    return Document(root, resolver.files(), resolver.node_files(), limits);
 }
 
 Document Document::load_string(std::string text, std::string file_name, const Limits& limits) {
-    check_size(text.size(), file_name, limits);
-    throw_if_any(check_text(text, file_name));
-    const std::vector<YAML::Node> documents = parse_documents(text, file_name, limits.max_depth);
-    check_tree(documents, file_name, limits);
-    return Document(documents.front(), std::move(file_name), limits);
+    const YAML::Node root = parse_checked(text, file_name, limits);
+    return Document(root, {std::move(file_name)}, nullptr, limits);
+}
+
+Document Document::without(std::string_view key) const {
+    Document copy(*this);
+    YAML::Node root(YAML::NodeType::Map);
+    for (const auto& entry : root_) {
+        if (entry.first.IsScalar() && entry.first.Scalar() == key) continue;
+        root.force_insert(entry.first, entry.second);
+    }
+    copy.remember(root, location_of(root_), file_index_of(root_));
+    copy.root_.reset(root);
+    return copy;
 }
 
 void Document::apply_override(std::string_view assignment) {
     const Assignment parsed = split_assignment(assignment);
+    if (parsed.segments.front() == "extends") {
+        throw_override_error(parsed.path, "'extends' can only be written in a scenario file");
+    }
     const YAML::Node value = parse_value(parsed, limits_);
     const std::vector<Step> steps = existing_steps(root_, parsed);
     // Nothing below throws (but bad_alloc): a failed override leaves the document as it was.
@@ -522,7 +808,7 @@ YAML::Node Document::replace_child(const YAML::Node& container, const std::strin
     const YAML::Node copy = container.IsSequence()
                                 ? copy_sequence_with(container, *parse_index(segment), child)
                                 : copy_map_with(container, segment, child, label);
-    remember(copy, location_of(container));
+    remember(copy, location_of(container), file_index_of(container));
     return copy;
 }
 
@@ -543,8 +829,8 @@ YAML::Node Document::copy_map_with(const YAML::Node& map, const std::string& key
     return copy;
 }
 
-void Document::remember(const YAML::Node& node, const SourceLocation& location) {
-    origins_.push_back(Origin{node, location});
+void Document::remember(const YAML::Node& node, const SourceLocation& location, std::size_t file) {
+    origins_.push_back(Origin{node, location, file});
 }
 
 // The value was checked against the node budget, so this walk is bounded.
@@ -560,13 +846,35 @@ void Document::remember_tree(const YAML::Node& node, const SourceLocation& locat
     }
 }
 
-SourceLocation Document::location_of(const YAML::Node& node) const {
-    if (!node.IsDefined()) return {file_, 0, 0};
-    // Latest first: a later override supersedes an earlier one.
+// Latest first: a later override supersedes an earlier one.
+const Document::Origin* Document::origin_of(const YAML::Node& node) const {
     for (auto origin = origins_.rbegin(); origin != origins_.rend(); ++origin) {
-        if (origin->node.is(node)) return origin->location;
+        if (origin->node.is(node)) return &*origin;
     }
-    return at(file_, node.Mark());
+    return nullptr;
+}
+
+std::size_t Document::file_index_of(const YAML::Node& node) const {
+    if (const Origin* origin = origin_of(node)) return origin->file;
+    return parsed_file_of(node);
+}
+
+// The file a node was parsed from: a base's if the index knows it, else the top file.
+std::size_t Document::parsed_file_of(const YAML::Node& node) const {
+    if (node_files_ == nullptr) return 0;
+    const std::size_t* file = node_files_->table.find(node);
+    return file == nullptr ? 0 : *file;
+}
+
+SourceLocation Document::location_of(const YAML::Node& node) const {
+    if (!node.IsDefined()) return {file(), 0, 0};
+    if (const Origin* origin = origin_of(node)) return origin->location;
+    return at(files_[parsed_file_of(node)], node.Mark());
+}
+
+std::filesystem::path Document::base_directory_of(const YAML::Node& node) const {
+    const std::size_t file = node.IsDefined() ? file_index_of(node) : 0;
+    return std::filesystem::path(files_[file]).parent_path();
 }
 
 }  // namespace sortie::scenario

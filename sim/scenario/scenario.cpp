@@ -6,7 +6,9 @@
 
 #include "sim/scenario/disease_file.hpp"
 #include "sim/scenario/document.hpp"
+#include "sim/scenario/interventions_section.hpp"
 #include "sim/scenario/map_reader.hpp"
+#include "sim/scenario/sweep.hpp"
 
 namespace sortie::scenario {
 namespace {
@@ -19,14 +21,17 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
     return p.is_absolute() ? p : (base / p).lexically_normal();
 }
 
-void read_path(MapReader& map, std::string_view key, const std::filesystem::path& base,
+// Paths are relative to the folder of the file that wrote them (a base file of `extends:`
+// may live elsewhere).
+void read_path(MapReader& map, std::string_view key, const Document& document,
                std::filesystem::path& out) {
     if (!map.require(key)) return;
-    if (const auto path = map.string(key)) out = resolve(base, *path);
+    const YAML::Node* node = map.node(key);
+    if (const auto path = map.string(key)) out = resolve(document.base_directory_of(*node), *path);
 }
 
-void read_population(MapReader& map, const std::filesystem::path& base,
-                     core::DiagnosticList& problems, PopulationSection& out) {
+void read_population(MapReader& map, const Document& base, core::DiagnosticList& problems,
+                     PopulationSection& out) {
     bool has_size = map.has("size"), has_scale = map.has("scale");
     // A --set of one replaces the other given in the file.
     auto from_command_line = [&](std::string_view key) {
@@ -71,7 +76,7 @@ void read_group_layer(MapReader& parent, std::string_view layer, std::string_vie
     }
 }
 
-void read_contacts(MapReader& map, const std::filesystem::path& base, ContactsSection& out) {
+void read_contacts(MapReader& map, const Document& base, ContactsSection& out) {
     read_group_layer(map, "school", "class_share", out.school_per_day, out.school_class_share);
     read_group_layer(map, "work", "team_share", out.work_per_day, out.work_team_share);
     map.require("community");
@@ -96,11 +101,12 @@ void read_contacts(MapReader& map, const std::filesystem::path& base, ContactsSe
 // A run may last at most this long: day numbers are 16-bit in the engine.
 constexpr std::int32_t kMaxDays = 3650;
 
-void read_dates(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
+// Whether start and end were both read (later checks against them make sense only then).
+bool read_dates(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
     const bool has_start = root.require("start"), has_end = root.require("end");
     const auto start = has_start ? root.date("start") : std::nullopt;
     const auto end = has_end ? root.date("end") : std::nullopt;
-    if (!start || !end) return;
+    if (!start || !end) return false;
     s.start = *start;
     s.end = *end;
     if (end->days_since(*start) < 0) {
@@ -111,9 +117,11 @@ void read_dates(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
         problems.add(root.location("end"), "end",
                      fmt::format("a run lasts at most {} days", kMaxDays));
     }
+    s.dates_valid = end->days_since(*start) >= 0;
+    return s.dates_valid;
 }
 
-void read_disease(MapReader& map, const std::filesystem::path& base, DiseaseSection& out) {
+void read_disease(MapReader& map, const Document& base, DiseaseSection& out) {
     read_path(map, "parameters", base, out.parameters_file);
     if (map.require("R0")) out.r0 = map.number("R0", Bounds::between(0.01, 100)).value_or(0);
     if (auto weights = map.map("layer_weights")) {
@@ -138,7 +146,7 @@ void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) 
         if (entry.require("date")) {
             if (const auto date = entry.date("date")) {
                 seed.date = *date;
-                const bool dates_valid = s.end.days_since(s.start) >= 0;
+                const bool dates_valid = s.dates_valid;
                 if (dates_valid && (date->days_since(s.start) < 0 || date->days_since(s.end) > 0)) {
                     problems.add(entry.location("date"), entry.key_path("date"),
                                  fmt::format("{} is outside the run ({} to {})", date->to_string(),
@@ -146,10 +154,16 @@ void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) 
                 }
             }
         }
-        if (entry.require("infections")) {
-            seed.infections = static_cast<std::uint32_t>(
-                entry.integer("infections", Bounds::between(1, 1e7)).value_or(0));
+        // A number of people, or a rate that scales with the population (per million people
+        // of the seeded regions, stochastically rounded each day).
+        if (entry.has("infections") == entry.has("per_million")) {
+            problems.add(entry.location(), entry.key_path("infections"),
+                         "give either infections or per_million");
         }
+        if (const auto n = entry.integer("infections", Bounds::between(1, 1e7)))
+            seed.infections = std::uint32_t(*n);
+        if (const auto rate = entry.number("per_million", Bounds::between(0, 1e6)))
+            seed.per_million = *rate;
         if (const auto days = entry.integer("days", Bounds::between(1, kMaxDays)))
             seed.days = std::uint32_t(*days);
         if (const auto regions = entry.string_list("regions")) seed.regions = *regions;
@@ -158,10 +172,11 @@ void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) 
     }
 }
 
-void read_run_sections(MapReader& root, const std::filesystem::path& base, Scenario& s,
+void read_run_sections(MapReader& root, const Document& base, Scenario& s,
                        core::DiagnosticList& problems, Purpose purpose) {
     if (purpose == Purpose::kPopulation) {
-        root.allow({"start", "end", "replicates", "disease", "seeding"});
+        root.allow(
+            {"start", "end", "replicates", "disease", "seeding", "interventions", "triggers"});
         return;
     }
     read_dates(root, s, problems);
@@ -171,6 +186,9 @@ void read_run_sections(MapReader& root, const std::filesystem::path& base, Scena
         if (auto d = root.map("disease")) read_disease(*d, base, s.disease);
     }
     read_seeding(root, s, problems);
+    detail::read_interventions(root, s, problems);
+    detail::read_triggers(root, s, problems);
+    detail::check_references(s, problems);
 }
 
 std::string emit(const YAML::Node& root) {
@@ -181,16 +199,15 @@ std::string emit(const YAML::Node& root) {
 
 }  // namespace
 
-Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides,
-              Purpose purpose) {
-    Document document = Document::load_file(file);
-    for (const auto& assignment : overrides) document.apply_override(assignment);
+namespace {
 
+Scenario read_document(const Document& document, const std::filesystem::path& file,
+                       Purpose purpose) {
     core::DiagnosticList problems;
     Scenario scenario;
     scenario.file = file.string();
     scenario.name = file.stem().string();
-    const auto base = file.parent_path();
+    const Document& base = document;
     MapReader root(document, document.root(), "", problems);
     if (const auto name = root.string("name")) scenario.name = *name;
     if (const auto seed = root.integer("seed", Bounds::between(0, 9007199254740992.0))) {
@@ -212,6 +229,40 @@ Scenario load(const std::filesystem::path& file, const std::vector<std::string>&
     }
     scenario.resolved_yaml = emit(document.root());
     return scenario;
+}
+
+}  // namespace
+
+std::vector<Scenario> load_all(const std::filesystem::path& file,
+                               const std::vector<std::string>& overrides, Purpose purpose) {
+    Document document = Document::load_file(file);
+    for (const auto& assignment : overrides) document.apply_override(assignment);
+    const auto points = sweep_points(document);
+    if (points.empty()) return {read_document(document.without("sweep"), file, purpose)};
+    std::vector<Scenario> scenarios;
+    for (const auto& point : points) {
+        // A fresh load per point: copies of one document would share (and grow) yaml-cpp's node
+        // memory, which makes large sweeps quadratic.
+        Document loaded = Document::load_file(file);
+        for (const auto& assignment : overrides) loaded.apply_override(assignment);
+        Document variant = loaded.without("sweep");
+        try {
+            for (const auto& assignment : point.overrides) variant.apply_override(assignment);
+            auto scenario = read_document(variant, file, purpose);
+            scenario.name = sweep_point_name(scenario.name, point);
+            scenarios.push_back(std::move(scenario));
+        } catch (const core::InputError& error) {
+            throw located_at_sweep_values(error, point);
+        }
+    }
+    return scenarios;
+}
+
+Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+              Purpose purpose) {
+    Document document = Document::load_file(file);
+    for (const auto& assignment : overrides) document.apply_override(assignment);
+    return read_document(document, file, purpose);
 }
 
 }  // namespace sortie::scenario

@@ -47,8 +47,35 @@ struct DiseaseSection {
 struct SeedingEntry {
     core::Date date;
     std::uint32_t infections = 0;
+    double per_million = 0;  ///< or infections per million people of the seeded regions
     std::uint32_t days = 1;
     std::vector<std::string> regions;  ///< keys; empty = everywhere
+    core::SourceLocation location;
+};
+
+/// One entry of `interventions:` (docs/scenarios.md lists the keys of each type).
+struct InterventionSection {
+    std::string name;
+    std::string type;  ///< contacts, schools, telework, masks, shielding
+    std::optional<core::Date> start, end;
+    std::string trigger;                              ///< name of a trigger, or empty
+    std::array<double, 4> layers{1, 1, 1, 1};         ///< contacts: factor by layer
+    std::array<double, 4> wearing{0, 0, 0, 0};        ///< masks: share wearing by layer
+    int age_from = 0, age_to = 255;                   ///< contacts: ages covered
+    std::vector<std::string> regions;                 ///< contacts: region keys (empty = all)
+    std::array<double, 6> levels{1, 1, 1, 1, 1, 1};   ///< schools: attendance by level
+    double fraction = 0;                              ///< telework
+    double efficacy_wearer = 0, efficacy_others = 0;  ///< masks
+    core::SourceLocation location;
+};
+
+/// One entry of `triggers:`.
+struct TriggerSection {
+    std::string name;
+    std::string indicator;  ///< icu_occupancy, hospital_occupancy, hospital_admissions, incidence
+    std::string region;     ///< a region key, or empty for the whole population
+    std::uint32_t reporting_delay = 0, window = 1, minimum_days = 0;
+    double on_above = 0, off_below = 0;
     core::SourceLocation location;
 };
 
@@ -65,8 +92,11 @@ struct Scenario {
     // For runs (Purpose::kRun makes them required):
     core::Date start, end;  ///< first and last simulated days
     std::uint32_t replicates = 1;
+    bool dates_valid = false;  ///< start and end read, end not before start
     DiseaseSection disease;
     std::vector<SeedingEntry> seeding;
+    std::vector<InterventionSection> interventions;
+    std::vector<TriggerSection> triggers;
     std::string resolved_yaml;
 
     std::uint32_t days() const {
@@ -79,5 +109,12 @@ struct Scenario {
 /// file:line:column: key.path: message.
 Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides = {},
               Purpose purpose = Purpose::kPopulation);
+
+/// Like load, for every point of the file's `sweep:` (one scenario if it has none), each named
+/// "name[key=value,...]" after its values. An error in a point is reported where its value is
+/// written in the sweep.
+std::vector<Scenario> load_all(const std::filesystem::path& file,
+                               const std::vector<std::string>& overrides = {},
+                               Purpose purpose = Purpose::kPopulation);
 
 }  // namespace sortie::scenario

@@ -462,3 +462,30 @@ TEST_CASE("a later override wins, and is the one reported") {
           "--set population.size=2");
     CHECK(where(document.location_of(document.root()["population"])) == "exit.yaml:2:3");
 }
+
+// ------------------------------------------------------------------------------------------------
+// Files and keys
+
+TEST_CASE("a document read from one file or a string names that file alone") {
+    const TempFile file("a: 1\n");
+    const Document from_file = Document::load_file(file.path());
+    CHECK(from_file.files() == std::vector<std::string>{file.path().string()});
+    CHECK(from_file.base_directory_of(from_file.root()["a"]) == file.path().parent_path());
+    const Document from_string = Document::load_string("a: 1\n", "dir/s.yaml");
+    CHECK(from_string.files() == std::vector<std::string>{"dir/s.yaml"});
+    CHECK(from_string.base_directory_of(from_string.root()["a"]) == "dir");
+}
+
+TEST_CASE(
+    "without() drops one top-level key, leaving the original and the locations as they were") {
+    Document document = Document::load_string(kScenario, "exit.yaml");
+    document.apply_override("population.size=5");
+    const Document plain = document.without("interventions");
+    CHECK_FALSE(plain.root()["interventions"].IsDefined());
+    CHECK(document.root()["interventions"].size() == 2);
+    CHECK(text_at(plain.root()["population"]["size"]) == "5");
+    CHECK(where(plain.location_of(plain.root())) == "exit.yaml:1:1");
+    CHECK(where(plain.location_of(plain.root()["population"]["size"])) ==
+          "--set population.size=5");
+    CHECK(where(plain.location_of(plain.root()["population"]["regions"])) == "exit.yaml:3:12");
+}

@@ -215,3 +215,12 @@ TEST_CASE("a disease parameter file with a wrong table is reported in that file"
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("a stray comma is an error, not a hang (yaml-cpp 0.7 LoadAll never returned on it)") {
+    const TempScenario comma(",");
+    CHECK(comma.error() ==
+          comma.path().string() +
+              ":1:1: a second YAML document starts here; a scenario file holds one document");
+    const TempScenario later("# a comment\n , x\n");
+    CHECK(later.error() != "no error");
+}

@@ -23,6 +23,9 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& options);
 /// Registers `sortie population`; the callback returned runs it and gives the exit code.
 std::function<int()> add_population_command(CLI::App& app);
 
+/// Registers `sortie validate`: checks a scenario (every sweep point) without running it.
+std::function<int()> add_validate_command(CLI::App& app);
+
 /// Registers `sortie run`; `command_line` is recorded in the result file.
 std::function<int()> add_run_command(CLI::App& app, std::string command_line);
 

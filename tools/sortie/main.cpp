@@ -30,6 +30,7 @@ int run_cli(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
     const auto run = sortie::cli::add_run_command(app, command_line);
     const auto summary = sortie::cli::add_summary_command(app);
+    const auto validate = sortie::cli::add_validate_command(app);
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 bad input, 3 output error,\n"
         "4 not enough memory, 130 interrupted, 100-114 command-line errors.");
@@ -41,6 +42,7 @@ int run_cli(int argc, char** argv) {
     if (app.got_subcommand("population")) return population();
     if (app.got_subcommand("run")) return run();
     if (app.got_subcommand("summary")) return summary();
+    if (app.got_subcommand("validate")) return validate();
     std::fputs(app.help().c_str(), stdout);
     return sortie::cli::kExitSuccess;
 }

@@ -19,6 +19,7 @@ namespace {
 
 struct RunOptions {
     ScenarioOptions scenario;
+    std::vector<std::string> files;  ///< one or more scenario files, run into one result file
     std::string output;
     std::optional<std::uint32_t> replicates;
     std::optional<std::uint64_t> seed;
@@ -34,11 +35,16 @@ int run(const RunOptions& options) {
     if (options.replicates) overrides.push_back(fmt::format("replicates={}", *options.replicates));
     if (options.seed) overrides.push_back(fmt::format("seed={}", *options.seed));
     // Everything is read and checked before anything is simulated or written.
-    const auto scenario = scenario::load(options.scenario.file, overrides, scenario::Purpose::kRun);
+    std::vector<scenario::Scenario> scenarios;
+    for (const auto& file : options.files) {
+        auto loaded = scenario::load_all(file, overrides, scenario::Purpose::kRun);
+        for (auto& s : loaded) scenarios.push_back(std::move(s));
+    }
     const Progress progress(options.quiet);
     engine::RunResult result;
     result.command_line = options.command_line;
-    result.scenarios.push_back(run_scenario(scenario, progress));
+    for (const auto& scenario : scenarios)
+        result.scenarios.push_back(run_scenario(scenario, progress));
     output::write_run(options.output, result);
     progress.note(fmt::format("wrote {}", options.output));
     return kExitSuccess;
@@ -51,7 +57,19 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
     options->command_line = std::move(command_line);
     auto* command = app.add_subcommand(
         "run", "Run a scenario's replicates and write their trajectories (HDF5)");
-    add_scenario_options(*command, options->scenario);
+    command
+        ->add_option("scenarios", options->files,
+                     "Scenario files (YAML); each is a group of the result")
+        ->required();
+    command
+        ->add_option(
+            "--set", options->scenario.overrides,
+            "Override a scenario value: key.path=value (repeatable, applies to every file)")
+        ->take_all();
+    command
+        ->add_option("--threads", options->scenario.threads,
+                     "Worker threads (default: the CPUs available)")
+        ->check(CLI::Range(1, 1024));
     command->add_option("-o,--output", options->output, "Result file (HDF5)")->required();
     command
         ->add_option("--replicates", options->replicates, "Replicates (overrides the scenario's)")

@@ -59,6 +59,7 @@ engine::ScenarioResult run_scenario(const scenario::Scenario& scenario, const Pr
     spec.days = scenario.days();
     spec.layer_weight = scenario.disease.layer_weights;
     spec.seeding = seeding_of(scenario, population);
+    add_interventions(scenario, population, spec);
     const auto calibration = engine::calibrate_transmission_rate(
         contacts, disease, scenario.disease.r0, spec.layer_weight,
         core::RngKey::from_seed(scenario.seed));
@@ -76,6 +77,8 @@ engine::ScenarioResult run_scenario(const scenario::Scenario& scenario, const Pr
     for (const auto& region : population.regions) result.regions.push_back(region.key);
     result.age_bands = age_band_labels();
     result.scenario_yaml = scenario.resolved_yaml;
+    for (const auto& intervention : scenario.interventions)
+        result.interventions.push_back(intervention.name);
     for (std::uint32_t r = 0; r < scenario.replicates; ++r) {
         const auto start = std::chrono::steady_clock::now();
         engine::Simulation simulation(population, contacts, disease, spec,

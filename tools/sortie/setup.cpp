@@ -91,10 +91,102 @@ std::vector<engine::Seeding> seeding_of(const scenario::Scenario& scenario,
             }
             seeding.regions.push_back(static_cast<std::uint16_t>(it - population.regions.begin()));
         }
+        if (entry.per_million > 0) {
+            double people = 0;
+            for (std::size_t r = 0; r < population.regions.size(); ++r) {
+                const bool chosen = seeding.regions.empty() ||
+                                    std::find(seeding.regions.begin(), seeding.regions.end(), r) !=
+                                        seeding.regions.end();
+                if (chosen)
+                    people += population.region_offsets[r + 1] - population.region_offsets[r];
+            }
+            seeding.infections = entry.per_million * people / 1e6;
+        }
         result.push_back(std::move(seeding));
     }
     problems.throw_if_any();
     return result;
+}
+
+namespace {
+
+int region_index(const population::Population& population, const std::string& key) {
+    for (std::size_t r = 0; r < population.regions.size(); ++r) {
+        if (population.regions[r].key == key) return int(r);
+    }
+    return -1;
+}
+
+interventions::Kind kind_of(const std::string& type) {
+    if (type == "schools") return interventions::Kind::kSchools;
+    if (type == "telework") return interventions::Kind::kTelework;
+    if (type == "masks") return interventions::Kind::kMasks;
+    return interventions::Kind::kContacts;  // contacts, shielding
+}
+
+interventions::Indicator indicator_of(const std::string& name) {
+    if (name == "hospital_occupancy") return interventions::Indicator::kHospitalOccupancy;
+    if (name == "hospital_admissions") return interventions::Indicator::kHospitalAdmissions;
+    if (name == "incidence") return interventions::Indicator::kIncidence;
+    return interventions::Indicator::kIcuOccupancy;
+}
+
+interventions::InterventionSpec intervention_spec(const scenario::Scenario& s,
+                                                  const scenario::InterventionSection& in,
+                                                  const population::Population& population,
+                                                  core::DiagnosticList& problems) {
+    interventions::InterventionSpec out;
+    out.name = in.name;
+    out.kind = kind_of(in.type);
+    if (in.start) out.start_day = std::uint32_t(in.start->days_since(s.start));
+    if (in.end) out.end_day = std::uint32_t(in.end->days_since(s.start));
+    for (std::size_t t = 0; t < s.triggers.size(); ++t) {
+        if (s.triggers[t].name == in.trigger) out.trigger = int(t);
+    }
+    out.layer_factor = in.layers;
+    out.age_from = in.age_from;
+    out.age_to = in.age_to;
+    for (const auto& key : in.regions) {
+        const int r = region_index(population, key);
+        if (r < 0)
+            problems.add(in.location, "interventions.regions",
+                         fmt::format("region '{}' is not in the population", key));
+        else
+            out.regions.push_back(std::uint16_t(r));
+    }
+    out.attendance = in.levels;
+    out.telework = in.fraction;
+    out.wearing = in.wearing;
+    out.efficacy_wearer = in.efficacy_wearer;
+    out.efficacy_others = in.efficacy_others;
+    return out;
+}
+
+}  // namespace
+
+void add_interventions(const scenario::Scenario& scenario, const population::Population& population,
+                       engine::EngineSpec& spec) {
+    core::DiagnosticList problems;
+    for (const auto& in : scenario.interventions) {
+        spec.interventions.push_back(intervention_spec(scenario, in, population, problems));
+    }
+    for (const auto& t : scenario.triggers) {
+        interventions::TriggerSpec out;
+        out.name = t.name;
+        out.indicator = indicator_of(t.indicator);
+        out.region = t.region.empty() ? -1 : region_index(population, t.region);
+        if (!t.region.empty() && out.region < 0) {
+            problems.add(t.location, "triggers.region",
+                         fmt::format("region '{}' is not in the population", t.region));
+        }
+        out.reporting_delay_days = t.reporting_delay;
+        out.window_days = t.window;
+        out.on_above = t.on_above;
+        out.off_below = t.off_below;
+        out.minimum_days = t.minimum_days;
+        spec.triggers.push_back(out);
+    }
+    problems.throw_if_any();
 }
 
 }  // namespace sortie::cli

@@ -24,4 +24,9 @@ ModelInputs prepare(const scenario::Scenario& scenario);
 std::vector<engine::Seeding> seeding_of(const scenario::Scenario& scenario,
                                         const population::Population& population);
 
+/// The interventions and triggers of a run, with days and region indices resolved.
+/// Throws core::InputError for a region the population does not have.
+void add_interventions(const scenario::Scenario& scenario, const population::Population& population,
+                       engine::EngineSpec& spec);
+
 }  // namespace sortie::cli

@@ -1,0 +1,167 @@
+#include "sim/scenario/interventions_section.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace sortie::scenario::detail {
+namespace {
+
+constexpr std::array<std::string_view, 4> kLayerKeys = {"household", "school", "work", "community"};
+constexpr std::array<std::string_view, 6> kLevelKeys = {"creche",  "maternelle", "primaire",
+                                                        "college", "lycee",      "universite"};
+constexpr std::array<std::string_view, 5> kTypes = {"contacts", "schools", "telework", "masks",
+                                                    "shielding"};
+constexpr std::array<std::string_view, 4> kIndicators = {"icu_occupancy", "hospital_occupancy",
+                                                         "hospital_admissions", "incidence"};
+
+template <std::size_t N>
+void read_by_key(MapReader& parent, std::string_view key,
+                 const std::array<std::string_view, N>& names, Bounds bounds,
+                 std::array<double, N>& out) {
+    auto map = parent.map(key);
+    if (!map) return;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (const auto v = map->number(names[i], bounds)) out[i] = *v;
+    }
+    map->finish();
+}
+
+void read_dates(MapReader& entry, const Scenario& s, InterventionSection& out,
+                core::DiagnosticList& problems) {
+    out.start = entry.date("start");
+    out.end = entry.date("end");
+    for (const auto* key : {"start", "end"}) {
+        const auto& date = std::string_view(key) == "start" ? out.start : out.end;
+        if (date && (date->days_since(s.start) < 0 || date->days_since(s.end) > 0) &&
+            s.dates_valid) {
+            problems.add(entry.location(key), entry.key_path(key),
+                         fmt::format("{} is outside the run ({} to {})", date->to_string(),
+                                     s.start.to_string(), s.end.to_string()));
+        }
+    }
+    if (out.start && out.end && out.end->days_since(*out.start) < 0) {
+        problems.add(
+            entry.location("end"), entry.key_path("end"),
+            fmt::format("end {} is before start {}", out.end->to_string(), out.start->to_string()));
+    }
+}
+
+void read_contacts_type(MapReader& entry, InterventionSection& out) {
+    read_by_key(entry, "layers", kLayerKeys, Bounds::at_least(0), out.layers);
+    if (auto ages = entry.map("ages")) {
+        if (const auto from = ages->integer("from", Bounds::between(0, 255)))
+            out.age_from = int(*from);
+        if (const auto to = ages->integer("to", Bounds::between(0, 255))) out.age_to = int(*to);
+        ages->finish();
+    }
+    if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+}
+
+void read_type_fields(MapReader& entry, InterventionSection& out) {
+    if (out.type == "contacts") {
+        read_contacts_type(entry, out);
+    } else if (out.type == "schools") {
+        read_by_key(entry, "levels", kLevelKeys, Bounds::probability(), out.levels);
+    } else if (out.type == "telework") {
+        if (entry.require("fraction"))
+            out.fraction = entry.number("fraction", Bounds::probability()).value_or(0);
+    } else if (out.type == "masks") {
+        read_by_key(entry, "wearing", kLayerKeys, Bounds::probability(), out.wearing);
+        if (entry.require("efficacy_wearer"))
+            out.efficacy_wearer =
+                entry.number("efficacy_wearer", Bounds::probability()).value_or(0);
+        if (entry.require("efficacy_others"))
+            out.efficacy_others =
+                entry.number("efficacy_others", Bounds::probability()).value_or(0);
+    } else if (out.type == "shielding") {
+        // Shielding: people of `age` and over cut their contacts outside the household.
+        if (entry.require("age"))
+            out.age_from = int(entry.integer("age", Bounds::between(0, 120)).value_or(0));
+        if (entry.require("factor")) {
+            const double factor = entry.number("factor", Bounds::probability()).value_or(1);
+            out.layers = {1, factor, factor, factor};
+        }
+        if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+    }
+}
+
+}  // namespace
+
+// Keys of a mapping in document order (the names of interventions or triggers).
+std::vector<std::string> keys_of(MapReader& root, std::string_view key) {
+    std::vector<std::string> keys;
+    const YAML::Node* node = root.node(key);
+    if (node == nullptr || !node->IsMap()) return keys;
+    for (auto it = node->begin(); it != node->end(); ++it) keys.push_back(it->first.Scalar());
+    return keys;
+}
+
+void read_interventions(MapReader& root, Scenario& scenario, core::DiagnosticList& problems) {
+    const auto names = keys_of(root, "interventions");
+    auto map = root.map("interventions");
+    if (!map) return;
+    for (const auto& name : names) {
+        auto entry = map->map(name);
+        if (!entry) continue;
+        InterventionSection out;
+        out.name = name;
+        out.location = entry->location();
+        if (entry->require("type")) out.type = entry->one_of("type", kTypes).value_or("");
+        read_dates(*entry, scenario, out, problems);
+        if (const auto trigger = entry->string("trigger")) out.trigger = *trigger;
+        read_type_fields(*entry, out);
+        entry->finish();
+        scenario.interventions.push_back(std::move(out));
+    }
+}
+
+void read_triggers(MapReader& root, Scenario& scenario, core::DiagnosticList& problems) {
+    const auto names = keys_of(root, "triggers");
+    auto map = root.map("triggers");
+    if (!map) return;
+    for (const auto& name : names) {
+        auto entry = map->map(name);
+        if (!entry) continue;
+        TriggerSection out;
+        out.name = name;
+        out.location = entry->location();
+        if (entry->require("indicator"))
+            out.indicator = entry->one_of("indicator", kIndicators).value_or("");
+        if (const auto region = entry->string("region"))
+            out.region = *region == "national" ? "" : *region;
+        out.reporting_delay =
+            std::uint32_t(entry->integer("reporting_delay", Bounds::between(0, 60)).value_or(0));
+        out.window = std::uint32_t(entry->integer("window", Bounds::between(1, 60)).value_or(1));
+        out.minimum_days =
+            std::uint32_t(entry->integer("minimum_days", Bounds::between(0, 3650)).value_or(0));
+        if (entry->require("on_above"))
+            out.on_above = entry->number("on_above", Bounds::at_least(0)).value_or(0);
+        if (entry->require("off_below"))
+            out.off_below = entry->number("off_below", Bounds::at_least(0)).value_or(0);
+        if (out.off_below > out.on_above) {
+            problems.add(entry->location("off_below"), entry->key_path("off_below"),
+                         fmt::format("must not exceed on_above ({}), or the trigger would flap",
+                                     out.on_above));
+        }
+        entry->finish();
+        scenario.triggers.push_back(std::move(out));
+    }
+}
+
+void check_references(const Scenario& scenario, core::DiagnosticList& problems) {
+    std::set<std::string> names;
+    for (const auto& t : scenario.triggers) names.insert(t.name);
+    for (const auto& i : scenario.interventions) {
+        if (i.trigger.empty() || names.count(i.trigger)) continue;
+        std::string known;
+        for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+        problems.add(i.location, "interventions." + i.name + ".trigger",
+                     fmt::format("unknown trigger '{}'; defined triggers: {}", i.trigger,
+                                 known.empty() ? "none" : known));
+    }
+}
+
+}  // namespace sortie::scenario::detail

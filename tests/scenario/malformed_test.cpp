@@ -1,0 +1,169 @@
+// The malformed corpus: tests/data/malformed/ holds one deliberately broken scenario per file,
+// most of them valid-base.yaml (which extend) with one thing wrong. Each must be refused with
+// exactly the message below, naming the file, line, column and key path.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/core/error.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fs = std::filesystem;
+namespace scenario = sortie::scenario;
+
+namespace {
+
+const fs::path kFolder = fs::path(SORTIE_SOURCE_DIR) / "tests" / "data" / "malformed";
+
+/// A file of the corpus and its error, "$/" standing for the corpus folder.
+struct Case {
+    const char* file;
+    std::string expected;
+};
+
+std::string repeated(std::string_view text, int times) {
+    std::string result;
+    for (int i = 0; i < times; ++i) result += text;
+    return result;
+}
+
+const std::vector<Case> kCases = {
+    {"empty.yaml", "$/empty.yaml:1:1: file is empty; expected a mapping of scenario keys"},
+    {"only-comments.yaml",
+     "$/only-comments.yaml:1:1: file is empty; expected a mapping of scenario keys"},
+    {"binary-junk.yaml",
+     "$/binary-junk.yaml:1:1: invalid UTF-8 byte 0x89; scenario files must be UTF-8"},
+    {"latin1.yaml", "$/latin1.yaml:2:10: invalid UTF-8 byte 0xE9; scenario files must be UTF-8"},
+    {"tab-indentation.yaml",
+     "$/tab-indentation.yaml:3:1: tab character in indentation; YAML indents with spaces"},
+    // The 64th '[' after column 8 opens the 65th level (the top-level mapping is the first).
+    {"deep-nesting.yaml",
+     "$/deep-nesting.yaml:2:71: notes" + repeated("[0]", 63) + ": nesting deeper than 64 levels"},
+    {"alias-bomb.yaml",
+     "$/alias-bomb.yaml: document expands to more than 200000 nodes (alias bomb?)"},
+    {"duplicate-top-key.yaml",
+     "$/duplicate-top-key.yaml:4:1: duplicate key 'seed' (first at line 2)"},
+    {"duplicate-nested-key.yaml",
+     "$/duplicate-nested-key.yaml:6:5: contacts.community: duplicate key 'per_day' (first at "
+     "line 4)"},
+    {"unknown-top-key.yaml",
+     "$/unknown-top-key.yaml:2:1: replicate: unknown key 'replicate'; did you mean "
+     "'replicates'? valid keys: contacts, disease, end, interventions, name, population, "
+     "replicates, seed, seeding, start, triggers"},
+    {"unknown-nested-key.yaml",
+     "$/unknown-nested-key.yaml:3:3: population.sise: unknown key 'sise'; did you mean 'size'? "
+     "valid keys: age_distribution, data, regions, scale, size, structure, team_size"},
+    {"wrong-type.yaml", "$/wrong-type.yaml:3:7: disease.R0: expected a number, got 'high'"},
+    {"negative-size.yaml",
+     "$/negative-size.yaml:3:9: population.size: must be between 1 and 4294967294 (got -1000)"},
+    {"share-above-one.yaml",
+     "$/share-above-one.yaml:4:27: contacts.community.outside_region_share: must be between 0 "
+     "and 1 (got 1.5)"},
+    {"r0-zero.yaml", "$/r0-zero.yaml:3:7: disease.R0: must be between 0.01 and 100 (got 0)"},
+    {"invalid-date.yaml",
+     "$/invalid-date.yaml:3:12: seeding[0].date: invalid date '2020-02-30': February 2020 has "
+     "29 days"},
+    {"end-before-start.yaml",
+     "$/end-before-start.yaml:3:6: end: end 2020-03-15 is before start 2020-04-01"},
+    {"seeding-outside-run.yaml",
+     "$/seeding-outside-run.yaml:4:12: seeding[1].date: 2020-06-01 is outside the run "
+     "(2020-03-01 to 2020-04-30)"},
+    {"missing-population.yaml",
+     "$/missing-population.yaml:2:1: population: missing required key 'population'"},
+    {"list-instead-of-mapping.yaml",
+     "$/list-instead-of-mapping.yaml:3:3: contacts: expected a mapping, got a sequence"},
+    {"syntax-unclosed-bracket.yaml",
+     "$/syntax-unclosed-bracket.yaml:4:7: YAML syntax error: end of sequence flow not found"},
+    {"second-document.yaml",
+     "$/second-document.yaml:4:1: a second YAML document starts here; a scenario file holds one "
+     "document"},
+    {"extends-missing-base.yaml",
+     "$/extends-missing-base.yaml:1:10: extends: cannot read file 'no-such-base.yaml': No such "
+     "file or directory"},
+    // The cycle closes in the second file.
+    {"extends-cycle-a.yaml",
+     "$/extends-cycle-b.yaml:1:10: extends: cyclic extends: $/extends-cycle-a.yaml -> "
+     "$/extends-cycle-b.yaml -> $/extends-cycle-a.yaml"},
+    {"extends-cycle-b.yaml",
+     "$/extends-cycle-a.yaml:1:10: extends: cyclic extends: $/extends-cycle-b.yaml -> "
+     "$/extends-cycle-a.yaml -> $/extends-cycle-b.yaml"},
+    {"extends-self.yaml",
+     "$/extends-self.yaml:1:10: extends: cyclic extends: $/extends-self.yaml -> "
+     "$/extends-self.yaml"},
+    {"extends-not-text.yaml",
+     "$/extends-not-text.yaml:1:10: extends: expected the path of a scenario file, got a "
+     "mapping"},
+    {"sweep-unknown-mode.yaml",
+     "$/sweep-unknown-mode.yaml:3:9: sweep.mode: unknown value 'gird' for 'mode'; did you mean "
+     "'grid'? expected one of: grid, zip"},
+    {"sweep-zip-lengths.yaml",
+     "$/sweep-zip-lengths.yaml:6:11: sweep.parameters.seed: zip needs lists of the same length: "
+     "'disease.R0' has 3 values, this one 2"},
+    {"sweep-unknown-key.yaml",
+     "$/sweep-unknown-key.yaml:5:5: sweep.parameters.population.sise: key path not found in the "
+     "scenario"},
+    {"sweep-empty-list.yaml",
+     "$/sweep-empty-list.yaml:5:17: sweep.parameters.disease.R0: empty list; give at least one "
+     "value"},
+    {"sweep-of-sweep.yaml",
+     "$/sweep-of-sweep.yaml:5:5: sweep.parameters.sweep.mode: a sweep cannot change the sweep "
+     "itself"},
+    {"sweep-parameters-list.yaml",
+     "$/sweep-parameters-list.yaml:5:5: sweep.parameters: expected a mapping of key paths to "
+     "lists of values, got a sequence"},
+    {"sweep-too-many-points.yaml",
+     "$/sweep-too-many-points.yaml:5:5: sweep.parameters: the sweep has more than 10000 points"},
+};
+
+std::string with_folder(std::string text) {
+    const std::string folder = kFolder.string() + "/";
+    for (std::size_t at = text.find("$/"); at != std::string::npos; at = text.find("$/", at)) {
+        text.replace(at, 2, folder);
+        at += folder.size();
+    }
+    return text;
+}
+
+// Loads `file` for a run as `sortie run` and `sortie validate` do, every point of its sweep.
+// Returns the error's text, or "no error".
+std::string error_of(const fs::path& file) {
+    try {
+        (void)scenario::load_all(file, {}, scenario::Purpose::kRun);
+    } catch (const sortie::core::InputError& error) {
+        return error.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("the base of the malformed corpus is a valid run scenario") {
+    const scenario::Scenario s =
+        scenario::load(kFolder / "valid-base.yaml", {}, scenario::Purpose::kRun);
+    CHECK(s.name == "valid-base");
+    CHECK(s.population.size == 1000u);
+    CHECK(s.seeding.size() == 1);
+}
+
+TEST_CASE("every malformed scenario is refused with its exact message") {
+    for (const Case& c : kCases) {
+        const std::string file = c.file;
+        CAPTURE(file);
+        CHECK(error_of(kFolder / file) == with_folder(c.expected));
+    }
+}
+
+TEST_CASE("every file of the malformed corpus has its expected message") {
+    std::set<std::string> listed{"valid-base.yaml"};
+    for (const Case& c : kCases) CHECK(listed.insert(c.file).second);
+    std::set<std::string> present;
+    for (const auto& entry : fs::directory_iterator(kFolder)) {
+        present.insert(entry.path().filename().string());
+    }
+    CHECK(present == listed);
+    CHECK(kCases.size() >= 25);
+}
