@@ -80,6 +80,8 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
     for (std::uint32_t day = 0; day < spec_.days; ++day) {
         std::fill(incidence_.begin(), incidence_.end(), 0);
         policy_ = &plan_.policy_for(day);  // 0. today's interventions
+        policy_neutral_ = std::none_of(plan_.active().begin(), plan_.active().end(),
+                                       [](auto a) { return a != 0; });
         policy_changes_groups_ =
             policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
                                                        policy_->school_attendance.end()) < 1.0;
@@ -156,7 +158,7 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                     // only the infections it prevents (common random numbers).
                     const double exposure = force * spec_.layer_weight[std::size_t(layer)] *
                                             disease_.susceptibility(population_.age[b]) *
-                                            contact_factor(a, b, layer);
+                                            (policy_neutral_ ? 1.0f : contact_factor(a, b, layer));
                     if (core::to_unit_interval(bits) < -std::expm1(-exposure))
                         local.push_back({b, bits, a, layer});
                 });

@@ -110,7 +110,8 @@ class Simulation {
     interventions::Plan plan_;
     const interventions::DailyPolicy* policy_ = nullptr;
     bool policy_changes_groups_ = false;  ///< school attendance or telework in force today
-    std::vector<AgentId> early_;          ///< first infections, sorted by id after the cap
+    bool policy_neutral_ = true;  ///< no intervention in force today: skip the policy lookups
+    std::vector<AgentId> early_;  ///< first infections, sorted by id after the cap
     std::vector<std::uint32_t> early_secondaries_;
     std::uint32_t early_cap_ = 0;
     bool record_transmissions_ = false;
