@@ -12,6 +12,7 @@
 #include "sim/output/error.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
+#include "tools/sortie/interrupt.hpp"
 #include "tools/sortie/summary.hpp"
 
 namespace {
@@ -52,6 +53,9 @@ int run_cli(int argc, char** argv) {
 int main(int argc, char** argv) {
     try {
         return run_cli(argc, argv);
+    } catch (const sortie::cli::Interrupted&) {
+        fmt::print(stderr, "sortie: interrupted; nothing was written\n");
+        return sortie::cli::kExitInterrupted;
     } catch (const sortie::core::InputError& e) {
         fmt::print(stderr, "{}\n", e.what());
         return sortie::cli::kExitBadInput;

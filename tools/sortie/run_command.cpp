@@ -12,6 +12,7 @@
 #include "sim/output/writer.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
+#include "tools/sortie/interrupt.hpp"
 #include "tools/sortie/runner.hpp"
 
 namespace sortie::cli {
@@ -34,6 +35,7 @@ int run(const RunOptions& options) {
     auto overrides = options.scenario.overrides;
     if (options.replicates) overrides.push_back(fmt::format("replicates={}", *options.replicates));
     if (options.seed) overrides.push_back(fmt::format("seed={}", *options.seed));
+    catch_interrupts();
     // Everything is read and checked before anything is simulated or written.
     std::vector<scenario::Scenario> scenarios;
     for (const auto& file : options.files) {

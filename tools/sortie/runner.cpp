@@ -8,6 +8,7 @@
 
 #include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
+#include "tools/sortie/interrupt.hpp"
 #include "tools/sortie/setup.hpp"
 
 namespace sortie::cli {
@@ -85,6 +86,7 @@ engine::ScenarioResult run_scenario(const scenario::Scenario& scenario, const Pr
                                       core::RngKey::for_replicate(scenario.seed, r));
         result.replicates.push_back(simulation.run([&](std::uint32_t day) {
             progress.day(scenario.name, r, scenario.replicates, day, spec.days);
+            stop_if_interrupted();  // at a day boundary: nothing has been written
         }));
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
