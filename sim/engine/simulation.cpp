@@ -85,11 +85,12 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         policy_changes_groups_ =
             policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
                                                        policy_->school_attendance.end()) < 1.0;
-        progress(day);           // 1. transitions due today (state at the start of the day)
+        progress(day, 0);  // 1. transitions due today (state at the start of the day)
+        const std::size_t first_new = active_.size();
         seed(day);               // 2. infections from outside
         transmit(day, winners);  // 3. contacts of the infectious, in parallel
         for (const auto& w : winners) infect(w.infectee, day, w.infector, w.layer, false);  // 4.
-        progress(day);                   // 5. zero-day stages of today's infections
+        progress(day, first_new);        // 5. zero-day stages of today's infections only
         record_day(day, result);         // 6.
         plan_.end_of_day(indicators());  // triggers see today, act from tomorrow
         if (on_day) on_day(day);
@@ -267,9 +268,10 @@ void Simulation::advance(AgentId a, std::uint32_t day) {
     }
 }
 
-void Simulation::progress(std::uint32_t day) {
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < active_.size(); ++i) {
+// Agents before `first` are left as they are (step 5 needs only those infected today).
+void Simulation::progress(std::uint32_t day, std::size_t first) {
+    std::size_t kept = first;
+    for (std::size_t i = first; i < active_.size(); ++i) {
         const AgentId a = active_[i];
         while (!removed(state_[a]) && next_event_day_[a] <= day) advance(a, day);
         if (!removed(state_[a])) active_[kept++] = a;

@@ -80,7 +80,7 @@ class Simulation {
     void transmit(std::uint32_t day, std::vector<Candidate>& winners);
     void infect(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
                 bool seeded);
-    void progress(std::uint32_t day);
+    void progress(std::uint32_t day, std::size_t first);
     void advance(AgentId agent, std::uint32_t day);
     void enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days);
     void count_event(AgentId agent, Event event);
