@@ -47,6 +47,23 @@ inline constexpr std::array<std::string_view, kEvents> kEventNames = {
     "symptom_onsets",  "hospital_admissions",  "icu_admissions",
     "deaths",          "hospital_discharges"};
 
+/// Daily records of testing, tracing, isolation and vaccination, per region. Flows count what
+/// happened during the day; stocks (isolated, quarantined, vaccinated) are people at its end.
+enum class Measure : std::uint8_t {
+    kTests,          ///< tests performed (symptomatic, traced and mass testing)
+    kTestsPositive,  ///< of which positive (true or false positives)
+    kTestsUnmet,     ///< test requests beyond the day's capacity (not performed)
+    kIsolated,       ///< people in isolation after a positive test (stock)
+    kQuarantined,    ///< people in quarantine as contacts or household members (stock)
+    kTraced,         ///< contacts reached by manual or digital tracing
+    kVaccineDoses,   ///< doses given
+    kVaccinated,     ///< people vaccinated so far (stock)
+};
+inline constexpr std::size_t kMeasures = 8;
+inline constexpr std::array<std::string_view, kMeasures> kMeasureNames = {
+    "tests",       "tests_positive", "tests_unmet",   "isolated",
+    "quarantined", "traced",         "vaccine_doses", "vaccinated"};
+
 /// One replicate's trajectories. Arrays are row-major:
 /// counts[day][region][age_band][state] (people in each state at the end of the day) and
 /// incidence[day][region][age_band][event] (events during the day).
@@ -56,6 +73,8 @@ struct ReplicateResult {
     double r0_realised = 0.0;  ///< mean secondary infections of the earliest infections
     /// active[day][intervention]: 1 when the intervention was in force that day.
     std::vector<std::int32_t> active;
+    /// measures[day][region][measure] (Measure).
+    std::vector<std::int32_t> measures;
 };
 
 /// One scenario (or sweep point) of a run, with its replicates.
@@ -73,6 +92,7 @@ struct ScenarioResult {
 
     std::size_t counts_per_day() const { return regions.size() * age_bands.size() * kStates; }
     std::size_t incidence_per_day() const { return regions.size() * age_bands.size() * kEvents; }
+    std::size_t measures_per_day() const { return regions.size() * kMeasures; }
 };
 
 /// Everything a run writes.

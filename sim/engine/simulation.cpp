@@ -57,6 +57,7 @@ Simulation::Simulation(const population::Population& population,
       history_(population.size()),
       counts_(population.regions.size() * contacts::kAgeBands * kStates, 0),
       incidence_(population.regions.size() * contacts::kAgeBands * kEvents, 0),
+      measures_(population.regions.size() * kMeasures, 0),
       plan_(spec.interventions, spec.triggers, population.regions.size()) {
     for (AgentId a = 0; a < population.size(); ++a) ++counts_[cell(a) * kStates];
     std::uint32_t seeds = 0;
@@ -76,9 +77,11 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
     ReplicateResult result;
     result.counts.reserve(std::size_t{spec_.days} * counts_.size());
     result.incidence.reserve(std::size_t{spec_.days} * incidence_.size());
+    result.measures.reserve(std::size_t{spec_.days} * measures_.size());
     std::vector<Candidate> winners;
     for (std::uint32_t day = 0; day < spec_.days; ++day) {
         std::fill(incidence_.begin(), incidence_.end(), 0);
+        reset_flows();
         policy_ = &plan_.policy_for(day);  // 0. today's interventions
         policy_neutral_ = std::none_of(plan_.active().begin(), plan_.active().end(),
                                        [](auto a) { return a != 0; });
@@ -218,6 +221,19 @@ void Simulation::count_event(AgentId agent, Event event) {
     ++incidence_[cell(agent) * kEvents + std::size_t(event)];
 }
 
+void Simulation::count_measure(AgentId agent, Measure measure, std::int64_t n) {
+    measures_[population_.region[agent] * kMeasures + std::size_t(measure)] += n;
+}
+
+// Flows start each day at zero; stocks carry over.
+void Simulation::reset_flows() {
+    for (std::size_t r = 0; r < population_.regions.size(); ++r) {
+        for (auto m : {Measure::kTests, Measure::kTestsPositive, Measure::kTestsUnmet,
+                       Measure::kTraced, Measure::kVaccineDoses})
+            measures_[r * kMeasures + std::size_t(m)] = 0;
+    }
+}
+
 // The transitions of DESIGN.md §5, one stage at a time.
 void Simulation::advance(AgentId a, std::uint32_t day) {
     const auto& h = history_[a];
@@ -283,6 +299,7 @@ void Simulation::record_day(std::uint32_t, ReplicateResult& result) {
     for (auto c : counts_) result.counts.push_back(static_cast<std::int32_t>(c));
     for (auto c : incidence_) result.incidence.push_back(static_cast<std::int32_t>(c));
     for (auto a : plan_.active()) result.active.push_back(a);
+    for (auto m : measures_) result.measures.push_back(static_cast<std::int32_t>(m));
 }
 
 interventions::Indicators Simulation::indicators() const {

@@ -84,6 +84,9 @@ class Simulation {
     void advance(AgentId agent, std::uint32_t day);
     void enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days);
     void count_event(AgentId agent, Event event);
+    /// Adds `n` to a measure of the agent's region (a flow, or a change of a stock).
+    void count_measure(AgentId agent, Measure measure, std::int64_t n = 1);
+    void reset_flows();
     void record_day(std::uint32_t day, ReplicateResult& result);
     interventions::Indicators indicators() const;
     bool attends_school(AgentId agent) const;
@@ -107,6 +110,7 @@ class Simulation {
 
     std::vector<std::int64_t> counts_;     ///< [region][band][state], current
     std::vector<std::int64_t> incidence_;  ///< [region][band][event], today
+    std::vector<std::int64_t> measures_;   ///< [region][measure]: flows today, stocks now
     interventions::Plan plan_;
     const interventions::DailyPolicy* policy_ = nullptr;
     bool policy_changes_groups_ = false;  ///< school attendance or telework in force today

@@ -25,6 +25,7 @@ inline constexpr const char* kRegion = "region";
 inline constexpr const char* kAgeBand = "age_band";
 inline constexpr const char* kState = "state";
 inline constexpr const char* kEvent = "event";
+inline constexpr const char* kMeasure = "measure";
 /// ISO dates, one per day: a coordinate of the time axis, not a scale of its own.
 inline constexpr const char* kDate = "date";
 
@@ -32,6 +33,8 @@ inline constexpr const char* kDate = "date";
 inline constexpr const char* kCounts = "counts";
 inline constexpr const char* kIncidence = "incidence";
 inline constexpr const char* kR0Realised = "r0_realised";
+/// Testing, tracing, isolation and vaccination per day and region.
+inline constexpr const char* kMeasures = "measures";
 /// Which interventions were in force each day (only when the scenario has interventions).
 inline constexpr const char* kInterventionsActive = "interventions_active";
 inline constexpr const char* kIntervention = "intervention";

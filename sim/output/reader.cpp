@@ -61,6 +61,7 @@ void read_axes(const Object& group, ScenarioResult& scenario, std::size_t replic
     scenario.age_bands = axis_labels(group, layout::kAgeBand);
     check_labels(group, layout::kState, engine::kStateNames);
     check_labels(group, layout::kEvent, engine::kEventNames);
+    check_labels(group, layout::kMeasure, engine::kMeasureNames);
 }
 
 Object open_with_shape(const Object& group, const char* name,
@@ -84,6 +85,17 @@ void read_trajectory(const Object& group, ScenarioResult& scenario, const char* 
         auto& series = scenario.replicates[r].*values;
         series.resize(size);
         detail::read_slice(dataset, r, series);
+    }
+}
+
+void read_measures(const Object& group, ScenarioResult& scenario) {
+    const Object dataset = open_with_shape(
+        group, layout::kMeasures,
+        {scenario.replicates.size(), scenario.days, scenario.regions.size(), engine::kMeasures});
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
+        auto& measures = scenario.replicates[r].measures;
+        measures.resize(std::size_t{scenario.days} * scenario.measures_per_day());
+        detail::read_slice(dataset, r, measures);
     }
 }
 
@@ -132,6 +144,7 @@ ScenarioResult read_scenario(const Object& file, const std::string& name) {
                     engine::kEvents);
     read_r0(group, scenario);
     read_interventions(group, scenario);
+    read_measures(group, scenario);
     return scenario;
 }
 

@@ -67,6 +67,13 @@ void check_scenario(const fs::path& path, const ScenarioResult& scenario) {
         check_size(path, scenario, r, "counts", replicate.counts.size(), engine::kStates, "states");
         check_size(path, scenario, r, "incidence", replicate.incidence.size(), engine::kEvents,
                    "events");
+        const std::size_t measures = std::size_t{scenario.days} * scenario.measures_per_day();
+        if (replicate.measures.size() != measures) {
+            throw OutputError(path,
+                              fmt::format("scenario '{}', replicate {}: measures holds {} "
+                                          "values, expected {}",
+                                          scenario.name, r, replicate.measures.size(), measures));
+        }
         const std::size_t active = std::size_t{scenario.days} * scenario.interventions.size();
         if (replicate.active.size() != active) {
             throw OutputError(
@@ -126,6 +133,7 @@ struct Axes {
     Object age_band;
     Object state;
     Object event;
+    Object measure;
 };
 
 Object index_axis(const Object& group, const char* name, std::size_t size,
@@ -181,6 +189,8 @@ Axes write_axes(const Object& group, const ScenarioResult& scenario) {
         label_axis(group, layout::kAgeBand, scenario.age_bands, "age band in years"),
         label_axis(group, layout::kState, labels(engine::kStateNames), "disease state"),
         label_axis(group, layout::kEvent, labels(engine::kEventNames), "daily event"),
+        label_axis(group, layout::kMeasure, labels(engine::kMeasureNames),
+                   "testing, tracing, isolation or vaccination record"),
     };
     write_dates(group, scenario, axes.time);
     return axes;
@@ -249,6 +259,26 @@ void write_interventions(const Object& group, const ScenarioResult& scenario, co
     detail::write_attribute(dataset, "coordinates", layout::kDate);
 }
 
+// measures[replicate, time, region, measure]: testing, tracing, isolation, vaccination.
+void write_measures(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
+    const std::vector<hsize_t> chunk = {1, scenario.days, scenario.regions.size(),
+                                        engine::kMeasures};
+    std::vector<hsize_t> shape = chunk;
+    shape[0] = scenario.replicates.size();
+    const Object dataset =
+        detail::create_dataset(group, layout::kMeasures, Element::kInt32, shape, chunk);
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
+        detail::write_slice(dataset, r, scenario.replicates[r].measures);
+    const Object* scales[] = {&axes.replicate, &axes.time, &axes.region, &axes.measure};
+    for (unsigned d = 0; d < 4; ++d) detail::attach_scale(dataset, *scales[d], d);
+    detail::write_attribute(dataset, "dimensions", "replicate,time,region,measure");
+    detail::write_attribute(dataset, "description",
+                            "tests, positives, unmet requests, traced contacts and vaccine doses "
+                            "during each day; isolated, quarantined and vaccinated people at its "
+                            "end");
+    detail::write_attribute(dataset, "coordinates", layout::kDate);
+}
+
 void write_group_attributes(const Object& group, const ScenarioResult& scenario) {
     detail::write_attribute(group, layout::kSeed, scenario.seed);
     detail::write_attribute(group, layout::kAgents, scenario.agents);
@@ -271,6 +301,7 @@ void write_scenario(const Object& file, const ScenarioResult& scenario) {
                       "replicate,time,region,age_band,event", "events during each day"});
     write_r0(group, scenario, axes);
     write_interventions(group, scenario, axes);
+    write_measures(group, scenario, axes);
 }
 
 void write_file(const fs::path& partial, const RunResult& run) {

@@ -22,6 +22,10 @@ EVENTS = ["infections", "infections_household", "infections_school", "infections
           "icu_admissions", "deaths", "hospital_discharges"]
 
 
+MEASURES = ["tests", "tests_positive", "tests_unmet", "isolated", "quarantined", "traced",
+            "vaccine_doses", "vaccinated"]
+
+
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
@@ -45,6 +49,8 @@ def check_h5py(path):
         check(g["counts"].attrs["dimensions"] == ",".join(COUNTS_DIMS), "dimensions attribute")
         check(list(g["state"].asstr()[()]) == STATES, "states")
         check(list(g["event"].asstr()[()]) == EVENTS, "events")
+        check(list(g["measure"].asstr()[()]) == MEASURES, "measures")
+        check(g["measures"].shape == (3, 5, 2, 8), f"measures shape {g['measures'].shape}")
         check(list(g["region"].asstr()[()]) == ["idf", "ara"], "regions")
         check(g["date"].asstr()[2] == "2021-01-01", "dates")
         check("Île-de-France" in f["lockdown_exit"].attrs["scenario_yaml"], "UTF-8 text")
@@ -55,6 +61,7 @@ def check_xarray(path):
     check(ds["counts"].dims == COUNTS_DIMS, f"xarray counts dims {ds['counts'].dims}")
     check(ds["incidence"].dims == INCIDENCE_DIMS, f"xarray incidence dims {ds['incidence'].dims}")
     check(ds["r0_realised"].dims == ("replicate",), "r0 dims")
+    check(ds["measures"].dims == ("replicate", "time", "region", "measure"), "measures dims")
     check(np.issubdtype(ds["time"].dtype, np.datetime64), f"time dtype {ds['time'].dtype}")
     check(ds["time"].values[0] == np.datetime64("2020-12-30"), f"time[0] {ds['time'].values[0]}")
     check(ds["time"].values[2] == np.datetime64("2021-01-01"), "time[2]")

@@ -40,6 +40,7 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
         ReplicateResult replicate;
         replicate.counts = series(s.days * s.counts_per_day(), 100 * number + r);
         replicate.incidence = series(s.days * s.incidence_per_day(), 100 * number + r + 50);
+        replicate.measures = series(s.days * s.measures_per_day(), 100 * number + r + 70);
         replicate.r0_realised = 2.5 + 0.1 * r + 1e-13 * number;
         s.replicates.push_back(std::move(replicate));
     }

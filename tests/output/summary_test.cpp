@@ -33,6 +33,7 @@ struct Trajectory {
     explicit Trajectory(const ScenarioResult& s) : scenario(s) {
         replicate.counts.assign(s.days * s.counts_per_day(), 0);
         replicate.incidence.assign(s.days * s.incidence_per_day(), 0);
+        replicate.measures.assign(s.days * s.measures_per_day(), 0);
     }
     void set(std::size_t day, std::size_t band, State state, std::int32_t people) {
         const std::size_t cell = day * scenario.age_bands.size() + band;

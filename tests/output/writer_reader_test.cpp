@@ -36,6 +36,7 @@ void check_same_scenario(const ScenarioResult& read, const ScenarioResult& writt
     for (std::size_t r = 0; r < read.replicates.size(); ++r) {
         CHECK(read.replicates[r].counts == written.replicates[r].counts);
         CHECK(read.replicates[r].incidence == written.replicates[r].incidence);
+        CHECK(read.replicates[r].measures == written.replicates[r].measures);
         CHECK(read.replicates[r].r0_realised == written.replicates[r].r0_realised);
     }
 }
