@@ -12,6 +12,9 @@ int available_cpus();
 /// Peak resident memory of this process so far, in bytes (VmHWM), or 0 if unknown.
 std::size_t peak_resident_bytes();
 
+/// Memory the kernel could give without swapping (MemAvailable), in bytes, or 0 if unknown.
+std::size_t available_memory_bytes();
+
 /// The CPU model ("AMD EPYC ..."), or "unknown".
 std::string cpu_model();
 

@@ -64,6 +64,22 @@ inline constexpr std::array<std::string_view, kMeasures> kMeasureNames = {
     "tests",       "tests_positive", "tests_unmet",   "isolated",
     "quarantined", "traced",         "vaccine_doses", "vaccinated"};
 
+/// The optional transmission log of a replicate: one entry per infection, in the order of the
+/// simulation (by day; seeds first, then by infectee). One column per field.
+struct TransmissionLog {
+    std::vector<std::int32_t> day;
+    std::vector<std::int32_t> infector;  ///< -1 for seeded infections
+    std::vector<std::int32_t> infectee;
+    std::vector<std::int32_t> layer;  ///< 0 household, 1 school, 2 work, 3 community
+    /// The household, school or workplace (venue index) shared by both, or the infectee's
+    /// region index for a community contact.
+    std::vector<std::int32_t> place;
+
+    std::size_t size() const { return day.size(); }
+};
+inline constexpr std::array<std::string_view, 4> kLayerNames = {"household", "school", "work",
+                                                                "community"};
+
 /// One replicate's trajectories. Arrays are row-major:
 /// counts[day][region][age_band][state] (people in each state at the end of the day) and
 /// incidence[day][region][age_band][event] (events during the day).
@@ -75,6 +91,7 @@ struct ReplicateResult {
     std::vector<std::int32_t> active;
     /// measures[day][region][measure] (Measure).
     std::vector<std::int32_t> measures;
+    TransmissionLog transmissions;  ///< empty unless the log was asked for
 };
 
 /// One scenario (or sweep point) of a run, with its replicates.
@@ -88,6 +105,7 @@ struct ScenarioResult {
     std::vector<std::string> age_bands;      ///< labels "0-4", ..., "85+"
     std::string scenario_yaml;               ///< the resolved scenario text
     std::vector<std::string> interventions;  ///< names, in the scenario's order
+    bool transmission_log = false;           ///< write each replicate's transmissions
     std::vector<ReplicateResult> replicates;
 
     std::size_t counts_per_day() const { return regions.size() * age_bands.size() * kStates; }

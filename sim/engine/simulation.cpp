@@ -74,12 +74,12 @@ std::size_t Simulation::cell(AgentId agent) const {
 }
 
 ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day) {
-    ReplicateResult result;
+    ReplicateResult& result = result_;
     result.counts.reserve(std::size_t{spec_.days} * counts_.size());
     result.incidence.reserve(std::size_t{spec_.days} * incidence_.size());
     result.measures.reserve(std::size_t{spec_.days} * measures_.size());
     std::vector<Candidate> winners;
-    for (std::uint32_t day = 0; day < spec_.days; ++day) {
+    for (std::uint32_t day = next_day_; day < spec_.days; ++day) {
         std::fill(incidence_.begin(), incidence_.end(), 0);
         reset_flows();
         policy_ = &plan_.policy_for(day);  // 0. today's interventions
@@ -96,10 +96,58 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         progress(day, first_new);        // 5. zero-day stages of today's infections only
         record_day(day, result);         // 6.
         plan_.end_of_day(indicators());  // triggers see today, act from tomorrow
+        next_day_ = day + 1;
         if (on_day) on_day(day);
     }
     result.r0_realised = realised_r0();
-    return result;
+    return std::move(result_);
+}
+
+// Everything that carries from one day to the next; what each day rebuilds (incidence, the
+// policy) is left out. The order is the format: restore reads it back the same way.
+void Simulation::save(core::ByteWriter& out) const {
+    out.value(next_day_);
+    out.array(state_);
+    out.array(next_event_day_);
+    out.array(infection_day_);
+    out.array(multiplier_);
+    out.array(history_);
+    out.array(active_);
+    out.array(counts_);
+    out.array(measures_);
+    plan_.save(out);
+    out.array(early_);
+    out.array(early_secondaries_);
+    out.value(contact_evaluations_);
+    out.array(transmissions_);
+    out.array(result_.counts);
+    out.array(result_.incidence);
+    out.array(result_.active);
+    out.array(result_.measures);
+}
+
+void Simulation::restore(core::ByteReader& in) {
+    const std::size_t agents = population_.size();
+    next_day_ = in.value<std::uint32_t>();
+    if (next_day_ > spec_.days) throw core::CorruptImage("checkpoint beyond the last day");
+    in.array(state_, agents);
+    in.array(next_event_day_, agents);
+    in.array(infection_day_, agents);
+    in.array(multiplier_, agents);
+    in.array(history_, agents);
+    in.array(active_);
+    in.array(counts_, counts_.size());
+    in.array(measures_, measures_.size());
+    plan_.restore(in);
+    in.array(early_);
+    in.array(early_secondaries_, early_.size());
+    contact_evaluations_ = in.value<std::uint64_t>();
+    in.array(transmissions_);
+    in.array(result_.counts, std::size_t{next_day_} * counts_.size());
+    in.array(result_.incidence, std::size_t{next_day_} * incidence_.size());
+    in.array(result_.active, std::size_t{next_day_} * plan_.interventions().size());
+    in.array(result_.measures, std::size_t{next_day_} * measures_.size());
+    if (!in.at_end()) throw core::CorruptImage("checkpoint longer than expected");
 }
 
 void Simulation::seed(std::uint32_t day) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/contacts/contact_model.hpp"
+#include "sim/core/byte_stream.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/disease/natural_history.hpp"
 #include "sim/engine/result.hpp"
@@ -56,8 +57,17 @@ class Simulation {
     Simulation(const population::Population& population, const contacts::ContactModel& contacts,
                const disease::DiseaseModel& disease, const EngineSpec& spec, core::RngKey key);
 
-    /// Runs all days; `on_day(day)` is called after each (for progress lines).
+    /// Runs the days left: all of them, or those after a restored checkpoint. `on_day(day)` is
+    /// called after each (progress lines, checkpoints, interruption).
     ReplicateResult run(const std::function<void(std::uint32_t)>& on_day = {});
+
+    /// The whole state after the last day run (trajectories so far included), for checkpoints.
+    void save(core::ByteWriter& out) const;
+    /// Takes up a state written by `save` on the same inputs; run() then continues from there.
+    /// Throws core::CorruptImage when the image does not fit these inputs.
+    void restore(core::ByteReader& in);
+    /// The first day run() will simulate.
+    std::uint32_t next_day() const { return next_day_; }
 
     /// Keeps every infection in `transmissions()` (off by default: 16 bytes each).
     void record_transmissions(bool on) { record_transmissions_ = on; }
@@ -118,6 +128,8 @@ class Simulation {
     std::vector<AgentId> early_;  ///< first infections, sorted by id after the cap
     std::vector<std::uint32_t> early_secondaries_;
     std::uint32_t early_cap_ = 0;
+    std::uint32_t next_day_ = 0;
+    ReplicateResult result_;  ///< the trajectories so far
     bool record_transmissions_ = false;
     std::uint64_t contact_evaluations_ = 0;
     std::vector<Transmission> transmissions_;

@@ -34,6 +34,17 @@ Plan::Plan(std::vector<InterventionSpec> interventions, std::vector<TriggerSpec>
     policy_.reset(regions_);
 }
 
+void Plan::save(core::ByteWriter& out) const {
+    out.value(std::uint64_t{triggers_.size()});
+    for (const auto& trigger : triggers_) trigger.save(out);
+}
+
+void Plan::restore(core::ByteReader& in) {
+    if (in.value<std::uint64_t>() != triggers_.size())
+        throw core::CorruptImage("checkpoint of another scenario (triggers differ)");
+    for (auto& trigger : triggers_) trigger.restore(in);
+}
+
 const DailyPolicy& Plan::policy_for(std::uint32_t day) {
     policy_.reset(regions_);
     for (std::size_t i = 0; i < interventions_.size(); ++i) {

@@ -60,6 +60,9 @@ class Plan {
     const std::vector<std::int32_t>& active() const { return active_; }
     const std::vector<InterventionSpec>& interventions() const { return interventions_; }
     bool empty() const { return interventions_.empty(); }
+    /// The triggers' state (the policy is rebuilt each day), for checkpoints.
+    void save(core::ByteWriter& out) const;
+    void restore(core::ByteReader& in);
 
   private:
     void apply(const InterventionSpec& intervention);

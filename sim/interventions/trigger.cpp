@@ -23,4 +23,16 @@ bool Trigger::observe(double value_per_100k) {
     return on_;
 }
 
+void Trigger::save(core::ByteWriter& out) const {
+    out.array(history_);
+    out.value(on_);
+    out.value(days_on_);
+}
+
+void Trigger::restore(core::ByteReader& in) {
+    in.array(history_);
+    on_ = in.value<bool>();
+    days_on_ = in.value<std::uint32_t>();
+}
+
 }  // namespace sortie::interventions

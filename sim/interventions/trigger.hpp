@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/byte_stream.hpp"
+
 namespace sortie::interventions {
 
 /// What a trigger watches.
@@ -39,6 +41,9 @@ class Trigger {
     bool observe(double value_per_100k);
     bool on() const { return on_; }
     const TriggerSpec& spec() const { return spec_; }
+    /// The state through a run, for checkpoints.
+    void save(core::ByteWriter& out) const;
+    void restore(core::ByteReader& in);
 
   private:
     TriggerSpec spec_;

@@ -37,6 +37,8 @@ inline constexpr const char* kR0Realised = "r0_realised";
 inline constexpr const char* kMeasures = "measures";
 /// Which interventions were in force each day (only when the scenario has interventions).
 inline constexpr const char* kInterventionsActive = "interventions_active";
+/// The optional transmission log: a group of 1-D datasets, one per field.
+inline constexpr const char* kTransmissions = "transmissions";
 inline constexpr const char* kIntervention = "intervention";
 
 }  // namespace sortie::output::layout

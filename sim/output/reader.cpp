@@ -99,6 +99,38 @@ void read_measures(const Object& group, ScenarioResult& scenario) {
     }
 }
 
+std::vector<std::int32_t> read_log_column(const Object& log, const char* name,
+                                          std::size_t expected) {
+    const Object dataset = open_with_shape(log, name, {expected});
+    std::vector<std::int32_t> values(expected);
+    if (expected > 0) detail::read_values(dataset, values);
+    return values;
+}
+
+void read_transmissions(const Object& group, ScenarioResult& scenario) {
+    if (!detail::has_child(group, layout::kTransmissions)) return;
+    scenario.transmission_log = true;
+    const Object log = detail::open_group(group, layout::kTransmissions);
+    const auto extent = detail::shape(detail::open_dataset(log, "replicate"));
+    if (extent.size() != 1) log.fail("'replicate' of the transmission log is not 1-D");
+    const auto replicate = read_log_column(log, "replicate", extent[0]);
+    const std::pair<const char*, std::vector<std::int32_t> engine::TransmissionLog::*> columns[] = {
+        {"day", &engine::TransmissionLog::day},
+        {"infector", &engine::TransmissionLog::infector},
+        {"infectee", &engine::TransmissionLog::infectee},
+        {"layer", &engine::TransmissionLog::layer},
+        {"place", &engine::TransmissionLog::place}};
+    for (const auto& [name, member] : columns) {
+        const auto values = read_log_column(log, name, extent[0]);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const auto r = static_cast<std::size_t>(replicate[i]);
+            if (replicate[i] < 0 || r >= scenario.replicates.size())
+                log.fail("replicate index out of range in the transmission log");
+            (scenario.replicates[r].transmissions.*member).push_back(values[i]);
+        }
+    }
+}
+
 void read_r0(const Object& group, ScenarioResult& scenario) {
     const Object dataset =
         open_with_shape(group, layout::kR0Realised, {scenario.replicates.size()});
@@ -145,6 +177,7 @@ ScenarioResult read_scenario(const Object& file, const std::string& name) {
     read_r0(group, scenario);
     read_interventions(group, scenario);
     read_measures(group, scenario);
+    read_transmissions(group, scenario);
     return scenario;
 }
 

@@ -279,6 +279,53 @@ void write_measures(const Object& group, const ScenarioResult& scenario, const A
     detail::write_attribute(dataset, "coordinates", layout::kDate);
 }
 
+// The transmission log: 1-D columns over all replicates' infections, replicate by replicate.
+struct LogColumn {
+    const char* name;
+    std::vector<std::int32_t> engine::TransmissionLog::*values;
+    const char* description;
+};
+
+void write_log_column(const Object& log, const char* name, const std::vector<std::int32_t>& values,
+                      const char* description) {
+    const std::vector<hsize_t> chunk =
+        values.empty() ? std::vector<hsize_t>{}
+                       : std::vector<hsize_t>{std::min<hsize_t>(values.size(), 1 << 16)};
+    const Object dataset =
+        detail::create_dataset(log, name, Element::kInt32, {values.size()}, chunk);
+    if (!values.empty()) detail::write_values(dataset, values);
+    detail::write_attribute(dataset, "description", description);
+}
+
+void write_transmissions(const Object& group, const ScenarioResult& scenario) {
+    if (!scenario.transmission_log) return;
+    const Object log = detail::create_group(group, layout::kTransmissions);
+    detail::write_attribute(log, "description",
+                            "one entry per infection, by replicate, then in simulation order");
+    std::vector<std::int32_t> replicate;
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
+        replicate.insert(replicate.end(), scenario.replicates[r].transmissions.size(),
+                         static_cast<std::int32_t>(r));
+    write_log_column(log, "replicate", replicate, "replicate index");
+    const LogColumn columns[] = {
+        {"day", &engine::TransmissionLog::day, "day index of the infection"},
+        {"infector", &engine::TransmissionLog::infector, "agent index, -1 for a seeded infection"},
+        {"infectee", &engine::TransmissionLog::infectee, "agent index"},
+        {"layer", &engine::TransmissionLog::layer,
+         "contact layer: 0 household, 1 school, 2 work, 3 community"},
+        {"place", &engine::TransmissionLog::place,
+         "household, school or workplace index shared by both; region index for community"},
+    };
+    for (const auto& column : columns) {
+        std::vector<std::int32_t> values;
+        for (const auto& r : scenario.replicates) {
+            const auto& part = r.transmissions.*column.values;
+            values.insert(values.end(), part.begin(), part.end());
+        }
+        write_log_column(log, column.name, values, column.description);
+    }
+}
+
 void write_group_attributes(const Object& group, const ScenarioResult& scenario) {
     detail::write_attribute(group, layout::kSeed, scenario.seed);
     detail::write_attribute(group, layout::kAgents, scenario.agents);
@@ -302,6 +349,7 @@ void write_scenario(const Object& file, const ScenarioResult& scenario) {
     write_r0(group, scenario, axes);
     write_interventions(group, scenario, axes);
     write_measures(group, scenario, axes);
+    write_transmissions(group, scenario);
 }
 
 void write_file(const fs::path& partial, const RunResult& run) {

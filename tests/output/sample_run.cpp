@@ -32,6 +32,7 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
     s.agents = 1000000 + static_cast<std::uint64_t>(number);
     s.start_date = number == 0 ? "2020-02-27" : "2020-12-30";  // the second crosses a year
     s.days = 5;
+    s.transmission_log = number == 0;
     s.regions = {"idf", "ara"};
     s.age_bands = age_band_labels();
     s.scenario_yaml = "name: " + s.name + "\n# région Île-de-France\n";
@@ -42,6 +43,16 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
         replicate.incidence = series(s.days * s.incidence_per_day(), 100 * number + r + 50);
         replicate.measures = series(s.days * s.measures_per_day(), 100 * number + r + 70);
         replicate.r0_realised = 2.5 + 0.1 * r + 1e-13 * number;
+        if (number == 0 && r != 1) {  // replicate 1 infected nobody: an empty part of the log
+            auto& log = replicate.transmissions;
+            for (std::int32_t i = 0; i < 2 + r; ++i) {
+                log.day.push_back(i);
+                log.infector.push_back(i == 0 ? -1 : 1000 * r + i - 1);
+                log.infectee.push_back(1000 * r + i);
+                log.layer.push_back(i % 4);
+                log.place.push_back(i == 0 ? -1 : 77 + i);
+            }
+        }
         s.replicates.push_back(std::move(replicate));
     }
     return s;

@@ -38,7 +38,14 @@ void check_same_scenario(const ScenarioResult& read, const ScenarioResult& writt
         CHECK(read.replicates[r].incidence == written.replicates[r].incidence);
         CHECK(read.replicates[r].measures == written.replicates[r].measures);
         CHECK(read.replicates[r].r0_realised == written.replicates[r].r0_realised);
+        const auto &a = read.replicates[r].transmissions, &b = written.replicates[r].transmissions;
+        CHECK(a.day == b.day);
+        CHECK(a.infector == b.infector);
+        CHECK(a.infectee == b.infectee);
+        CHECK(a.layer == b.layer);
+        CHECK(a.place == b.place);
     }
+    CHECK(read.transmission_log == written.transmission_log);
 }
 
 void check_same_run(const RunResult& read, const RunResult& written) {

@@ -18,6 +18,10 @@ void catch_interrupts() {
     std::signal(SIGTERM, on_signal);
 }
 
+bool interrupt_requested() {
+    return interrupted != 0;
+}
+
 void stop_if_interrupted() {
     if (interrupted) throw Interrupted();
 }

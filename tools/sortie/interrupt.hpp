@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace sortie::cli {
 
@@ -9,11 +10,14 @@ namespace sortie::cli {
 /// exit code 130.
 class Interrupted : public std::runtime_error {
   public:
-    Interrupted() : std::runtime_error("interrupted") {}
+    explicit Interrupted(const std::string& what = "nothing was written")
+        : std::runtime_error(what) {}
 };
 
 /// Installs the SIGINT and SIGTERM handlers (they only set a flag).
 void catch_interrupts();
+/// Whether SIGINT or SIGTERM arrived (safe from any thread).
+bool interrupt_requested();
 /// Throws Interrupted if a signal arrived.
 void stop_if_interrupted();
 

@@ -10,6 +10,7 @@
 #include "sim/core/build_info.hpp"
 #include "sim/core/error.hpp"
 #include "sim/output/error.hpp"
+#include "tools/sortie/checkpoint.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
 #include "tools/sortie/interrupt.hpp"
@@ -53,14 +54,17 @@ int run_cli(int argc, char** argv) {
 int main(int argc, char** argv) {
     try {
         return run_cli(argc, argv);
-    } catch (const sortie::cli::Interrupted&) {
-        fmt::print(stderr, "sortie: interrupted; nothing was written\n");
+    } catch (const sortie::cli::Interrupted& e) {
+        fmt::print(stderr, "sortie: interrupted; {}\n", e.what());
         return sortie::cli::kExitInterrupted;
     } catch (const sortie::core::InputError& e) {
         fmt::print(stderr, "{}\n", e.what());
         return sortie::cli::kExitBadInput;
     } catch (const sortie::output::OutputError& e) {
         fmt::print(stderr, "sortie: cannot write the result: {}\n", e.what());
+        return sortie::cli::kExitOutputError;
+    } catch (const sortie::cli::CheckpointError& e) {
+        fmt::print(stderr, "sortie: {}\n", e.what());
         return sortie::cli::kExitOutputError;
     } catch (const std::bad_alloc&) {
         fmt::print(stderr, "sortie: out of memory\n");

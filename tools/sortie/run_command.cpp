@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "sim/core/system.hpp"
 #include "sim/engine/calibration.hpp"
@@ -25,6 +26,9 @@ struct RunOptions {
     std::optional<std::uint32_t> replicates;
     std::optional<std::uint64_t> seed;
     bool quiet = false;
+    std::uint32_t checkpoint_every = 0;
+    bool resume = false;
+    bool transmissions = false;
     std::string command_line;
 };
 
@@ -42,12 +46,18 @@ int run(const RunOptions& options) {
         auto loaded = scenario::load_all(file, overrides, scenario::Purpose::kRun);
         for (auto& s : loaded) scenarios.push_back(std::move(s));
     }
-    const Progress progress(options.quiet);
-    engine::RunResult result;
+    std::optional<CheckpointStore> store;
+    // A leftover checkpoint is refused rather than ignored: it is someone's unfinished run.
+    if (options.checkpoint_every > 0 || options.resume ||
+        std::filesystem::exists(checkpoint_folder(options.output)))
+        store.emplace(options.output, scenarios, options.transmissions, options.resume);
+    Progress progress(options.quiet);
+    engine::RunResult result =
+        run_scenarios(scenarios, progress,
+                      {options.transmissions, options.checkpoint_every, store ? &*store : nullptr});
     result.command_line = options.command_line;
-    for (const auto& scenario : scenarios)
-        result.scenarios.push_back(run_scenario(scenario, progress));
     output::write_run(options.output, result);
+    if (store) store->remove();  // only once the result is complete
     progress.note(fmt::format("wrote {}", options.output));
     return kExitSuccess;
 }
@@ -78,6 +88,16 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
         ->check(CLI::Range(1, 100000));
     command->add_option("--seed", options->seed, "Seed (overrides the scenario's)");
     command->add_flag("--quiet", options->quiet, "No progress lines");
+    command
+        ->add_option("--checkpoint-every", options->checkpoint_every,
+                     "Save each unfinished replicate's state every DAYS simulated days, and "
+                     "each finished replicate, in OUTPUT.checkpoint/ (also saved on "
+                     "SIGINT/SIGTERM)")
+        ->check(CLI::Range(1, 65535));
+    command->add_flag("--transmissions", options->transmissions,
+                      "Also write every infection (day, infector, infectee, layer, place)");
+    command->add_flag("--resume", options->resume,
+                      "Continue the interrupted run of the same command from its checkpoint");
     return [options] { return run(*options); };
 }
 

@@ -1,11 +1,16 @@
 #include "tools/sortie/runner.hpp"
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_pipeline.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
+#include "sim/core/byte_stream.hpp"
+#include "sim/core/system.hpp"
 #include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
 #include "tools/sortie/interrupt.hpp"
@@ -13,6 +18,21 @@
 
 namespace sortie::cli {
 namespace {
+
+using population::AgentId;
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string duration_text(double seconds) {
+    const auto s = static_cast<long>(seconds + 0.5);
+    if (s < 60) return fmt::format("{} s", s);
+    if (s < 3600) return fmt::format("{} min {:02} s", s / 60, s % 60);
+    return fmt::format("{} h {:02} min", s / 3600, s % 3600 / 60);
+}
 
 std::vector<std::string> age_band_labels() {
     std::vector<std::string> labels;
@@ -23,78 +43,260 @@ std::vector<std::string> age_band_labels() {
     return labels;
 }
 
+/// What every replicate of a scenario shares: built once, read-only while replicates run.
+struct Model {
+    population::Population population;
+    std::optional<contacts::ContactModel> contacts;
+    std::optional<disease::DiseaseModel> disease;
+    engine::EngineSpec spec;
+};
+
+void build_model(const scenario::Scenario& scenario, Model& model, Progress& progress) {
+    const auto inputs = prepare(scenario);
+    model.population =
+        population::build(inputs.population, inputs.tables, core::RngKey::from_seed(scenario.seed));
+    model.contacts.emplace(model.population, inputs.contacts);
+    model.disease.emplace(scenario.disease.parameters);
+    auto& spec = model.spec;
+    spec.days = scenario.days();
+    spec.layer_weight = scenario.disease.layer_weights;
+    spec.seeding = seeding_of(scenario, model.population);
+    add_interventions(scenario, model.population, spec);
+    spec.transmission_rate = engine::calibrate_transmission_rate(
+                                 *model.contacts, *model.disease, scenario.disease.r0,
+                                 spec.layer_weight, core::RngKey::from_seed(scenario.seed))
+                                 .transmission_rate;
+    progress.note(fmt::format(
+        "{}: {} agents, R0 {} -> transmission rate {:.5g} per unit of infectiousness",
+        scenario.name, model.population.size(), scenario.disease.r0, spec.transmission_rate));
+}
+
+engine::ScenarioResult describe(const scenario::Scenario& scenario, const Model& model) {
+    engine::ScenarioResult result;
+    result.name = scenario.name;
+    result.seed = scenario.seed;
+    result.agents = model.population.size();
+    result.start_date = scenario.start.to_string();
+    result.days = model.spec.days;
+    for (const auto& region : model.population.regions) result.regions.push_back(region.key);
+    result.age_bands = age_band_labels();
+    result.scenario_yaml = scenario.resolved_yaml;
+    for (const auto& intervention : scenario.interventions)
+        result.interventions.push_back(intervention.name);
+    result.replicates.resize(scenario.replicates);
+    return result;
+}
+
+// Replicates in flight at once: one per thread, fewer when their per-agent columns would not
+// fit in half of the memory available (the trajectories kept are counted separately).
+std::size_t replicates_in_flight(std::size_t waiting, std::size_t agents) {
+    const auto threads = static_cast<std::size_t>(
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+    std::size_t in_flight = std::max<std::size_t>(1, std::min(waiting, threads));
+    const std::size_t per_replicate = agents * 24 + (std::size_t{1} << 20);
+    const std::size_t available = core::available_memory_bytes();
+    if (available > 0)
+        in_flight = std::clamp<std::size_t>(available / 2 / per_replicate, 1, in_flight);
+    return in_flight;
+}
+
+// Where an infection happened: the household, school or workplace the two share (venue
+// index), or the infectee's region for a community contact.
+std::int32_t place_of(const engine::Transmission& t, const population::Population& p) {
+    const AgentId b = t.infectee;
+    switch (t.layer) {
+        case contacts::Layer::kHousehold:
+            return static_cast<std::int32_t>(p.household[b]);
+        case contacts::Layer::kSchool:
+            return static_cast<std::int32_t>(p.schools.group_venue[p.school_group[b]]);
+        case contacts::Layer::kWork:
+            return static_cast<std::int32_t>(p.workplaces.group_venue[p.work_group[b]]);
+        case contacts::Layer::kCommunity:
+            break;
+    }
+    return static_cast<std::int32_t>(p.region[b]);
+}
+
+engine::TransmissionLog transmission_log(const std::vector<engine::Transmission>& transmissions,
+                                         const population::Population& population) {
+    engine::TransmissionLog log;
+    for (const auto& t : transmissions) {
+        log.day.push_back(static_cast<std::int32_t>(t.day));
+        log.infector.push_back(
+            t.infector == engine::kNoInfector ? -1 : static_cast<std::int32_t>(t.infector));
+        log.infectee.push_back(static_cast<std::int32_t>(t.infectee));
+        log.layer.push_back(static_cast<std::int32_t>(t.layer));
+        log.place.push_back(t.infector == engine::kNoInfector ? -1 : place_of(t, population));
+    }
+    return log;
+}
+
+/// Thrown from a replicate's day callback to stop it quietly: exceptions escaping a TBB
+/// algorithm cancel the others mid-day, so the interruption is reported after the pipeline.
+struct StopReplicate {};
+
+struct ReplicateJob {
+    const scenario::Scenario& scenario;
+    std::size_t index;  ///< of the scenario in the run (checkpoint file names)
+    const Model& model;
+    engine::ScenarioResult& result;
+    Progress& progress;
+    const RunSettings& settings;
+};
+
+void save_state(const ReplicateJob& job, std::uint32_t r, const engine::Simulation& simulation) {
+    core::ByteWriter out;
+    simulation.save(out);
+    job.settings.store->save_state(job.index, r, out.bytes());
+}
+
+void restore_state(const ReplicateJob& job, std::uint32_t r, engine::Simulation& simulation) {
+    const auto image = job.settings.store->state(job.index, r);
+    if (!image) return;
+    try {
+        core::ByteReader in(*image);
+        simulation.restore(in);
+    } catch (const core::CorruptImage& e) {
+        throw core::InputError(
+            core::SourceLocation(job.settings.store->folder().string()), "",
+            fmt::format("scenario '{}', replicate {}: {}", job.scenario.name, r, e.what()));
+    }
+    job.progress.skip(simulation.next_day());
+}
+
+void run_replicate(const ReplicateJob& job, std::uint32_t r) {
+    const auto start = Clock::now();
+    const Model& model = job.model;
+    const auto* store = job.settings.store;
+    engine::Simulation simulation(model.population, *model.contacts, *model.disease, model.spec,
+                                  core::RngKey::for_replicate(job.scenario.seed, r));
+    simulation.record_transmissions(job.settings.transmissions);
+    if (store) restore_state(job, r, simulation);
+    const std::uint32_t days = model.spec.days, every = job.settings.checkpoint_every;
+    try {
+        job.result.replicates[r] = simulation.run([&](std::uint32_t day) {
+            job.progress.day_done(job.scenario.name, r, day, days);
+            const bool stop = interrupt_requested();
+            const bool due = every > 0 && (day + 1) % every == 0 && day + 1 < days;
+            if (store && (stop || due)) save_state(job, r, simulation);
+            if (stop) throw StopReplicate{};  // at a day boundary
+        });
+    } catch (const StopReplicate&) {
+        return;
+    }
+    if (job.settings.transmissions)
+        job.result.replicates[r].transmissions =
+            transmission_log(simulation.transmissions(), model.population);
+    if (store) store->save_finished(job.index, r, job.result.replicates[r]);
+    job.progress.replicate_done(job.scenario.name, r, job.scenario.replicates, seconds_since(start),
+                                job.result.replicates[r].r0_realised,
+                                simulation.contact_evaluations());
+}
+
+void run_replicates(const ReplicateJob& job) {
+    std::vector<std::uint32_t> waiting;
+    for (std::uint32_t r = 0; r < job.scenario.replicates; ++r) {
+        auto finished =
+            job.settings.store ? job.settings.store->finished(job.index, r) : std::nullopt;
+        if (finished) {
+            job.result.replicates[r] = std::move(*finished);
+            job.progress.skip(job.model.spec.days);
+        } else {
+            waiting.push_back(r);
+        }
+    }
+    std::size_t next = 0;
+    tbb::parallel_pipeline(
+        replicates_in_flight(waiting.size(), job.model.population.size()),
+        tbb::make_filter<void, std::uint32_t>(tbb::filter_mode::serial_in_order,
+                                              [&](tbb::flow_control& control) -> std::uint32_t {
+                                                  if (next == waiting.size() ||
+                                                      interrupt_requested()) {
+                                                      control.stop();
+                                                      return 0;
+                                                  }
+                                                  return waiting[next++];
+                                              }) &
+            tbb::make_filter<std::uint32_t, void>(tbb::filter_mode::parallel,
+                                                  [&](std::uint32_t r) { run_replicate(job, r); }));
+}
+
 }  // namespace
 
 Progress::Progress(bool quiet) : quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0) {}
 
-void Progress::day(const std::string& scenario, std::uint32_t replicate, std::uint32_t replicates,
-                   std::uint32_t day, std::uint32_t days) const {
-    if (quiet_ || !terminal_ || (day % 10 != 9 && day + 1 != days)) return;
-    fmt::print(stderr, "\r{}: replicate {}/{}, day {}/{}   ", scenario, replicate + 1, replicates,
-               day + 1, days);
+void Progress::expect(std::uint64_t replicate_days) {
+    expected_ = replicate_days;
+}
+
+void Progress::skip(std::uint64_t replicate_days) {
+    done_ += replicate_days;
+    std::lock_guard lock(mutex_);
+    skipped_ += replicate_days;
+}
+
+std::string Progress::eta() const {
+    const std::uint64_t done = done_.load();
+    const double elapsed = seconds_since(start_);
+    const std::uint64_t worked = done - std::min(done, skipped_);
+    if (worked == 0 || expected_ <= done) return fmt::format("elapsed {}", duration_text(elapsed));
+    const double left = elapsed * double(expected_ - done) / double(worked);
+    return fmt::format("elapsed {}, ETA {}", duration_text(elapsed), duration_text(left));
+}
+
+void Progress::day_done(const std::string& scenario, std::uint32_t replicate, std::uint32_t day,
+                        std::uint32_t days) {
+    ++done_;
+    if (quiet_ || !terminal_) return;
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    if (now - last_draw_ < std::chrono::milliseconds(200)) return;
+    last_draw_ = now;
+    fmt::print(stderr, "\r{}: replicate {} day {}/{}, {} replicates done, {}   ", scenario,
+               replicate + 1, day + 1, days, replicates_done_.load(), eta());
     std::fflush(stderr);
 }
 
 void Progress::replicate_done(const std::string& scenario, std::uint32_t replicate,
                               std::uint32_t replicates, double seconds, double r0,
-                              std::uint64_t contact_evaluations) const {
+                              std::uint64_t contact_evaluations) {
+    ++replicates_done_;
     if (quiet_) return;
+    std::lock_guard lock(mutex_);
     fmt::print(stderr,
                "{}{}: replicate {}/{} done in {:.2f} s (realised R0 {:.2f}; {} contact "
-               "evaluations, {:.1f} million per second)\n",
-               terminal_ ? "\r" : "", scenario, replicate + 1, replicates, seconds, r0,
-               contact_evaluations, double(contact_evaluations) / seconds / 1e6);
+               "evaluations, {:.1f} million per second); {}\n",
+               terminal_ ? "\r\033[K" : "", scenario, replicate + 1, replicates, seconds, r0,
+               contact_evaluations, double(contact_evaluations) / seconds / 1e6, eta());
 }
 
-void Progress::note(const std::string& text) const {
-    if (!quiet_) fmt::print(stderr, "{}\n", text);
+void Progress::note(const std::string& text) {
+    if (quiet_) return;
+    std::lock_guard lock(mutex_);
+    fmt::print(stderr, "{}{}\n", terminal_ ? "\r\033[K" : "", text);
 }
 
-engine::ScenarioResult run_scenario(const scenario::Scenario& scenario, const Progress& progress) {
-    const auto inputs = prepare(scenario);
-    const auto population =
-        population::build(inputs.population, inputs.tables, core::RngKey::from_seed(scenario.seed));
-    const contacts::ContactModel contacts(population, inputs.contacts);
-    const disease::DiseaseModel disease(scenario.disease.parameters);
-    engine::EngineSpec spec;
-    spec.days = scenario.days();
-    spec.layer_weight = scenario.disease.layer_weights;
-    spec.seeding = seeding_of(scenario, population);
-    add_interventions(scenario, population, spec);
-    const auto calibration = engine::calibrate_transmission_rate(
-        contacts, disease, scenario.disease.r0, spec.layer_weight,
-        core::RngKey::from_seed(scenario.seed));
-    spec.transmission_rate = calibration.transmission_rate;
-    progress.note(
-        fmt::format("{}: {} agents, R0 {} -> transmission rate {:.5g} per unit of infectiousness",
-                    scenario.name, population.size(), scenario.disease.r0, spec.transmission_rate));
-
-    engine::ScenarioResult result;
-    result.name = scenario.name;
-    result.seed = scenario.seed;
-    result.agents = population.size();
-    result.start_date = scenario.start.to_string();
-    result.days = spec.days;
-    for (const auto& region : population.regions) result.regions.push_back(region.key);
-    result.age_bands = age_band_labels();
-    result.scenario_yaml = scenario.resolved_yaml;
-    for (const auto& intervention : scenario.interventions)
-        result.interventions.push_back(intervention.name);
-    for (std::uint32_t r = 0; r < scenario.replicates; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        engine::Simulation simulation(population, contacts, disease, spec,
-                                      core::RngKey::for_replicate(scenario.seed, r));
-        result.replicates.push_back(simulation.run([&](std::uint32_t day) {
-            progress.day(scenario.name, r, scenario.replicates, day, spec.days);
-            stop_if_interrupted();  // at a day boundary: nothing has been written
-        }));
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        progress.replicate_done(scenario.name, r, scenario.replicates, seconds,
-                                result.replicates.back().r0_realised,
-                                simulation.contact_evaluations());
+engine::RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios,
+                                Progress& progress, const RunSettings& settings) {
+    std::uint64_t work = 0;
+    for (const auto& s : scenarios) work += std::uint64_t{s.replicates} * s.days();
+    progress.expect(work);
+    engine::RunResult run;
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        Model model;
+        build_model(scenarios[i], model, progress);
+        run.scenarios.push_back(describe(scenarios[i], model));
+        run.scenarios.back().transmission_log = settings.transmissions;
+        run_replicates({scenarios[i], i, model, run.scenarios.back(), progress, settings});
+        if (interrupt_requested()) {
+            throw Interrupted(settings.store
+                                  ? fmt::format("the checkpoint is in {}; run the same command "
+                                                "with --resume to continue",
+                                                settings.store->folder().string())
+                                  : "nothing was written");
+        }
     }
-    return result;
+    return run;
 }
 
 }  // namespace sortie::cli
