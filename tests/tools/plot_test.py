@@ -2,12 +2,14 @@
 """Unit tests of tools/plot.py's logic: which days count as an intervention's period in force,
 and how a reference CSV becomes daily series per panel.
 
-usage: plot_test.py PLOT_PY REFERENCE_CSV
+usage: plot_test.py PLOT_PY REFERENCE_CSV WRITE_SAMPLE_RUN WORK_DIR
 """
 import datetime as dt
 import importlib.util
 import io
 import math
+import os
+import subprocess
 import sys
 from contextlib import redirect_stderr
 
@@ -80,6 +82,17 @@ def test_france_reference(plot, path):
     assert deaths[dates.index(dt.date(2020, 5, 11))] == 16820 - 16642
 
 
+def test_scenarios_in_run_order(plot, write_sample_run, work):
+    # The sample run writes lockdown_exit before baseline; h5py alone would list baseline first.
+    os.makedirs(work, exist_ok=True)
+    path = os.path.join(work, "sample.h5")
+    subprocess.run([write_sample_run, path], check=True)
+    scenarios = plot.read_results(path)
+    assert [s.name for s in scenarios] == ["lockdown_exit", "baseline"]
+    assert scenarios[1].dates[2] == dt.date(2021, 1, 1)
+    assert scenarios[1].series["icu"].shape == (3, 5)
+
+
 def main():
     plot = load(sys.argv[1])
     test_runs(plot)
@@ -87,6 +100,7 @@ def main():
     test_periods_per_intervention(plot)
     test_daily_from_cumulative(plot)
     test_france_reference(plot, sys.argv[2])
+    test_scenarios_in_run_order(plot, sys.argv[3], sys.argv[4])
     print("plot.py logic ok")
 
 
