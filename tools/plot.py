@@ -1,100 +1,348 @@
 #!/usr/bin/python3
-"""Plots a sortie result file: hospital and ICU occupancy, daily infections and deaths against
-calendar dates, one colour per scenario, the median over replicates with 50% and 90% bands.
+"""Draws a sortie result file as one PNG that compares its scenarios against calendar dates.
 
-usage: tools/plot.py RESULTS.h5 [-o PLOT.png] [--reference CSV]
+usage: tools/plot.py RESULTS.h5 [-o PLOT.png] [--reference CSV] [--reference-population N]
+                     [--icu-beds-per-100k X]
 
---reference overlays observed series from a CSV with columns date, hospital, icu, deaths
-(cumulative), such as France's 2020 national series (see scenarios/data/france-2020/).
-Runs with Debian's python3-h5py and python3-matplotlib through /usr/bin/python3.
+Panels, one colour per scenario, each with the median over replicates as a line and the 50%
+and 90% ranges (25-75% and 5-95% quantiles, numpy's default interpolation) as bands; a scenario
+with one replicate gets the line alone. All are summed over regions and age bands:
+
+- ward occupancy: people in hospital outside ICU (state H) at the end of each day;
+- ICU occupancy: people in ICU (state C), with a dashed line for ICU capacity;
+- hospital admissions per day (event hospital_admissions);
+- deaths per day (event deaths: in hospital and outside);
+- infections per day (event infections).
+
+Interventions: a strip under the panels has one row per intervention name, and in it one thin
+bar per scenario, in the scenario's colour, over the days when that intervention was in force
+in at least half of the scenario's replicates (a triggered intervention, such as a stop-and-go
+re-lockdown, may switch on and off at different days in different replicates). Shading the
+data panels themselves would stack one translucent layer per scenario and intervention and hide
+the curves as soon as two scenarios are compared; separate rows keep every period readable.
+
+ICU capacity is drawn at X beds per 100,000 people, scaled to the run: X * agents / 100,000,
+with agents the scenario's `agents` attribute, so that a run at population.scale=0.01 is
+compared with 1% of the beds. The default X = 8.1 is France before the 2020 surge: 5,433 adult
+and paediatric intensive-care ("réanimation") beds on 31 December 2019, France including its
+overseas departments (DREES, SAE 2019; DREES, "Les établissements de santé", 2021 edition),
+for 67.064 million people on 1 January 2020 (INSEE, Papon and Beaumel, "Bilan démographique
+2019", Insee Première 1789, 2020). The surge plan took France to about 10,000 ICU beds in
+April 2020 (about 15 per 100,000: --icu-beds-per-100k 15).
+
+--reference CSV overlays observed series as black dots. The CSV needs a `date` column
+(YYYY-MM-DD); its other columns are matched to panels by name: `icu`, `ward`, `hospitalised`
+(ward + ICU: the ward panel gets hospitalised - icu), `hospital_admissions`, `deaths`,
+`hospital_deaths`, `infections`. A name ending in `_cumulative` is a running total: the panel
+gets its daily differences (spread evenly over days without a report). Other columns are
+ignored with a note on stderr. Empty cells mean not reported. Observed counts are rescaled by
+agents / --reference-population (default 67,064,000, France on 1 January 2020, INSEE as above),
+so a series for all of France compares with a run of any size; for a reference that already
+has the run's size, give the run's agents. scenarios/data/france-2020/ holds France's national
+hospital series of the first wave (its README gives the source and licence).
+
+Runs with Debian's python3-h5py and python3-matplotlib through /usr/bin/python3. Writes
+RESULTS.png next to RESULTS.h5 unless -o says otherwise.
 """
 import argparse
 import csv
 import datetime as dt
+import os
 import sys
+from dataclasses import dataclass
 
 import h5py
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+# DREES (SAE 2019): 5,433 ICU beds in France on 31 Dec 2019; INSEE: 67.064 M people on
+# 1 Jan 2020; 5,433 / 670.64 = 8.1 per 100,000. Sources in full in the docstring above.
+DEFAULT_ICU_BEDS_PER_100K = 8.1
+FRANCE_POPULATION_2020 = 67_064_000
+
+# (key, title, kind, name in the file): occupancy panels read a state of `counts`, flow
+# panels an event of `incidence`.
+PANELS = [
+    ("ward", "Ward occupancy (H)", "state", "H"),
+    ("icu", "ICU occupancy (C)", "state", "C"),
+    ("admissions", "Hospital admissions per day", "event", "hospital_admissions"),
+    ("deaths", "Deaths per day", "event", "deaths"),
+    ("infections", "Infections per day", "event", "infections"),
+]
+
+# Reference CSV columns (without a `_cumulative` suffix) and the panel they belong to.
+REFERENCE_PANELS = {
+    "ward": "ward",
+    "icu": "icu",
+    "hospital_admissions": "admissions",
+    "admissions": "admissions",
+    "deaths": "deaths",
+    "hospital_deaths": "deaths",
+    "infections": "infections",
+}
+# Columns counting ward + ICU together, as France reported "hospitalisés".
+REFERENCE_HOSPITAL_TOTALS = {"hospitalised", "hospitalized", "hospital"}
+QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95]
+
+
+@dataclass
+class Scenario:
+    name: str
+    agents: int
+    dates: list               # datetime.date of each day
+    series: dict              # panel key -> int array [replicate, day]
+    interventions: list       # intervention names
+    periods: list             # per intervention: [(first_day, end_day)) in force
 
 
 def text(value):
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def daily_series(group):
-    """Per replicate and day: hospital (H + C), ICU (C), new infections, new deaths."""
+def runs(flags):
+    """The half-open index ranges [start, end) over which `flags` (1-D, bool) is True."""
+    padded = np.concatenate(([0], np.asarray(flags, dtype=np.int8), [0]))
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(start), int(end)) for start, end in zip(edges[::2], edges[1::2])]
+
+
+def periods_in_force(active):
+    """For active[replicate, day, intervention] (nonzero = in force), the periods of each
+    intervention, as lists of half-open day ranges [first, end), during which it is in force
+    in at least half of the replicates."""
+    active = np.asarray(active)
+    replicates, _, interventions = active.shape
+    if replicates == 0:
+        return [[] for _ in range(interventions)]
+    in_force = 2 * np.count_nonzero(active, axis=0) >= replicates  # [day, intervention]
+    return [runs(in_force[:, i]) for i in range(interventions)]
+
+
+def groups_in_run_order(f):
+    """Scenario groups in the order of the run (the root tracks link creation order)."""
+    names = []
+    try:
+        f.id.links.iterate(lambda name: names.append(text(name)),
+                           idx_type=h5py.h5.INDEX_CRT_ORDER)
+    except (TypeError, ValueError, KeyError):
+        names = list(f)
+    return [(name, f[name]) for name in names if isinstance(f[name], h5py.Group)]
+
+
+def read_scenario(name, group):
     states = [text(s) for s in group["state"][()]]
     events = [text(e) for e in group["event"][()]]
-    counts = group["counts"][()]        # replicate, day, region, age_band, state
-    incidence = group["incidence"][()]  # replicate, day, region, age_band, event
-    by_state = counts.sum(axis=(2, 3))
-    by_event = incidence.sum(axis=(2, 3))
-    return {
-        "In hospital (ward + ICU)": by_state[:, :, states.index("H")] + by_state[:, :, states.index("C")],
-        "In ICU": by_state[:, :, states.index("C")],
-        "New infections per day": by_event[:, :, events.index("infections")],
-        "Deaths per day": by_event[:, :, events.index("deaths")],
-    }
-
-
-def dates_of(group, days):
+    by_state = group["counts"][()].sum(axis=(2, 3))       # [replicate, day, state]
+    by_event = group["incidence"][()].sum(axis=(2, 3))    # [replicate, day, event]
+    series = {}
+    for key, _, kind, label in PANELS:
+        source, labels = (by_state, states) if kind == "state" else (by_event, events)
+        series[key] = source[:, :, labels.index(label)]
     start = dt.date.fromisoformat(text(group.attrs["start_date"]))
-    return [start + dt.timedelta(days=d) for d in range(days)]
+    dates = [start + dt.timedelta(days=d) for d in range(by_state.shape[1])]
+    interventions, periods = [], []
+    if "interventions_active" in group:
+        interventions = [text(n) for n in group["intervention"][()]]
+        periods = periods_in_force(group["interventions_active"][()])
+    return Scenario(name, int(group.attrs["agents"]), dates, series, interventions, periods)
+
+
+def read_results(path):
+    with h5py.File(path, "r") as f:
+        if int(f.attrs.get("complete", 0)) != 1:
+            sys.exit(f"plot.py: {path}: incomplete result file (no complete = 1)")
+        scenarios = [read_scenario(name, group) for name, group in groups_in_run_order(f)]
+    if not scenarios:
+        sys.exit(f"plot.py: {path}: no scenario in the file")
+    return scenarios
+
+
+def daily_from_cumulative(dates, totals):
+    """Daily increments of a running total reported on some dates (NaN: not reported): each
+    increment is spread evenly over the days since the previous report, and dated at the report.
+    Returns (dates, per-day values)."""
+    reported = [(d, v) for d, v in zip(dates, totals) if not np.isnan(v)]
+    out_dates, out_values = [], []
+    for (previous_date, previous), (date, total) in zip(reported, reported[1:]):
+        out_dates.append(date)
+        out_values.append((total - previous) / (date - previous_date).days)
+    return out_dates, np.array(out_values)
 
 
 def read_reference(path):
-    rows = list(csv.DictReader(open(path)))
+    """The reference CSV as {panel key: [(label, dates, values)]}, unscaled."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or "date" not in rows[0]:
+        sys.exit(f"plot.py: {path}: expected a CSV with a 'date' column and at least one row")
     dates = [dt.date.fromisoformat(r["date"]) for r in rows]
 
     def column(name):
-        return [float(r[name]) if r.get(name) not in (None, "") else np.nan for r in rows]
+        return np.array([float(r[name]) if r[name] not in (None, "") else np.nan for r in rows])
 
-    deaths = np.array(column("deaths") if "deaths" in rows[0] else [np.nan] * len(rows))
-    return {
-        "In hospital (ward + ICU)": (dates, column("hospital")),
-        "In ICU": (dates, column("icu")),
-        "Deaths per day": (dates[1:], np.diff(deaths)),
-    }
+    series = {}
+    for name in rows[0]:
+        if name == "date":
+            continue
+        base = name.removesuffix("_cumulative")
+        if base in REFERENCE_HOSPITAL_TOTALS and "icu" in rows[0]:
+            panel, values = "ward", column(name) - column("icu")
+            label = f"observed {name} - icu"
+        elif base in REFERENCE_PANELS:
+            panel, values, label = REFERENCE_PANELS[base], column(name), f"observed {name}"
+        else:
+            print(f"plot.py: {path}: column '{name}' matches no panel; ignored", file=sys.stderr)
+            continue
+        series_dates = dates
+        if name != base:
+            series_dates, values = daily_from_cumulative(dates, values)
+            label += " (daily)"
+        series.setdefault(panel, []).append((label, series_dates, values))
+    return series
+
+
+def draw_scenario(axes, scenario, colour):
+    for key, *_ in PANELS:
+        axis, values = axes[key], scenario.series[key]
+        if values.shape[0] > 1:
+            q = np.quantile(values, QUANTILES, axis=0)
+            axis.fill_between(scenario.dates, q[0], q[4], color=colour, alpha=0.15, linewidth=0)
+            axis.fill_between(scenario.dates, q[1], q[3], color=colour, alpha=0.3, linewidth=0)
+            median = q[2]
+        else:
+            median = values[0]
+        axis.plot(scenario.dates, median, color=colour, linewidth=1.4,
+                  label=f"{scenario.name} (n={values.shape[0]})")
+
+
+def draw_icu_capacity(axis, scenarios, beds_per_100k):
+    for agents in sorted({s.agents for s in scenarios}):
+        beds = beds_per_100k * agents / 100_000
+        shown = f"{beds:,.0f}" if beds >= 100 else f"{beds:.3g}"
+        label = f"ICU beds, {beds_per_100k:g} per 100,000: {shown} for {agents:,} agents"
+        axis.axhline(beds, color="0.3", linestyle="--", linewidth=1, label=label)
+
+
+def draw_reference(axes, reference, scale):
+    markers = iter("o^sDv" * 4)
+    for panel, series in reference.items():
+        for label, dates, values in series:
+            axes[panel].plot(dates, values * scale, linestyle="none", marker=next(markers),
+                             markersize=2.5, color="black", label=f"{label} \u00d7 {scale:.3g}")
+
+
+def draw_interventions(axis, scenarios, colours):
+    """One row per intervention name, a thin bar per scenario for its periods in force."""
+    axis.set_title("Interventions in force (in at least half of the replicates)", fontsize=10)
+    names = []
+    for s in scenarios:
+        names += [n for n in s.interventions if n not in names]
+    if not names:
+        axis.text(0.5, 0.5, "no interventions", transform=axis.transAxes, ha="center",
+                  va="center", color="0.4")
+        axis.set_yticks([])
+        return
+    lane = 0.8 / len(scenarios)
+    for s, colour in zip(scenarios, colours):
+        first = mdates.date2num(s.dates[0])
+        for name, periods in zip(s.interventions, s.periods):
+            row = names.index(name)
+            offset = row - 0.4 + lane * scenarios.index(s)
+            spans = [(first + start, end - start) for start, end in periods]
+            axis.broken_barh(spans, (offset, lane * 0.85), color=colour)
+    axis.set_yticks(range(len(names)), names, fontsize=8)
+    axis.set_ylim(len(names) - 0.5, -0.5)
+
+
+def layout(intervention_rows):
+    """The figure and its axes by panel key, plus 'legend' and 'interventions'."""
+    strip = max(1.0, 0.28 * intervention_rows)
+    figure = plt.figure(figsize=(13, 10 + strip), layout="constrained")
+    grid = figure.add_gridspec(4, 2, height_ratios=[3, 3, 3, strip])
+    first = figure.add_subplot(grid[0, 0])
+    axes = {"ward": first}
+    for key, cell in zip(["icu", "admissions", "deaths", "infections"],
+                         [grid[0, 1], grid[1, 0], grid[1, 1], grid[2, 0]]):
+        axes[key] = figure.add_subplot(cell, sharex=first)
+    axes["legend"] = figure.add_subplot(grid[2, 1])
+    axes["interventions"] = figure.add_subplot(grid[3, :], sharex=first)
+    return figure, axes
+
+
+def finish(figure, axes, title):
+    for key, panel_title, *_ in PANELS:
+        axes[key].set_title(panel_title, fontsize=10)
+        axes[key].grid(alpha=0.3)
+        axes[key].set_ylim(bottom=0)
+    locator = mdates.AutoDateLocator()
+    axes["ward"].xaxis.set_major_locator(locator)
+    # No offset text: it would name the last month; the title gives the dates with their year.
+    axes["ward"].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    axes["interventions"].grid(axis="x", alpha=0.3)
+    handles = {}
+    for key, *_ in PANELS:
+        for handle, label in zip(*axes[key].get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    axes["legend"].axis("off")
+    axes["legend"].legend(handles.values(), handles.keys(), loc="center", fontsize=8,
+                          title="median; bands: 50% and 90% of replicates", title_fontsize=8)
+    figure.suptitle(title, fontsize=11)
+
+
+def title(path, scenarios):
+    replicates = "/".join(str(n) for n in sorted({s.series["icu"].shape[0] for s in scenarios}))
+    agents = "/".join(f"{n:,}" for n in sorted({s.agents for s in scenarios}))
+    first = min(s.dates[0] for s in scenarios)
+    last = max(s.dates[-1] for s in scenarios)
+    return (f"{os.path.basename(path)}: {len(scenarios)} scenario(s), {replicates} replicate(s),"
+            f" {agents} agents, {first} to {last}")
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("results", metavar="RESULTS.h5", help="result file written by sortie run")
+    parser.add_argument("-o", "--output", metavar="PNG",
+                        help="PNG to write (default: RESULTS.png)")
+    parser.add_argument("--reference", metavar="CSV",
+                        help="observed series to overlay (see below)")
+    parser.add_argument("--reference-population", metavar="N", type=float,
+                        default=FRANCE_POPULATION_2020,
+                        help="people the reference counts cover; it is rescaled by agents / "
+                             "this (default: %(default)d, France on 1 January 2020)")
+    parser.add_argument("--icu-beds-per-100k", metavar="X", type=float,
+                        default=DEFAULT_ICU_BEDS_PER_100K,
+                        help="ICU capacity line, drawn at X * agents / 100,000 "
+                             "(default: %(default)s, France before the 2020 surge)")
+    args = parser.parse_args()
+    if args.reference_population <= 0:
+        parser.error("--reference-population must be positive")
+    return args
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results")
-    parser.add_argument("-o", "--output", default=None)
-    parser.add_argument("--reference", default=None)
-    args = parser.parse_args()
-    output = args.output or args.results.rsplit(".", 1)[0] + ".png"
-
-    figure, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True)
-    with h5py.File(args.results, "r") as f:
-        if int(f.attrs.get("complete", 0)) != 1:
-            sys.exit(f"{args.results}: incomplete result file")
-        for index, (name, group) in enumerate(f.items()):
-            if not isinstance(group, h5py.Group):
-                continue
-            colour = f"C{index}"
-            series = daily_series(group)
-            for axis, (title, values) in zip(axes.flat, series.items()):
-                dates = dates_of(group, values.shape[1])
-                q = np.percentile(values, [5, 25, 50, 75, 95], axis=0)
-                axis.fill_between(dates, q[0], q[4], color=colour, alpha=0.15, linewidth=0)
-                axis.fill_between(dates, q[1], q[3], color=colour, alpha=0.3, linewidth=0)
-                axis.plot(dates, q[2], color=colour, label=f"{name} (n={values.shape[0]})")
-                axis.set_title(title)
+    args = parse_arguments()
+    output = args.output or os.path.splitext(args.results)[0] + ".png"
+    scenarios = read_results(args.results)
+    colours = [f"C{i % 10}" for i in range(len(scenarios))]
+    names = {n for s in scenarios for n in s.interventions}
+    figure, axes = layout(len(names))
+    for scenario, colour in zip(scenarios, colours):
+        draw_scenario(axes, scenario, colour)
+    draw_icu_capacity(axes["icu"], scenarios, args.icu_beds_per_100k)
     if args.reference:
-        for title, (dates, values) in read_reference(args.reference).items():
-            axis = [a for a in axes.flat if a.get_title() == title][0]
-            axis.plot(dates, values, "k.", markersize=3, label="observed")
-    for axis in axes.flat:
-        axis.grid(alpha=0.3)
-        axis.tick_params(axis="x", labelrotation=30)
-    axes.flat[0].legend(fontsize=8)
-    figure.suptitle(f"{args.results}: median, 50% and 90% ranges over replicates")
-    figure.tight_layout()
+        if len({s.agents for s in scenarios}) > 1:
+            print(f"plot.py: scenarios differ in size; the reference is scaled to "
+                  f"{scenarios[0].name}'s {scenarios[0].agents:,} agents", file=sys.stderr)
+        draw_reference(axes, read_reference(args.reference),
+                       scenarios[0].agents / args.reference_population)
+    draw_interventions(axes["interventions"], scenarios, colours)
+    finish(figure, axes, title(args.results, scenarios))
     figure.savefig(output, dpi=110)
     print(f"wrote {output}")
 

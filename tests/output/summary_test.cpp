@@ -147,3 +147,39 @@ TEST_CASE("the text summary shows one row per metric with median and range") {
     CHECK(text.find("\n  attack_rate                0.0000  [0.0000, 0.0000]\n") !=
           std::string::npos);
 }
+
+TEST_CASE("CSV fields are quoted as RFC 4180 says, only when they need it") {
+    using sortie::cli::csv_field;
+    CHECK(csv_field("lockdown") == "lockdown");
+    CHECK(csv_field("exit 11 May") == "exit 11 May");
+    CHECK(csv_field("sweep[R0=1.5,size=1000]") == "\"sweep[R0=1.5,size=1000]\"");
+    CHECK(csv_field("the \"stop\" variant") == "\"the \"\"stop\"\" variant\"");
+    CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+    CHECK(csv_field("cr\r") == "\"cr\r\"");
+    CHECK(csv_field("") == "");
+}
+
+TEST_CASE("the CSV summary has a header and one row per scenario and metric") {
+    ScenarioResult s = tiny_scenario();
+    s.name = "exit[R0=2,size=10]";
+    s.replicates = {peaking(s, 1, 3), peaking(s, 2, 3)};
+    s.replicates[0].r0_realised = 2.5;
+    s.replicates[1].r0_realised = 3.0;
+    const std::string csv = sortie::cli::to_csv(summarise({"", {s}}));
+    CHECK(csv ==
+          "scenario,replicates,agents,metric,median,p05,p95,peak_date\n"
+          "\"exit[R0=2,size=10]\",2,1000,attack_rate,0,0,0,\n"
+          "\"exit[R0=2,size=10]\",2,1000,peak_icu,10,10,10,2020-03-01\n"
+          "\"exit[R0=2,size=10]\",2,1000,peak_hospital,50,50,50,2020-02-28\n"
+          "\"exit[R0=2,size=10]\",2,1000,hospital_admissions,0,0,0,\n"
+          "\"exit[R0=2,size=10]\",2,1000,deaths,0,0,0,\n"
+          "\"exit[R0=2,size=10]\",2,1000,r0_realised,2.75,2.525,2.975,\n");
+}
+
+TEST_CASE("a NaN in the CSV summary is an empty field, which pandas and R read as missing") {
+    ScenarioResult s = tiny_scenario();
+    s.agents = 0;  // attack rate undefined
+    s.replicates = {peaking(s, 1, 3)};
+    const std::string csv = sortie::cli::to_csv(summarise({"", {s}}));
+    CHECK(csv.find("\ntiny,1,0,attack_rate,,,,\n") != std::string::npos);
+}

@@ -137,6 +137,27 @@ std::string scenario_text(const ScenarioSummary& s) {
     return text;
 }
 
+// A number in the shortest form that reads back to the same double; NaN as an empty field,
+// which pandas and R both read as missing.
+std::string csv_number(double value) {
+    return std::isnan(value) ? std::string() : fmt::format("{}", value);
+}
+
+std::string csv_row(const ScenarioSummary& s, std::string_view metric, const Spread& spread,
+                    std::string_view peak_date = {}) {
+    return fmt::format("{},{},{},{},{},{},{},{}\n", csv_field(s.name), s.replicates, s.agents,
+                       metric, csv_number(spread.median), csv_number(spread.p05),
+                       csv_number(spread.p95), peak_date);
+}
+
+std::string scenario_csv(const ScenarioSummary& s) {
+    return csv_row(s, "attack_rate", s.attack_rate) +
+           csv_row(s, "peak_icu", s.peak_icu, s.peak_icu_date) +
+           csv_row(s, "peak_hospital", s.peak_hospital, s.peak_hospital_date) +
+           csv_row(s, "hospital_admissions", s.hospital_admissions) +
+           csv_row(s, "deaths", s.deaths) + csv_row(s, "r0_realised", s.r0_realised);
+}
+
 }  // namespace
 
 double quantile(std::span<const double> values, double q) {
@@ -197,6 +218,22 @@ std::string to_text(const std::vector<ScenarioSummary>& summaries) {
         text += scenario_text(s);
     }
     return text;
+}
+
+std::string csv_field(std::string_view text) {
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
+
+std::string to_csv(const std::vector<ScenarioSummary>& summaries) {
+    std::string csv = "scenario,replicates,agents,metric,median,p05,p95,peak_date\n";
+    for (const auto& s : summaries) csv += scenario_csv(s);
+    return csv;
 }
 
 }  // namespace sortie::cli

@@ -1,6 +1,6 @@
-// `sortie summary OUT.h5 [--json]`: reads a result file and prints, per scenario, the median
-// and 5-95% range over replicates of the attack rate, hospital and ICU peaks (with their dates),
-// hospital admissions, deaths and realised R0 (definitions in docs/output.md).
+// `sortie summary OUT.h5 [--json | --csv]`: reads a result file and prints, per scenario, the
+// median and 5-95% range over replicates of the attack rate, hospital and ICU peaks (with their
+// dates), hospital admissions, deaths and realised R0 (definitions in docs/output.md).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -18,9 +18,17 @@ namespace {
 struct SummaryOptions {
     std::string file;
     bool json = false;
+    bool csv = false;
 };
 
 int run_summary(const SummaryOptions& options) {
+    // Checked here rather than with CLI11's excludes() so that the exit code is that of bad
+    // input (2), as for the other mistakes a user can make with this command.
+    if (options.json && options.csv) {
+        fmt::print(stderr,
+                   "sortie summary: --json and --csv cannot be used together; choose one\n");
+        return kExitBadInput;
+    }
     engine::RunResult run;
     try {
         run = output::read_run(options.file);
@@ -31,6 +39,8 @@ int run_summary(const SummaryOptions& options) {
     const auto summaries = summarise(run);
     if (options.json) {
         fmt::print("{}\n", to_json(summaries).dump(2));
+    } else if (options.csv) {
+        fmt::print("{}", to_csv(summaries));
     } else {
         fmt::print("{}", to_text(summaries));
     }
@@ -45,6 +55,9 @@ std::function<int()> add_summary_command(CLI::App& app) {
         "summary", "Summarise a result file: attack rate, hospital and ICU peaks, deaths");
     command->add_option("file", options->file, "Result file (HDF5) written by sortie")->required();
     command->add_flag("--json", options->json, "Print the summary as JSON");
+    command->add_flag("--csv", options->csv,
+                      "Print the summary as CSV, one row per scenario and metric "
+                      "(scenario,replicates,agents,metric,median,p05,p95,peak_date)");
     return [options] { return run_summary(*options); };
 }
 
