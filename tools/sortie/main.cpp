@@ -14,6 +14,7 @@
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
 #include "tools/sortie/interrupt.hpp"
+#include "tools/sortie/memory_estimate.hpp"
 #include "tools/sortie/summary.hpp"
 
 namespace {
@@ -66,6 +67,9 @@ int main(int argc, char** argv) {
     } catch (const sortie::cli::CheckpointError& e) {
         fmt::print(stderr, "sortie: {}\n", e.what());
         return sortie::cli::kExitOutputError;
+    } catch (const sortie::cli::NotEnoughMemory& e) {
+        fmt::print(stderr, "sortie: not enough memory: {}\n", e.what());
+        return sortie::cli::kExitOutOfMemory;
     } catch (const std::bad_alloc&) {
         fmt::print(stderr, "sortie: out of memory\n");
         return sortie::cli::kExitOutOfMemory;

@@ -14,6 +14,7 @@
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
 #include "tools/sortie/interrupt.hpp"
+#include "tools/sortie/memory_estimate.hpp"
 #include "tools/sortie/runner.hpp"
 
 namespace sortie::cli {
@@ -29,8 +30,36 @@ struct RunOptions {
     std::uint32_t checkpoint_every = 0;
     bool resume = false;
     bool transmissions = false;
+    bool dry_run = false;
+    std::uint64_t max_memory = 0;  ///< bytes; 0 = the memory available
     std::string command_line;
 };
+
+void print_estimate(const MemoryEstimate& estimate, std::size_t available) {
+    for (const auto& m : estimate.scenarios) {
+        fmt::print("{}: {} agents, {} days, {} replicates ({} at once)\n", m.name, m.agents, m.days,
+                   m.replicates, m.in_flight);
+        fmt::print("    population {}, each replicate in flight {}, trajectories {}\n",
+                   bytes_text(double(m.population)), bytes_text(double(m.per_replicate)),
+                   bytes_text(double(m.trajectories)));
+    }
+    fmt::print("expected peak memory: {}{}\n", bytes_text(double(estimate.peak)),
+               available > 0 ? fmt::format(" (available: {})", bytes_text(double(available)))
+                             : std::string());
+}
+
+// Stops before anything large is allocated when the run cannot fit.
+void check_memory(const MemoryEstimate& estimate, const RunOptions& options,
+                  std::size_t available) {
+    const std::uint64_t limit = options.max_memory > 0 ? options.max_memory : available;
+    if (limit == 0 || estimate.peak <= limit) return;
+    throw NotEnoughMemory(fmt::format(
+        "this run needs about {} but {} {}: lower population.scale or size, replicates, "
+        "--threads (replicates run at once), or split the scenarios over several runs "
+        "(sortie run --dry-run shows the details)",
+        bytes_text(double(estimate.peak)), bytes_text(double(limit)),
+        options.max_memory > 0 ? "is the limit (--max-memory)" : "are available"));
+}
 
 int run(const RunOptions& options) {
     tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
@@ -46,6 +75,17 @@ int run(const RunOptions& options) {
         auto loaded = scenario::load_all(file, overrides, scenario::Purpose::kRun);
         for (auto& s : loaded) scenarios.push_back(std::move(s));
     }
+    const std::size_t available = core::available_memory_bytes();
+    const MemoryEstimate estimate = estimate_memory(
+        scenarios,
+        static_cast<std::size_t>(
+            tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)),
+        options.transmissions, available);
+    if (options.dry_run) {
+        print_estimate(estimate, available);
+        return kExitSuccess;
+    }
+    check_memory(estimate, options, available);
     std::optional<CheckpointStore> store;
     // A leftover checkpoint is refused rather than ignored: it is someone's unfinished run.
     if (options.checkpoint_every > 0 || options.resume ||
@@ -82,7 +122,19 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
         ->add_option("--threads", options->scenario.threads,
                      "Worker threads (default: the CPUs available)")
         ->check(CLI::Range(1, 1024));
-    command->add_option("-o,--output", options->output, "Result file (HDF5)")->required();
+    command->add_option("-o,--output", options->output, "Result file (HDF5)");
+    command->add_flag("--dry-run", options->dry_run,
+                      "Check the scenarios and print the memory the run would need; simulate "
+                      "nothing");
+    command
+        ->add_option("--max-memory", options->max_memory,
+                     "Refuse to start a run expected to need more (e.g. 4GB, 500MiB; default: "
+                     "the memory available)")
+        ->transform(CLI::AsSizeValue(false));
+    command->parse_complete_callback([options] {
+        if (!options->dry_run && options->output.empty())
+            throw CLI::RequiredError("--output (unless --dry-run)");
+    });
     command
         ->add_option("--replicates", options->replicates, "Replicates (overrides the scenario's)")
         ->check(CLI::Range(1, 100000));

@@ -14,6 +14,7 @@
 #include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
 #include "tools/sortie/interrupt.hpp"
+#include "tools/sortie/memory_estimate.hpp"
 #include "tools/sortie/setup.hpp"
 
 namespace sortie::cli {
@@ -22,6 +23,11 @@ namespace {
 using population::AgentId;
 
 using Clock = std::chrono::steady_clock;
+
+std::size_t threads() {
+    return static_cast<std::size_t>(
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+}
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -85,19 +91,6 @@ engine::ScenarioResult describe(const scenario::Scenario& scenario, const Model&
         result.interventions.push_back(intervention.name);
     result.replicates.resize(scenario.replicates);
     return result;
-}
-
-// Replicates in flight at once: one per thread, fewer when their per-agent columns would not
-// fit in half of the memory available (the trajectories kept are counted separately).
-std::size_t replicates_in_flight(std::size_t waiting, std::size_t agents) {
-    const auto threads = static_cast<std::size_t>(
-        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-    std::size_t in_flight = std::max<std::size_t>(1, std::min(waiting, threads));
-    const std::size_t per_replicate = agents * 24 + (std::size_t{1} << 20);
-    const std::size_t available = core::available_memory_bytes();
-    if (available > 0)
-        in_flight = std::clamp<std::size_t>(available / 2 / per_replicate, 1, in_flight);
-    return in_flight;
 }
 
 // Where an infection happened: the household, school or workplace the two share (venue
@@ -207,7 +200,8 @@ void run_replicates(const ReplicateJob& job) {
     }
     std::size_t next = 0;
     tbb::parallel_pipeline(
-        replicates_in_flight(waiting.size(), job.model.population.size()),
+        replicates_in_flight(waiting.size(), threads(), job.model.population.size(),
+                             job.settings.transmissions, core::available_memory_bytes()),
         tbb::make_filter<void, std::uint32_t>(tbb::filter_mode::serial_in_order,
                                               [&](tbb::flow_control& control) -> std::uint32_t {
                                                   if (next == waiting.size() ||
