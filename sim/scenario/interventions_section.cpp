@@ -131,6 +131,20 @@ void read_type_fields(MapReader& entry, InterventionSection& out, core::Diagnost
     }
 }
 
+// The engine records the campaign of each vaccinated person in one byte.
+constexpr std::size_t kMaxVaccinationCampaigns = 255;
+
+void check_campaign_count(const Scenario& scenario, core::DiagnosticList& problems) {
+    std::size_t campaigns = 0;
+    for (const auto& i : scenario.interventions) {
+        if (i.type == "vaccination" && ++campaigns == kMaxVaccinationCampaigns + 1) {
+            problems.add(i.location, "interventions." + i.name,
+                         fmt::format("at most {} vaccination interventions are allowed",
+                                     kMaxVaccinationCampaigns));
+        }
+    }
+}
+
 }  // namespace
 
 // Keys of a mapping in document order (the names of interventions or triggers).
@@ -159,6 +173,7 @@ void read_interventions(MapReader& root, Scenario& scenario, core::DiagnosticLis
         entry->finish();
         scenario.interventions.push_back(std::move(out));
     }
+    check_campaign_count(scenario, problems);
 }
 
 void read_triggers(MapReader& root, Scenario& scenario, core::DiagnosticList& problems) {

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 
 #include "sim/core/error.hpp"
@@ -250,4 +252,24 @@ TEST_CASE("a vaccination intervention is read with its groups, uptakes and effic
                            "efficacy_severe: 0.9, delay_days: 14}}"},
                           Purpose::kRun);
     CHECK(one.interventions[0].uptake == std::vector<double>{0.7, 0.7, 0.7});
+}
+
+TEST_CASE("more than 255 vaccination interventions are refused") {
+    const fs::path base = kSource / "tests" / "data" / "malformed" / "valid-base.yaml";
+    std::string interventions = "interventions={";
+    for (int i = 0; i < 256; ++i) {
+        interventions += fmt::format(
+            "{}v{}: {{type: vaccination, per_100k: 1, priority: [[0, 120]], uptake: 1, "
+            "efficacy_infection: 0.5, efficacy_severe: 0.5, delay_days: 0}}",
+            i == 0 ? "" : ", ", i);
+    }
+    interventions += "}";
+    std::string message = "no error";
+    try {
+        (void)load(base, {interventions}, Purpose::kRun);
+    } catch (const sortie::core::InputError& e) {
+        message = e.what();
+    }
+    CHECK(message.find("interventions.v255: at most 255 vaccination interventions are allowed") !=
+          std::string::npos);
 }
