@@ -395,8 +395,9 @@ void Simulation::vaccinate(std::uint32_t day) {
     }
 }
 
-// Infected and recovered people are vaccinated like the others: France did not test before
-// vaccinating (HAS, 2020: no serology before vaccination). People in hospital wait.
+// Infected and recovered people are vaccinated like the others: most infections were never
+// diagnosed and France did not screen before vaccinating (HAS, 30 November 2020: no serology
+// before vaccination). People in hospital wait (docs/model.md, Vaccination).
 interventions::Offer Simulation::vaccine_offer(AgentId agent) const {
     const State s = state_[agent];
     if (s == State::kDead || vaccinated_day_[agent] != kNeverVaccinated)
