@@ -228,6 +228,53 @@ TEST_CASE("vaccine doses and the vaccinated stock are recorded per region and da
     }
 }
 
+TEST_CASE("protection starts delay_days after the dose; efficacy 1 then stops every infection") {
+    // Everyone vaccinated on day 0, protected from day 5: infections on days 1-4 only (the
+    // seeds are infected on day 0). The campaign lasts one day: protection outlives it, also
+    // on the days when no intervention is in force (the engine's fast path).
+    const Prepared run(kWellMixed,
+                       {"population.size=20000", "end=2020-02-29",
+                        vaccination("start: 2020-01-01, end: 2020-01-01, per_100k: 100000, "
+                                    "priority: [[0, 120]], uptake: 1, efficacy_infection: 1, "
+                                    "efficacy_severe: 1, delay_days: 5")});
+    const auto result = run.simulation(0).run();
+    CHECK(result.active[0] == 1);
+    CHECK(result.active[1] == 0);
+    const std::size_t per_day = run.population.regions.size() * contacts::kAgeBands;
+    std::vector<double> infections(result.incidence.size() / (per_day * engine::kEvents), 0);
+    for (std::size_t i = 0; i < result.incidence.size(); i += engine::kEvents)
+        infections[i / (per_day * engine::kEvents)] += result.incidence[i];
+    CHECK(infections[0] == 50);
+    CHECK(std::accumulate(infections.begin() + 1, infections.begin() + 5, 0.0) > 0);
+    CHECK(std::accumulate(infections.begin() + 5, infections.end(), 0.0) == 0);
+}
+
+TEST_CASE("a campaign limited to regions gives doses there only, at the rate of their people") {
+    const Prepared run(kUnmitigated,
+                       small_france({"end=2020-03-31",
+                                     vaccination("per_100k: 1000, priority: [[18, 120]], uptake: "
+                                                 "1, efficacy_infection: 0.5, efficacy_severe: "
+                                                 "0.5, delay_days: 14, regions: [idf]")}));
+    const auto result = run.simulation(0).run();
+    const auto& regions = run.population.regions;
+    std::size_t idf = 0;
+    while (regions[idf].key != "idf") ++idf;
+    const double people =
+        run.population.region_offsets[idf + 1] - run.population.region_offsets[idf];
+    std::vector<double> doses(regions.size(), 0);
+    for (std::size_t i = 0; i < result.measures.size(); i += engine::kMeasures) {
+        doses[(i / engine::kMeasures) % regions.size()] +=
+            result.measures[i + std::size_t(Measure::kVaccineDoses)];
+    }
+    for (std::size_t r = 0; r < regions.size(); ++r) {
+        CAPTURE(regions[r].key);
+        if (r != idf) CHECK(doses[r] == 0);
+    }
+    // 60 days at 1,000 a day per 100,000: the mean number of doses, within 4 SE of the
+    // stochastic rounding (each day's count is floor(x + U), variance at most 1/4).
+    CHECK(std::fabs(doses[idf] - 60 * people / 100) <= 4 * std::sqrt(60 * 0.25) + 1);
+}
+
 TEST_CASE("vaccination lowers the attack rate in every paired replicate; earlier days identical") {
     const Prepared none(kUnmitigated, small_france({}));
     const Prepared vaccinated(
