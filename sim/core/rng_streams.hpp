@@ -37,4 +37,10 @@ inline constexpr StreamId kCalibration{53};     ///< day = age band, agent = sam
 inline constexpr StreamId kSchoolPresence{60};  ///< agent: stays home when attendance < 1
 inline constexpr StreamId kTelework{61};        ///< agent: works from home under telework
 
+// Vaccination (numbers from 70, apart from the testing and tracing streams).
+inline constexpr StreamId kVaccineUptake{70};  ///< day 0, agent: accepts when offered
+inline constexpr StreamId kVaccineOrder{71};   ///< day 0, agent: place within a priority group
+inline constexpr StreamId kVaccineDoses{72};   ///< day, agent = campaign << 16 | region
+inline constexpr StreamId kVaccineSevere{73};  ///< day 0, agent: severe course averted
+
 }  // namespace sortie::core::streams

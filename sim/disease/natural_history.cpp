@@ -126,4 +126,13 @@ History DiseaseModel::sample(std::uint8_t age, core::Draws& draws) const {
     return h;
 }
 
+History DiseaseModel::mild_instead(const History& history, core::Draws& draws) const {
+    History mild = history;
+    mild.path = Path::kMild;
+    mild.stage_days[2] = whole_days(sample_days(parameters_.symptomatic_to_recovery, draws), draws);
+    mild.stage_days[3] = 0;
+    mild.stage_days[4] = 0;
+    return mild;
+}
+
 }  // namespace sortie::disease

@@ -20,6 +20,11 @@ enum class Path : std::uint8_t {
 };
 inline constexpr std::size_t kPaths = 7;
 
+/// Paths that take the agent to hospital or to death.
+inline bool severe(Path path) {
+    return path != Path::kAsymptomatic && path != Path::kMild;
+}
+
 /// A sampled natural history: the path and the whole days spent in each stage. Stage 0 is E,
 /// 1 Ip (0 days for asymptomatic cases), 2 Ia or Is, 3 the ward (before ICU for ICU paths),
 /// 4 ICU. Days are stochastically rounded (floor(x + U)), which keeps the configured means.
@@ -44,6 +49,10 @@ class DiseaseModel {
 
     /// Samples a history for an agent of this age from its own draws.
     History sample(std::uint8_t age, core::Draws& draws) const;
+    /// The same infection on the mild path (severe disease averted, e.g. by a vaccine): the
+    /// latent and pre-symptomatic stages are kept, the symptomatic stage is redrawn from
+    /// `symptomatic_to_recovery` with `draws`.
+    History mild_instead(const History& history, core::Draws& draws) const;
 
     const PathProbabilities& paths(std::uint8_t age) const { return paths_[age]; }
     double susceptibility(std::uint8_t age) const { return susceptibility_[age]; }

@@ -66,6 +66,7 @@ Simulation::Simulation(const population::Population& population,
     const auto automatic =
         static_cast<std::uint32_t>(std::min<std::size_t>(1000, population.size() / 1000));
     early_cap_ = std::max(spec_.early_infections > 0 ? spec_.early_infections : automatic, seeds);
+    set_up_vaccination();
 }
 
 std::size_t Simulation::cell(AgentId agent) const {
@@ -83,12 +84,12 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         std::fill(incidence_.begin(), incidence_.end(), 0);
         reset_flows();
         policy_ = &plan_.policy_for(day);  // 0. today's interventions
-        policy_neutral_ = std::none_of(plan_.active().begin(), plan_.active().end(),
-                                       [](auto a) { return a != 0; });
+        policy_neutral_ = !plan_.policy_active();
         policy_changes_groups_ =
             policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
                                                        policy_->school_attendance.end()) < 1.0;
         progress(day, 0);  // 1. transitions due today (state at the start of the day)
+        vaccinate(day);    // 1b. the day's vaccine doses
         const std::size_t first_new = active_.size();
         seed(day);               // 2. infections from outside
         transmit(day, winners);  // 3. contacts of the infectious, in parallel
@@ -120,6 +121,9 @@ void Simulation::save(core::ByteWriter& out) const {
     out.array(early_secondaries_);
     out.value(contact_evaluations_);
     out.array(transmissions_);
+    out.array(vaccinated_day_);
+    out.array(vaccine_);
+    for (const auto& campaign : campaigns_) campaign.save(out);
     out.array(result_.counts);
     out.array(result_.incidence);
     out.array(result_.active);
@@ -143,6 +147,9 @@ void Simulation::restore(core::ByteReader& in) {
     in.array(early_secondaries_, early_.size());
     contact_evaluations_ = in.value<std::uint64_t>();
     in.array(transmissions_);
+    in.array(vaccinated_day_, vaccinated_day_.size());
+    in.array(vaccine_, vaccine_.size());
+    for (auto& campaign : campaigns_) campaign.restore(in);
     in.array(result_.counts, std::size_t{next_day_} * counts_.size());
     in.array(result_.incidence, std::size_t{next_day_} * incidence_.size());
     in.array(result_.active, std::size_t{next_day_} * plan_.interventions().size());
@@ -210,7 +217,8 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                     // only the infections it prevents (common random numbers).
                     const double exposure = force * spec_.layer_weight[std::size_t(layer)] *
                                             disease_.susceptibility(population_.age[b]) *
-                                            (policy_neutral_ ? 1.0f : contact_factor(a, b, layer));
+                                            (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
+                                            vaccine_susceptibility(b, day);
                     if (core::to_unit_interval(bits) < -std::expm1(-exposure))
                         local.push_back({b, bits, a, layer});
                 });
@@ -237,6 +245,7 @@ void Simulation::infect(AgentId agent, std::uint32_t day, AgentId infector, cont
     history_[agent] = disease_.sample(population_.age[agent], draws);
     const double k = disease_.parameters().dispersion_k;
     multiplier_[agent] = static_cast<float>(core::gamma(draws, k, 1.0 / k));
+    avert_severe_disease(agent, day);
     infection_day_[agent] = static_cast<std::uint16_t>(day);
     count_event(agent, Event::kInfections);
     count_event(agent, seeded ? Event::kInfectionsSeeded : infection_event(layer));
@@ -412,6 +421,68 @@ double Simulation::realised_r0() const {
     double total = 0;
     for (auto n : early_secondaries_) total += n;
     return total / double(early_.size());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vaccination. Campaigns hand out doses at the start of the day (after the day's transitions);
+// protection acts in the transmission kernel (susceptibility) and at infection (severe paths).
+
+void Simulation::set_up_vaccination() {
+    const auto& plan = plan_.interventions();
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        if (plan[i].kind != interventions::Kind::kVaccination) continue;
+        campaigns_.emplace_back(plan[i].vaccination, plan[i].regions, population_, key_,
+                                static_cast<std::uint32_t>(campaigns_.size()));
+        campaign_intervention_.push_back(i);
+    }
+    if (campaigns_.empty()) return;
+    vaccinated_day_.assign(population_.size(), kNeverVaccinated);
+    vaccine_.assign(population_.size(), 0);
+}
+
+void Simulation::vaccinate(std::uint32_t day) {
+    for (std::size_t c = 0; c < campaigns_.size(); ++c) {
+        if (!plan_.active()[campaign_intervention_[c]]) continue;
+        campaigns_[c].give_doses(
+            day, [this](AgentId a) { return vaccine_offer(a); },
+            [this, day, c](AgentId a) { give_dose(a, day, c); });
+    }
+}
+
+// Infected and recovered people are vaccinated like the others: most infections were never
+// diagnosed and France did not screen before vaccinating (HAS, 30 November 2020: no serology
+// before vaccination). People in hospital wait (docs/model.md, Vaccination).
+interventions::Offer Simulation::vaccine_offer(AgentId agent) const {
+    const State s = state_[agent];
+    if (s == State::kDead || vaccinated_day_[agent] != kNeverVaccinated)
+        return interventions::Offer::kSkip;
+    if (s == State::kHospitalWard || s == State::kIcu) return interventions::Offer::kLater;
+    return interventions::Offer::kGive;
+}
+
+void Simulation::give_dose(AgentId agent, std::uint32_t day, std::size_t campaign) {
+    vaccinated_day_[agent] = static_cast<std::uint16_t>(std::min<std::uint32_t>(day, 0xFFFE));
+    vaccine_[agent] = static_cast<std::uint8_t>(campaign);
+    count_measure(agent, Measure::kVaccineDoses);
+    count_measure(agent, Measure::kVaccinated);
+}
+
+bool Simulation::vaccine_protects(AgentId agent, std::uint32_t day) const {
+    const std::uint16_t dose_day = vaccinated_day(agent);
+    if (dose_day == kNeverVaccinated) return false;
+    return std::uint32_t{dose_day} + campaigns_[vaccine_[agent]].spec().delay_days <= day;
+}
+
+double Simulation::vaccine_susceptibility(AgentId agent, std::uint32_t day) const {
+    if (!vaccine_protects(agent, day)) return 1.0;
+    return 1.0 - campaigns_[vaccine_[agent]].spec().efficacy_infection;
+}
+
+void Simulation::avert_severe_disease(AgentId agent, std::uint32_t day) {
+    if (!vaccine_protects(agent, day)) return;
+    core::Draws draws(key_, core::streams::kVaccineSevere, 0, agent);
+    history_[agent] = interventions::severe_averted(
+        history_[agent], campaigns_[vaccine_[agent]].spec().efficacy_severe, disease_, draws);
 }
 
 }  // namespace sortie::engine

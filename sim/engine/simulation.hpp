@@ -11,6 +11,7 @@
 #include "sim/disease/natural_history.hpp"
 #include "sim/engine/result.hpp"
 #include "sim/interventions/plan.hpp"
+#include "sim/interventions/vaccination.hpp"
 #include "sim/population/population.hpp"
 
 namespace sortie::engine {
@@ -75,6 +76,11 @@ class Simulation {
     /// The natural history sampled for an infected agent.
     const disease::History& history(AgentId agent) const { return history_[agent]; }
     State state(AgentId agent) const { return state_[agent]; }
+    /// The day an agent was vaccinated, or kNeverVaccinated.
+    std::uint16_t vaccinated_day(AgentId agent) const {
+        return vaccinated_day_.empty() ? kNeverVaccinated : vaccinated_day_[agent];
+    }
+    static constexpr std::uint16_t kNeverVaccinated = 0xFFFF;
     /// Contacts of infectious agents examined so far (the transmission kernel's work).
     std::uint64_t contact_evaluations() const { return contact_evaluations_; }
 
@@ -105,6 +111,15 @@ class Simulation {
     std::size_t cell(AgentId agent) const;
     double realised_r0() const;
 
+    // Vaccination (docs/model.md): campaigns, doses, protection.
+    void set_up_vaccination();
+    void vaccinate(std::uint32_t day);
+    interventions::Offer vaccine_offer(AgentId agent) const;
+    void give_dose(AgentId agent, std::uint32_t day, std::size_t campaign);
+    bool vaccine_protects(AgentId agent, std::uint32_t day) const;
+    double vaccine_susceptibility(AgentId agent, std::uint32_t day) const;
+    void avert_severe_disease(AgentId agent, std::uint32_t day);
+
     const population::Population& population_;
     const contacts::ContactModel& contacts_;
     const disease::DiseaseModel& disease_;
@@ -133,6 +148,12 @@ class Simulation {
     bool record_transmissions_ = false;
     std::uint64_t contact_evaluations_ = 0;
     std::vector<Transmission> transmissions_;
+
+    // Vaccination: per-agent columns, allocated only when the scenario has a campaign.
+    std::vector<interventions::VaccinationCampaign> campaigns_;
+    std::vector<std::size_t> campaign_intervention_;  ///< its index in the plan
+    std::vector<std::uint16_t> vaccinated_day_;       ///< kNeverVaccinated if never
+    std::vector<std::uint8_t> vaccine_;               ///< the campaign that gave the dose
 };
 
 }  // namespace sortie::engine

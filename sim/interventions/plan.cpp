@@ -58,8 +58,17 @@ const DailyPolicy& Plan::policy_for(std::uint32_t day) {
     return policy_;
 }
 
+bool Plan::policy_active() const {
+    for (std::size_t i = 0; i < interventions_.size(); ++i) {
+        if (active_[i] && interventions_[i].kind != Kind::kVaccination) return true;
+    }
+    return false;
+}
+
 void Plan::apply(const InterventionSpec& intervention) {
     switch (intervention.kind) {
+        case Kind::kVaccination:
+            return;
         case Kind::kContacts:
             for (std::uint16_t r = 0; r < regions_; ++r) {
                 const auto& chosen = intervention.regions;

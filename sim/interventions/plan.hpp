@@ -11,10 +11,26 @@
 namespace sortie::interventions {
 
 enum class Kind : std::uint8_t {
-    kContacts,  ///< contact factors by layer, for an age range and regions
-    kSchools,   ///< attendance by school level
-    kTelework,  ///< share of workers at home
-    kMasks,     ///< wearing share by layer x efficacy
+    kContacts,     ///< contact factors by layer, for an age range and regions
+    kSchools,      ///< attendance by school level
+    kTelework,     ///< share of workers at home
+    kMasks,        ///< wearing share by layer x efficacy
+    kVaccination,  ///< daily doses by priority group (vaccination.hpp); no daily policy
+};
+
+/// An age range, both ends included.
+struct AgeRange {
+    int from = 0, to = 120;
+};
+
+/// A vaccination campaign (docs/model.md, Vaccination). One dose makes a person vaccinated.
+struct VaccinationSpec {
+    double doses_per_100k = 0;       ///< doses a day per 100,000 people of the regions
+    std::vector<AgeRange> priority;  ///< groups served in this order (first match wins)
+    std::vector<double> uptake;      ///< share of each group who accept, one per group
+    double efficacy_infection = 0;   ///< susceptibility x (1 - e) once protected
+    double efficacy_severe = 0;      ///< P(severe path | infected) x (1 - e) once protected
+    std::uint32_t delay_days = 0;    ///< dose to protection
 };
 
 /// One intervention, with day numbers already resolved from dates. Active on day d when
@@ -37,6 +53,8 @@ struct InterventionSpec {
     // kMasks: wearing share by layer, efficacy for the wearer and for the people around
     std::array<double, contacts::kLayers> wearing{0, 0, 0, 0};
     double efficacy_wearer = 0.0, efficacy_others = 0.0;
+    // kVaccination (regions above: where doses are given)
+    VaccinationSpec vaccination;
 };
 
 /// The observed state of the epidemic at the end of a day, per region (what triggers watch).
@@ -58,6 +76,9 @@ class Plan {
     void end_of_day(const Indicators& indicators);
     /// 1 for each intervention active on the day of the last policy_for.
     const std::vector<std::int32_t>& active() const { return active_; }
+    /// Whether an intervention that changes the daily policy is active (vaccination does not:
+    /// the kernel reads it from per-agent columns).
+    bool policy_active() const;
     const std::vector<InterventionSpec>& interventions() const { return interventions_; }
     bool empty() const { return interventions_.empty(); }
     /// The triggers' state (the policy is rebuilt each day), for checkpoints.

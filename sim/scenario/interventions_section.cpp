@@ -12,8 +12,8 @@ namespace {
 constexpr std::array<std::string_view, 4> kLayerKeys = {"household", "school", "work", "community"};
 constexpr std::array<std::string_view, 6> kLevelKeys = {"creche",  "maternelle", "primaire",
                                                         "college", "lycee",      "universite"};
-constexpr std::array<std::string_view, 5> kTypes = {"contacts", "schools", "telework", "masks",
-                                                    "shielding"};
+constexpr std::array<std::string_view, 6> kTypes = {"contacts", "schools",   "telework",
+                                                    "masks",    "shielding", "vaccination"};
 constexpr std::array<std::string_view, 4> kIndicators = {"icu_occupancy", "hospital_occupancy",
                                                          "hospital_admissions", "incidence"};
 
@@ -60,7 +60,48 @@ void read_contacts_type(MapReader& entry, InterventionSection& out) {
     if (const auto regions = entry.string_list("regions")) out.regions = *regions;
 }
 
-void read_type_fields(MapReader& entry, InterventionSection& out) {
+// A share for every group, or one list with a share per group.
+void read_uptake(MapReader& entry, InterventionSection& out, core::DiagnosticList& problems) {
+    if (!entry.require("uptake")) return;
+    if (!entry.node("uptake")->IsSequence()) {
+        if (const auto share = entry.number("uptake", Bounds::probability()))
+            out.uptake.assign(out.priority.size(), *share);
+        return;
+    }
+    const auto shares = entry.number_list("uptake", Bounds::probability());
+    if (!shares) return;
+    if (shares->size() != out.priority.size() && !out.priority.empty()) {
+        problems.add(entry.location("uptake"), entry.key_path("uptake"),
+                     fmt::format("expected one share per priority group ({}), got {}",
+                                 out.priority.size(), shares->size()));
+        return;
+    }
+    out.uptake = *shares;
+}
+
+void read_vaccination_type(MapReader& entry, InterventionSection& out,
+                           core::DiagnosticList& problems) {
+    if (entry.require("per_100k"))
+        out.per_100k = entry.number("per_100k", Bounds::between(0, 100000)).value_or(0);
+    if (entry.require("priority")) {
+        if (const auto ranges = entry.integer_ranges("priority", Bounds::between(0, 120))) {
+            for (const auto& range : *ranges)
+                out.priority.push_back(std::array<int, 2>{int(range[0]), int(range[1])});
+        }
+    }
+    read_uptake(entry, out, problems);
+    if (entry.require("efficacy_infection"))
+        out.efficacy_infection =
+            entry.number("efficacy_infection", Bounds::probability()).value_or(0);
+    if (entry.require("efficacy_severe"))
+        out.efficacy_severe = entry.number("efficacy_severe", Bounds::probability()).value_or(0);
+    if (entry.require("delay_days"))
+        out.delay_days =
+            std::uint32_t(entry.integer("delay_days", Bounds::between(0, 365)).value_or(0));
+    if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+}
+
+void read_type_fields(MapReader& entry, InterventionSection& out, core::DiagnosticList& problems) {
     if (out.type == "contacts") {
         read_contacts_type(entry, out);
     } else if (out.type == "schools") {
@@ -85,6 +126,22 @@ void read_type_fields(MapReader& entry, InterventionSection& out) {
             out.layers = {1, factor, factor, factor};
         }
         if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+    } else if (out.type == "vaccination") {
+        read_vaccination_type(entry, out, problems);
+    }
+}
+
+// The engine records the campaign of each vaccinated person in one byte.
+constexpr std::size_t kMaxVaccinationCampaigns = 255;
+
+void check_campaign_count(const Scenario& scenario, core::DiagnosticList& problems) {
+    std::size_t campaigns = 0;
+    for (const auto& i : scenario.interventions) {
+        if (i.type == "vaccination" && ++campaigns == kMaxVaccinationCampaigns + 1) {
+            problems.add(i.location, "interventions." + i.name,
+                         fmt::format("at most {} vaccination interventions are allowed",
+                                     kMaxVaccinationCampaigns));
+        }
     }
 }
 
@@ -112,10 +169,11 @@ void read_interventions(MapReader& root, Scenario& scenario, core::DiagnosticLis
         if (entry->require("type")) out.type = entry->one_of("type", kTypes).value_or("");
         read_dates(*entry, scenario, out, problems);
         if (const auto trigger = entry->string("trigger")) out.trigger = *trigger;
-        read_type_fields(*entry, out);
+        read_type_fields(*entry, out, problems);
         entry->finish();
         scenario.interventions.push_back(std::move(out));
     }
+    check_campaign_count(scenario, problems);
 }
 
 void read_triggers(MapReader& root, Scenario& scenario, core::DiagnosticList& problems) {

@@ -337,6 +337,39 @@ std::optional<std::vector<double>> MapReader::number_list(std::string_view key, 
     });
 }
 
+std::optional<std::vector<std::array<std::int64_t, 2>>> MapReader::integer_ranges(
+    std::string_view key, Bounds bounds) {
+    using Range = std::array<std::int64_t, 2>;
+    const YAML::Node* value = node(key);
+    if (value == nullptr) return std::nullopt;
+    if (!value->IsSequence()) {
+        report_key(key, expected("a list of [from, to] ranges", *value));
+        return std::nullopt;
+    }
+    std::vector<Range> ranges;
+    bool all_good = true;
+    for (const YAML::Node& element : *value) {
+        const std::string path = indexed_path(key, ranges.size());
+        Range range{0, 0};
+        bool good = element.IsSequence() && element.size() == 2;
+        if (!good) report(element, path, expected("[from, to]", element));
+        for (std::size_t i = 0; good && i < 2; ++i) {
+            const auto parsed = within(parse_integer(element[i]), bounds);
+            if (!parsed.value) report(element[i], fmt::format("{}[{}]", path, i), parsed.problem);
+            good = good && parsed.value.has_value();
+            range[i] = parsed.value.value_or(0);
+        }
+        if (good && range[0] > range[1]) {
+            report(element, path, fmt::format("from {} is above to {}", range[0], range[1]));
+            good = false;
+        }
+        all_good = all_good && good;
+        ranges.push_back(range);
+    }
+    if (!all_good) return std::nullopt;
+    return ranges;
+}
+
 std::optional<MapReader> MapReader::map(std::string_view key) {
     const YAML::Node* value = node(key);
     if (value == nullptr) return std::nullopt;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -78,6 +79,10 @@ class MapReader {
     std::optional<std::vector<std::string>> string_list(std::string_view key);
     /// A sequence of numbers, each within `bounds`; reports every bad element.
     std::optional<std::vector<double>> number_list(std::string_view key, Bounds bounds = {});
+    /// A sequence of [from, to] pairs of whole numbers within `bounds`, from <= to (age ranges,
+    /// `[[75, 120], [65, 74]]`); reports every bad element at the element.
+    std::optional<std::vector<std::array<std::int64_t, 2>>> integer_ranges(std::string_view key,
+                                                                           Bounds bounds = {});
     /// A nested reader with key path "parent.key"; nullopt (and a diagnostic) if the value is
     /// not a mapping, nullopt alone if the key is absent.
     std::optional<MapReader> map(std::string_view key);

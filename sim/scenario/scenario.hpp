@@ -56,16 +56,22 @@ struct SeedingEntry {
 /// One entry of `interventions:` (docs/scenarios.md lists the keys of each type).
 struct InterventionSection {
     std::string name;
-    std::string type;  ///< contacts, schools, telework, masks, shielding
+    std::string type;  ///< contacts, schools, telework, masks, shielding, vaccination
     std::optional<core::Date> start, end;
-    std::string trigger;                              ///< name of a trigger, or empty
-    std::array<double, 4> layers{1, 1, 1, 1};         ///< contacts: factor by layer
-    std::array<double, 4> wearing{0, 0, 0, 0};        ///< masks: share wearing by layer
-    int age_from = 0, age_to = 255;                   ///< contacts: ages covered
-    std::vector<std::string> regions;                 ///< contacts: region keys (empty = all)
+    std::string trigger;                        ///< name of a trigger, or empty
+    std::array<double, 4> layers{1, 1, 1, 1};   ///< contacts: factor by layer
+    std::array<double, 4> wearing{0, 0, 0, 0};  ///< masks: share wearing by layer
+    int age_from = 0, age_to = 255;             ///< contacts: ages covered
+    std::vector<std::string> regions;  ///< contacts, vaccination: region keys (empty = all)
     std::array<double, 6> levels{1, 1, 1, 1, 1, 1};   ///< schools: attendance by level
     double fraction = 0;                              ///< telework
     double efficacy_wearer = 0, efficacy_others = 0;  ///< masks
+    // vaccination
+    double per_100k = 0;                       ///< doses a day per 100,000 people
+    std::vector<std::array<int, 2>> priority;  ///< age groups [from, to], in order
+    std::vector<double> uptake;                ///< one share per group
+    double efficacy_infection = 0, efficacy_severe = 0;
+    std::uint32_t delay_days = 0;
     core::SourceLocation location;
 };
 

@@ -29,6 +29,14 @@ const sortie::testing::Prepared& prepared() {
     return run;
 }
 
+// Two vaccination campaigns one after the other: queues, people waiting, protection.
+const sortie::testing::Prepared& vaccination() {
+    static const sortie::testing::Prepared run(
+        sortie::testing::kScenarios / "france-2021" / "vaccination.yaml",
+        {"population.size=20000", "seeding=[{date: 2020-12-01, infections: 20}]"});
+    return run;
+}
+
 std::vector<char> image_at(std::uint32_t stop_day, const sortie::testing::Prepared& run) {
     auto simulation = run.simulation(1);
     core::ByteWriter out;
@@ -45,12 +53,15 @@ std::vector<char> image_at(std::uint32_t stop_day, const sortie::testing::Prepar
 
 }  // namespace
 
-TEST_CASE("a replicate resumed from its image at any day ends as the uninterrupted run") {
-    const auto& run = prepared();
+void check_resumes(const sortie::testing::Prepared& run, std::size_t vaccinated_measure) {
     const auto uninterrupted = run.simulation(1).run();
-    std::int32_t triggered = 0;
+    std::int32_t triggered = 0, vaccinated = 0;
     for (auto a : uninterrupted.active) triggered += a;
+    for (std::size_t i = vaccinated_measure; i < uninterrupted.measures.size();
+         i += engine::kMeasures)
+        vaccinated += uninterrupted.measures[i];
     REQUIRE(triggered > 0);  // the scenario exercises its interventions
+    if (&run == &vaccination()) REQUIRE(vaccinated > 0);
     for (std::uint32_t stop_day : {1u, 40u, 100u, run.spec.days - 1}) {
         CAPTURE(stop_day);
         const auto image = image_at(stop_day, run);
@@ -59,6 +70,16 @@ TEST_CASE("a replicate resumed from its image at any day ends as the uninterrupt
         resumed.restore(in);
         CHECK(resumed.next_day() == stop_day);
         check_same(resumed.run(), uninterrupted);
+    }
+}
+
+TEST_CASE("a replicate resumed from its image at any day ends as the uninterrupted run") {
+    const auto vaccinated = static_cast<std::size_t>(engine::Measure::kVaccinated);
+    SUBCASE("triggers") {
+        check_resumes(prepared(), vaccinated);
+    }
+    SUBCASE("vaccination") {
+        check_resumes(vaccination(), vaccinated);
     }
 }
 

@@ -117,6 +117,24 @@ const std::vector<Case> kCases = {
      "lists of values, got a sequence"},
     {"sweep-too-many-points.yaml",
      "$/sweep-too-many-points.yaml:5:5: sweep.parameters: the sweep has more than 10000 points"},
+    {"vaccination-priority-age-out-of-range.yaml",
+     "$/vaccination-priority-age-out-of-range.yaml:6:21: "
+     "interventions.vaccination.priority[0][1]: must be between 0 and 120 (got 130)"},
+    {"vaccination-priority-reversed.yaml",
+     "$/vaccination-priority-reversed.yaml:8:9: interventions.vaccination.priority[1]: from 74 "
+     "is above to 65"},
+    {"vaccination-efficacy-above-one.yaml",
+     "$/vaccination-efficacy-above-one.yaml:9:22: interventions.vaccination.efficacy_severe: "
+     "must be between 0 and 1 (got 1.2)"},
+    {"vaccination-negative-doses.yaml",
+     "$/vaccination-negative-doses.yaml:5:15: interventions.vaccination.per_100k: must be "
+     "between 0 and 100000 (got -300)"},
+    {"vaccination-uptake-per-group.yaml",
+     "$/vaccination-uptake-per-group.yaml:7:13: interventions.vaccination.uptake: expected one "
+     "share per priority group (3), got 2"},
+    {"vaccination-missing-efficacy.yaml",
+     "$/vaccination-missing-efficacy.yaml:4:5: interventions.vaccination.efficacy_infection: "
+     "missing required key 'efficacy_infection'"},
 };
 
 std::string with_folder(std::string text) {

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 
 #include "sim/core/error.hpp"
@@ -223,4 +225,51 @@ TEST_CASE("a stray comma is an error, not a hang (yaml-cpp 0.7 LoadAll never ret
               ":1:1: a second YAML document starts here; a scenario file holds one document");
     const TempScenario later("# a comment\n , x\n");
     CHECK(later.error() != "no error");
+}
+
+TEST_CASE("a vaccination intervention is read with its groups, uptakes and efficacies") {
+    const fs::path base = kSource / "tests" / "data" / "malformed" / "valid-base.yaml";
+    const auto s = load(base,
+                        {"interventions={vaccination: {type: vaccination, start: 2020-03-10, "
+                         "per_100k: 300, priority: [[75, 120], [65, 74]], uptake: [0.9, 0.8], "
+                         "efficacy_infection: 0.6, efficacy_severe: 0.9, delay_days: 14, "
+                         "regions: [idf]}}"},
+                        Purpose::kRun);
+    REQUIRE(s.interventions.size() == 1);
+    const auto& v = s.interventions[0];
+    CHECK(v.type == "vaccination");
+    CHECK(v.per_100k == 300);
+    CHECK(v.priority == std::vector<std::array<int, 2>>{{75, 120}, {65, 74}});
+    CHECK(v.uptake == std::vector<double>{0.9, 0.8});
+    CHECK(v.efficacy_infection == 0.6);
+    CHECK(v.efficacy_severe == 0.9);
+    CHECK(v.delay_days == 14);
+    CHECK(v.regions == std::vector<std::string>{"idf"});
+    // One uptake for every group.
+    const auto one = load(base,
+                          {"interventions={v: {type: vaccination, per_100k: 300, priority: [[75, "
+                           "120], [65, 74], [0, 64]], uptake: 0.7, efficacy_infection: 0.6, "
+                           "efficacy_severe: 0.9, delay_days: 14}}"},
+                          Purpose::kRun);
+    CHECK(one.interventions[0].uptake == std::vector<double>{0.7, 0.7, 0.7});
+}
+
+TEST_CASE("more than 255 vaccination interventions are refused") {
+    const fs::path base = kSource / "tests" / "data" / "malformed" / "valid-base.yaml";
+    std::string interventions = "interventions={";
+    for (int i = 0; i < 256; ++i) {
+        interventions += fmt::format(
+            "{}v{}: {{type: vaccination, per_100k: 1, priority: [[0, 120]], uptake: 1, "
+            "efficacy_infection: 0.5, efficacy_severe: 0.5, delay_days: 0}}",
+            i == 0 ? "" : ", ", i);
+    }
+    interventions += "}";
+    std::string message = "no error";
+    try {
+        (void)load(base, {interventions}, Purpose::kRun);
+    } catch (const sortie::core::InputError& e) {
+        message = e.what();
+    }
+    CHECK(message.find("interventions.v255: at most 255 vaccination interventions are allowed") !=
+          std::string::npos);
 }

@@ -121,6 +121,7 @@ interventions::Kind kind_of(const std::string& type) {
     if (type == "schools") return interventions::Kind::kSchools;
     if (type == "telework") return interventions::Kind::kTelework;
     if (type == "masks") return interventions::Kind::kMasks;
+    if (type == "vaccination") return interventions::Kind::kVaccination;
     return interventions::Kind::kContacts;  // contacts, shielding
 }
 
@@ -129,6 +130,17 @@ interventions::Indicator indicator_of(const std::string& name) {
     if (name == "hospital_admissions") return interventions::Indicator::kHospitalAdmissions;
     if (name == "incidence") return interventions::Indicator::kIncidence;
     return interventions::Indicator::kIcuOccupancy;
+}
+
+interventions::VaccinationSpec vaccination_spec(const scenario::InterventionSection& in) {
+    interventions::VaccinationSpec out;
+    out.doses_per_100k = in.per_100k;
+    for (const auto& range : in.priority) out.priority.push_back({range[0], range[1]});
+    out.uptake = in.uptake;
+    out.efficacy_infection = in.efficacy_infection;
+    out.efficacy_severe = in.efficacy_severe;
+    out.delay_days = in.delay_days;
+    return out;
 }
 
 interventions::InterventionSpec intervention_spec(const scenario::Scenario& s,
@@ -159,6 +171,7 @@ interventions::InterventionSpec intervention_spec(const scenario::Scenario& s,
     out.wearing = in.wearing;
     out.efficacy_wearer = in.efficacy_wearer;
     out.efficacy_others = in.efficacy_others;
+    out.vaccination = vaccination_spec(in);
     return out;
 }
 
