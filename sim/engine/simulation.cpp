@@ -83,8 +83,9 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         std::fill(incidence_.begin(), incidence_.end(), 0);
         reset_flows();
         policy_ = &plan_.policy_for(day);  // 0. today's interventions
-        policy_neutral_ = std::none_of(plan_.active().begin(), plan_.active().end(),
-                                       [](auto a) { return a != 0; });
+        policy_neutral_ = !plan_.policy_active();
+        restrictions_in_force_ = tti_.in_stock > 0;
+        tti_.collect_onsets = last_active(interventions::Kind::kTesting) != nullptr;
         policy_changes_groups_ =
             policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
                                                        policy_->school_attendance.end()) < 1.0;
@@ -94,6 +95,7 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         transmit(day, winners);  // 3. contacts of the infectious, in parallel
         for (const auto& w : winners) infect(w.infectee, day, w.infector, w.layer, false);  // 4.
         progress(day, first_new);        // 5. zero-day stages of today's infections only
+        test_trace_isolate(day);         // 5b. effective from tomorrow
         record_day(day, result);         // 6.
         plan_.end_of_day(indicators());  // triggers see today, act from tomorrow
         if (on_day) on_day(day);
@@ -160,9 +162,11 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                     const std::uint64_t bits = draws.next_u64();
                     // The draw above is taken whatever the policy, so that a policy changes
                     // only the infections it prevents (common random numbers).
-                    const double exposure = force * spec_.layer_weight[std::size_t(layer)] *
-                                            disease_.susceptibility(population_.age[b]) *
-                                            (policy_neutral_ ? 1.0f : contact_factor(a, b, layer));
+                    const double exposure =
+                        force * spec_.layer_weight[std::size_t(layer)] *
+                        disease_.susceptibility(population_.age[b]) *
+                        (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
+                        (restrictions_in_force_ ? home_factor(a, b, layer, day) : 1.0f);
                     if (core::to_unit_interval(bits) < -std::expm1(-exposure))
                         local.push_back({b, bits, a, layer});
                 });
@@ -229,7 +233,7 @@ void Simulation::count_measure(AgentId agent, Measure measure, std::int64_t n) {
 void Simulation::reset_flows() {
     for (std::size_t r = 0; r < population_.regions.size(); ++r) {
         for (auto m : {Measure::kTests, Measure::kTestsPositive, Measure::kTestsUnmet,
-                       Measure::kTraced, Measure::kVaccineDoses})
+                       Measure::kTraced, Measure::kVaccineDoses, Measure::kIndexCases})
             measures_[r * kMeasures + std::size_t(m)] = 0;
     }
 }
@@ -247,6 +251,7 @@ void Simulation::advance(AgentId a, std::uint32_t day) {
             return;
         case State::kPresymptomatic:
             count_event(a, Event::kSymptomOnsets);
+            if (tti_.collect_onsets) tti_.onsets_today.push_back(a);
             enter(a, State::kSymptomatic, day, h.stage_days[2]);
             return;
         case State::kAsymptomatic:

@@ -47,6 +47,13 @@ const DailyPolicy& Plan::policy_for(std::uint32_t day) {
     return policy_;
 }
 
+bool Plan::policy_active() const {
+    for (std::size_t i = 0; i < interventions_.size(); ++i) {
+        if (active_[i] && !is_tti(interventions_[i].kind)) return true;
+    }
+    return false;
+}
+
 void Plan::apply(const InterventionSpec& intervention) {
     switch (intervention.kind) {
         case Kind::kContacts:
@@ -82,6 +89,10 @@ void Plan::apply(const InterventionSpec& intervention) {
                                 intervention.efficacy_others);
             }
             return;
+        case Kind::kTesting:
+        case Kind::kTracing:
+        case Kind::kMassTesting:
+            return;  // the engine's test-trace-isolate step reads these specs directly
     }
 }
 

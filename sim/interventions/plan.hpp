@@ -7,15 +7,24 @@
 
 #include "sim/interventions/policy.hpp"
 #include "sim/interventions/trigger.hpp"
+#include "sim/interventions/tti.hpp"
 
 namespace sortie::interventions {
 
 enum class Kind : std::uint8_t {
-    kContacts,  ///< contact factors by layer, for an age range and regions
-    kSchools,   ///< attendance by school level
-    kTelework,  ///< share of workers at home
-    kMasks,     ///< wearing share by layer x efficacy
+    kContacts,     ///< contact factors by layer, for an age range and regions
+    kSchools,      ///< attendance by school level
+    kTelework,     ///< share of workers at home
+    kMasks,        ///< wearing share by layer x efficacy
+    kTesting,      ///< tests for symptomatic cases and traced contacts; positives isolate
+    kTracing,      ///< manual and digital tracing of positive cases' contacts
+    kMassTesting,  ///< tests of people drawn at random (by age, region)
 };
+
+/// Whether an intervention of this kind acts through test-trace-isolate, not the DailyPolicy.
+inline bool is_tti(Kind kind) {
+    return kind == Kind::kTesting || kind == Kind::kTracing || kind == Kind::kMassTesting;
+}
 
 /// One intervention, with day numbers already resolved from dates. Active on day d when
 /// start_day <= d <= end_day and, if it has a trigger, that trigger is on.
@@ -37,6 +46,10 @@ struct InterventionSpec {
     // kMasks: wearing share by layer, efficacy for the wearer and for the people around
     std::array<double, contacts::kLayers> wearing{0, 0, 0, 0};
     double efficacy_wearer = 0.0, efficacy_others = 0.0;
+    // kTesting, kMassTesting (mass testing also uses age_from, age_to and regions)
+    TestSpec test;
+    // kTracing
+    TracingSpec tracing;
 };
 
 /// The observed state of the epidemic at the end of a day, per region (what triggers watch).
@@ -60,6 +73,8 @@ class Plan {
     const std::vector<std::int32_t>& active() const { return active_; }
     const std::vector<InterventionSpec>& interventions() const { return interventions_; }
     bool empty() const { return interventions_.empty(); }
+    /// Whether an intervention that changes the DailyPolicy (not test-trace-isolate) is active.
+    bool policy_active() const;
 
   private:
     void apply(const InterventionSpec& intervention);

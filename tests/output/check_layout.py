@@ -23,7 +23,7 @@ EVENTS = ["infections", "infections_household", "infections_school", "infections
 
 
 MEASURES = ["tests", "tests_positive", "tests_unmet", "isolated", "quarantined", "traced",
-            "vaccine_doses", "vaccinated"]
+            "vaccine_doses", "vaccinated", "index_cases"]
 
 
 def check(condition, message):
