@@ -310,9 +310,13 @@ void Simulation::record_day(std::uint32_t, ReplicateResult& result) {
 interventions::Indicators Simulation::indicators() const {
     const std::size_t regions = population_.regions.size();
     interventions::Indicators in;
-    for (auto* v : {&in.icu, &in.hospital, &in.admissions, &in.infections, &in.people})
+    for (auto* v : {&in.icu, &in.hospital, &in.admissions, &in.infections, &in.people, &in.tests,
+                    &in.tests_positive})
         v->assign(regions, 0.0);
     for (std::size_t r = 0; r < regions; ++r) {
+        in.tests[r] = double(measures_[r * kMeasures + std::size_t(Measure::kTests)]);
+        in.tests_positive[r] =
+            double(measures_[r * kMeasures + std::size_t(Measure::kTestsPositive)]);
         in.people[r] = population_.region_offsets[r + 1] - population_.region_offsets[r];
         for (std::size_t band = 0; band < contacts::kAgeBands; ++band) {
             const std::size_t c = r * contacts::kAgeBands + band;

@@ -55,6 +55,7 @@ struct InterventionSpec {
 /// The observed state of the epidemic at the end of a day, per region (what triggers watch).
 struct Indicators {
     std::vector<double> icu, hospital, admissions, infections, people;
+    std::vector<double> tests, tests_positive;  ///< of the day
 };
 
 /// The interventions of a scenario through one run: which are active each day, and the

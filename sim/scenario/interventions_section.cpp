@@ -21,8 +21,8 @@ constexpr std::array<std::string_view, 8> kTypes = {
 const std::vector<double> kDefaultSensitivity = {0.0,  0.0,  0.11, 0.22, 0.33, 0.62, 0.68, 0.74,
                                                  0.80, 0.76, 0.73, 0.69, 0.66, 0.62, 0.59, 0.55,
                                                  0.52, 0.48, 0.45, 0.41, 0.38, 0.34};
-constexpr std::array<std::string_view, 4> kIndicators = {"icu_occupancy", "hospital_occupancy",
-                                                         "hospital_admissions", "incidence"};
+constexpr std::array<std::string_view, 5> kIndicators = {
+    "icu_occupancy", "hospital_occupancy", "hospital_admissions", "incidence", "test_positivity"};
 
 template <std::size_t N>
 void read_by_key(MapReader& parent, std::string_view key,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "sim/interventions/plan.hpp"
 #include "sim/interventions/tti.hpp"
 #include "tests/support/prepared.hpp"
 
@@ -336,4 +337,35 @@ TEST_CASE("mass testing performs its daily tests in its regions only and finds i
     }
     CHECK(measure_total(result, Measure::kTestsPositive) > 0);
     CHECK(measure_total(result, Measure::kIsolated) > 0);
+}
+
+TEST_CASE("a trigger on test positivity watches the percent of tests positive") {
+    interventions::TriggerSpec positivity;
+    positivity.name = "positivity";
+    positivity.indicator = interventions::Indicator::kTestPositivity;
+    positivity.on_above = 10;
+    positivity.off_below = 5;
+    interventions::InterventionSpec relock;
+    relock.name = "relock";
+    relock.trigger = 0;
+    interventions::Plan plan({relock}, {positivity}, 2);
+    interventions::Indicators day;
+    day.people = {1000, 1000};
+    for (auto* v : {&day.icu, &day.hospital, &day.admissions, &day.infections}) v->assign(2, 0.0);
+    // 12 positives of 200 tests nationally (6%): stays off; 30 of 200 (15%): on.
+    day.tests = {100, 100};
+    day.tests_positive = {12, 0};
+    plan.end_of_day(day);
+    plan.policy_for(1);
+    CHECK(plan.active()[0] == 0);
+    day.tests_positive = {30, 0};
+    plan.end_of_day(day);
+    plan.policy_for(2);
+    CHECK(plan.active()[0] == 1);
+    // No test at all reads as 0%: below off_below, so off again.
+    day.tests = {0, 0};
+    day.tests_positive = {0, 0};
+    plan.end_of_day(day);
+    plan.policy_for(3);
+    CHECK(plan.active()[0] == 0);
 }

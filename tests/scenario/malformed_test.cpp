@@ -117,6 +117,18 @@ const std::vector<Case> kCases = {
      "lists of values, got a sequence"},
     {"sweep-too-many-points.yaml",
      "$/sweep-too-many-points.yaml:5:5: sweep.parameters: the sweep has more than 10000 points"},
+    {"testing-missing-key.yaml",
+     "$/testing-missing-key.yaml:4:5: interventions.testing.seek_test: missing required key "
+     "'seek_test'"},
+    {"testing-empty-sensitivity.yaml",
+     "$/testing-empty-sensitivity.yaml:8:18: interventions.testing.sensitivity: must list at "
+     "least one value (by day since infection)"},
+    {"tracing-traceable-above-one.yaml",
+     "$/tracing-traceable-above-one.yaml:6:42: interventions.tracing.traceable.community: must "
+     "be between 0 and 1 (got 1.5)"},
+    {"tracing-quarantine-unknown-key.yaml",
+     "$/tracing-quarantine-unknown-key.yaml:10:45: interventions.tracing.quarantine.tset: "
+     "unknown key 'tset'; did you mean 'test'? valid keys: compliance, days, test"},
 };
 
 std::string with_folder(std::string text) {

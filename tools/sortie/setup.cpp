@@ -131,6 +131,7 @@ interventions::Indicator indicator_of(const std::string& name) {
     if (name == "hospital_occupancy") return interventions::Indicator::kHospitalOccupancy;
     if (name == "hospital_admissions") return interventions::Indicator::kHospitalAdmissions;
     if (name == "incidence") return interventions::Indicator::kIncidence;
+    if (name == "test_positivity") return interventions::Indicator::kTestPositivity;
     return interventions::Indicator::kIcuOccupancy;
 }
 
