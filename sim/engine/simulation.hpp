@@ -117,6 +117,7 @@ class Simulation {
     void isolate(AgentId agent, std::uint32_t day, const interventions::IsolationSpec& rules);
     void quarantine(AgentId agent, std::uint32_t day, double compliance, std::uint32_t days);
     void end_expired(std::uint32_t day);
+    void refresh_home_end(AgentId agent);
     bool has_app(AgentId agent, const interventions::TracingSpec& tracing) const;
     float home_factor(AgentId a, AgentId b, contacts::Layer layer, std::uint32_t day) const;
 

@@ -47,10 +47,15 @@ bool Simulation::quarantined(AgentId agent, std::uint32_t day) const {
 }
 
 bool Simulation::stays_home(AgentId agent, std::uint32_t day) const {
-    if (!tti_.allocated) return false;
-    const auto flags = tti_.flags[agent];
-    return (day < tti_.isolation_end[agent] && (flags & TtiState::kIsolationComplies)) ||
-           (day < tti_.quarantine_end[agent] && (flags & TtiState::kQuarantineComplies));
+    return tti_.allocated && day < tti_.home_end[agent];
+}
+
+void Simulation::refresh_home_end(AgentId a) {
+    const auto flags = tti_.flags[a];
+    std::uint16_t end = 0;
+    if (flags & TtiState::kIsolationComplies) end = tti_.isolation_end[a];
+    if (flags & TtiState::kQuarantineComplies) end = std::max(end, tti_.quarantine_end[a]);
+    tti_.home_end[a] = end;
 }
 
 // Household contacts stay: isolation and quarantine happen at home.
@@ -308,6 +313,7 @@ void Simulation::isolate(AgentId a, std::uint32_t day, const interventions::Isol
         end = new_end;
         push_at(tti_.isolation_expiry, new_end, a);
     }
+    refresh_home_end(a);
 }
 
 // From tomorrow for `days` days, unless isolated; a second quarantine extends the first.
@@ -329,6 +335,7 @@ void Simulation::quarantine(AgentId a, std::uint32_t day, double compliance, std
         end = new_end;
         push_at(tti_.quarantine_expiry, new_end, a);
     }
+    refresh_home_end(a);
 }
 
 // People whose isolation or quarantine ends tomorrow leave the stocks tonight (an entry whose

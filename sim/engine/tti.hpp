@@ -44,9 +44,13 @@ struct TtiState {
     static constexpr std::uint8_t kQuarantineComplies = 4;  ///< in the current quarantine
 
     bool allocated = false;
-    /// Isolated (quarantined) on day d when d < end; an agent counts in the stock while
-    /// end > the current day (DESIGN: stocks exact, entries +1, expiries -1).
+    /// Isolated (quarantined) on day d when d < end. The stocks in `measures` are kept exact by
+    /// +1 on entry and -1 on expiry: during day d's step an agent is in a stock while end > d.
     std::vector<std::uint16_t> isolation_end, quarantine_end;
+    /// Stays home (no contact outside the household) on day d when d < home_end: the later
+    /// end of the isolation and quarantine it complies with, so that the kernel reads one
+    /// column per contact.
+    std::vector<std::uint16_t> home_end;
     std::vector<std::uint8_t> flags;
     std::int64_t in_stock = 0;  ///< isolated + quarantined now (the kernel's fast path)
 
@@ -62,6 +66,7 @@ struct TtiState {
     void allocate(std::size_t agents, std::uint32_t days) {
         isolation_end.assign(agents, 0);
         quarantine_end.assign(agents, 0);
+        home_end.assign(agents, 0);
         flags.assign(agents, 0);
         requests.resize(days);
         results.resize(days);

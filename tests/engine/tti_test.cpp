@@ -101,7 +101,8 @@ TEST_CASE("daily capacity is whole, never random, and sums to the exact mean ove
     CHECK(interventions::daily_capacity(0, 20000, 3) == 0);
 }
 
-TEST_CASE("sensitivity by day since infection holds its last value; app uptake by age range") {
+TEST_CASE(
+    "sensitivity by day since infection holds its last value, and app uptake goes by age range") {
     const std::vector<double> table = {0.0, 0.5, 0.8};
     CHECK(interventions::sensitivity_at(table, 0) == 0.0);
     CHECK(interventions::sensitivity_at(table, 2) == 0.8);
@@ -188,7 +189,7 @@ TEST_CASE("the isolated and quarantined stocks are exact: people counted equal p
 }
 
 TEST_CASE(
-    "isolated and quarantined people who comply have no contact outside home; the share "
+    "isolated and quarantined people who comply have no contact outside home, and the share "
     "who comply matches the compliance") {
     const double isolation_compliance = 0.6, quarantine_compliance = 0.5;
     const Prepared run(kUnmitigated,
