@@ -42,5 +42,13 @@ inline constexpr StreamId kVaccineUptake{70};  ///< day 0, agent: accepts when o
 inline constexpr StreamId kVaccineOrder{71};   ///< day 0, agent: place within a priority group
 inline constexpr StreamId kVaccineDoses{72};   ///< day, agent = campaign << 16 | region
 inline constexpr StreamId kVaccineSevere{73};  ///< day 0, agent: severe course averted
+// Test-trace-isolate (80-89; day = simulation day unless stated).
+inline constexpr StreamId kTestSeeking{80};           ///< agent: a symptomatic case asks for a test
+inline constexpr StreamId kTestResult{81};            ///< agent: the test's result
+inline constexpr StreamId kIsolationCompliance{82};   ///< agent: complies with isolation
+inline constexpr StreamId kQuarantineCompliance{83};  ///< agent: complies with quarantine
+inline constexpr StreamId kTracing{84};               ///< day = contact day, agent = the index case
+inline constexpr StreamId kAppUptake{85};             ///< day 0, agent: has the tracing app
+inline constexpr StreamId kMassTesting{86};           ///< agent = campaign << 24 | draw index
 
 }  // namespace sortie::core::streams

@@ -58,11 +58,12 @@ enum class Measure : std::uint8_t {
     kTraced,         ///< contacts reached by manual or digital tracing
     kVaccineDoses,   ///< doses given
     kVaccinated,     ///< people vaccinated so far (stock)
+    kIndexCases,     ///< positive cases whose contacts tracers started on (tracer capacity)
 };
-inline constexpr std::size_t kMeasures = 8;
+inline constexpr std::size_t kMeasures = 9;
 inline constexpr std::array<std::string_view, kMeasures> kMeasureNames = {
-    "tests",       "tests_positive", "tests_unmet",   "isolated",
-    "quarantined", "traced",         "vaccine_doses", "vaccinated"};
+    "tests",  "tests_positive", "tests_unmet", "isolated",   "quarantined",
+    "traced", "vaccine_doses",  "vaccinated",  "index_cases"};
 
 /// The optional transmission log of a replicate: one entry per infection, in the order of the
 /// simulation (by day; seeds first, then by infectee). One column per field.

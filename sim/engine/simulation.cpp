@@ -85,6 +85,8 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         reset_flows();
         policy_ = &plan_.policy_for(day);  // 0. today's interventions
         policy_neutral_ = !plan_.policy_active();
+        restrictions_in_force_ = tti_.in_stock > 0;
+        tti_.collect_onsets = last_active(interventions::Kind::kTesting) != nullptr;
         policy_changes_groups_ =
             policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
                                                        policy_->school_attendance.end()) < 1.0;
@@ -95,6 +97,7 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         transmit(day, winners);  // 3. contacts of the infectious, in parallel
         for (const auto& w : winners) infect(w.infectee, day, w.infector, w.layer, false);  // 4.
         progress(day, first_new);        // 5. zero-day stages of today's infections only
+        test_trace_isolate(day);         // 5b. effective from tomorrow
         record_day(day, result);         // 6.
         plan_.end_of_day(indicators());  // triggers see today, act from tomorrow
         next_day_ = day + 1;
@@ -124,6 +127,7 @@ void Simulation::save(core::ByteWriter& out) const {
     out.array(vaccinated_day_);
     out.array(vaccine_);
     for (const auto& campaign : campaigns_) campaign.save(out);
+    tti_.save(out);
     out.array(result_.counts);
     out.array(result_.incidence);
     out.array(result_.active);
@@ -150,6 +154,7 @@ void Simulation::restore(core::ByteReader& in) {
     in.array(vaccinated_day_, vaccinated_day_.size());
     in.array(vaccine_, vaccine_.size());
     for (auto& campaign : campaigns_) campaign.restore(in);
+    tti_.restore(in, agents, spec_.days);
     in.array(result_.counts, std::size_t{next_day_} * counts_.size());
     in.array(result_.incidence, std::size_t{next_day_} * incidence_.size());
     in.array(result_.active, std::size_t{next_day_} * plan_.interventions().size());
@@ -215,10 +220,12 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                     const std::uint64_t bits = draws.next_u64();
                     // The draw above is taken whatever the policy, so that a policy changes
                     // only the infections it prevents (common random numbers).
-                    const double exposure = force * spec_.layer_weight[std::size_t(layer)] *
-                                            disease_.susceptibility(population_.age[b]) *
-                                            (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
-                                            vaccine_susceptibility(b, day);
+                    const double exposure =
+                        force * spec_.layer_weight[std::size_t(layer)] *
+                        disease_.susceptibility(population_.age[b]) *
+                        (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
+                        (restrictions_in_force_ ? home_factor(a, b, layer, day) : 1.0f) *
+                        vaccine_susceptibility(b, day);
                     if (core::to_unit_interval(bits) < -std::expm1(-exposure))
                         local.push_back({b, bits, a, layer});
                 });
@@ -286,7 +293,7 @@ void Simulation::count_measure(AgentId agent, Measure measure, std::int64_t n) {
 void Simulation::reset_flows() {
     for (std::size_t r = 0; r < population_.regions.size(); ++r) {
         for (auto m : {Measure::kTests, Measure::kTestsPositive, Measure::kTestsUnmet,
-                       Measure::kTraced, Measure::kVaccineDoses})
+                       Measure::kTraced, Measure::kVaccineDoses, Measure::kIndexCases})
             measures_[r * kMeasures + std::size_t(m)] = 0;
     }
 }
@@ -304,6 +311,7 @@ void Simulation::advance(AgentId a, std::uint32_t day) {
             return;
         case State::kPresymptomatic:
             count_event(a, Event::kSymptomOnsets);
+            if (tti_.collect_onsets) tti_.onsets_today.push_back(a);
             enter(a, State::kSymptomatic, day, h.stage_days[2]);
             return;
         case State::kAsymptomatic:
@@ -362,9 +370,13 @@ void Simulation::record_day(std::uint32_t, ReplicateResult& result) {
 interventions::Indicators Simulation::indicators() const {
     const std::size_t regions = population_.regions.size();
     interventions::Indicators in;
-    for (auto* v : {&in.icu, &in.hospital, &in.admissions, &in.infections, &in.people})
+    for (auto* v : {&in.icu, &in.hospital, &in.admissions, &in.infections, &in.people, &in.tests,
+                    &in.tests_positive})
         v->assign(regions, 0.0);
     for (std::size_t r = 0; r < regions; ++r) {
+        in.tests[r] = double(measures_[r * kMeasures + std::size_t(Measure::kTests)]);
+        in.tests_positive[r] =
+            double(measures_[r * kMeasures + std::size_t(Measure::kTestsPositive)]);
         in.people[r] = population_.region_offsets[r + 1] - population_.region_offsets[r];
         for (std::size_t band = 0; band < contacts::kAgeBands; ++band) {
             const std::size_t c = r * contacts::kAgeBands + band;

@@ -10,6 +10,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/disease/natural_history.hpp"
 #include "sim/engine/result.hpp"
+#include "sim/engine/tti.hpp"
 #include "sim/interventions/plan.hpp"
 #include "sim/interventions/vaccination.hpp"
 #include "sim/population/population.hpp"
@@ -83,6 +84,11 @@ class Simulation {
     static constexpr std::uint16_t kNeverVaccinated = 0xFFFF;
     /// Contacts of infectious agents examined so far (the transmission kernel's work).
     std::uint64_t contact_evaluations() const { return contact_evaluations_; }
+    /// Whether the agent is isolated or quarantined on `day` (as far as the run has gone).
+    bool isolated(AgentId agent, std::uint32_t day) const;
+    bool quarantined(AgentId agent, std::uint32_t day) const;
+    /// Whether the agent isolated or quarantined on `day` complies: no contact outside home.
+    bool stays_home(AgentId agent, std::uint32_t day) const;
 
   private:
     struct Candidate {
@@ -119,6 +125,25 @@ class Simulation {
     bool vaccine_protects(AgentId agent, std::uint32_t day) const;
     double vaccine_susceptibility(AgentId agent, std::uint32_t day) const;
     void avert_severe_disease(AgentId agent, std::uint32_t day);
+    // Test-trace-isolate (tti.cpp), step 5b of the day, in this order.
+    void test_trace_isolate(std::uint32_t day);
+    const interventions::InterventionSpec* last_active(interventions::Kind kind) const;
+    void request_symptomatic_tests(std::uint32_t day, const interventions::TestSpec& testing);
+    void perform_requested_tests(std::uint32_t day, std::size_t testing);
+    void perform_mass_tests(std::uint32_t day);
+    void perform_test(AgentId agent, std::uint32_t day, std::size_t intervention,
+                      std::uint32_t source);
+    std::vector<PositiveResult> act_on_results(std::uint32_t day);
+    void trace(std::uint32_t day, std::size_t tracing, std::vector<PositiveResult> index_cases);
+    void trace_index_case(const PositiveResult& index, std::uint32_t day, std::size_t tracing,
+                          std::vector<TracedContact>& found) const;
+    void start_quarantines(std::uint32_t day);
+    void isolate(AgentId agent, std::uint32_t day, const interventions::IsolationSpec& rules);
+    void quarantine(AgentId agent, std::uint32_t day, double compliance, std::uint32_t days);
+    void end_expired(std::uint32_t day);
+    void refresh_home_end(AgentId agent);
+    bool has_app(AgentId agent, const interventions::TracingSpec& tracing) const;
+    float home_factor(AgentId a, AgentId b, contacts::Layer layer, std::uint32_t day) const;
 
     const population::Population& population_;
     const contacts::ContactModel& contacts_;
@@ -140,6 +165,8 @@ class Simulation {
     const interventions::DailyPolicy* policy_ = nullptr;
     bool policy_changes_groups_ = false;  ///< school attendance or telework in force today
     bool policy_neutral_ = true;  ///< no intervention in force today: skip the policy lookups
+    bool restrictions_in_force_ = false;  ///< someone is isolated or quarantined today
+    TtiState tti_;
     std::vector<AgentId> early_;  ///< first infections, sorted by id after the cap
     std::vector<std::uint32_t> early_secondaries_;
     std::uint32_t early_cap_ = 0;

@@ -5,7 +5,19 @@
 namespace sortie::interventions {
 namespace {
 
+// Percent of the day's tests that were positive, in the trigger's region or nationally.
+double test_positivity(const TriggerSpec& spec, const Indicators& in) {
+    double tests = 0.0, positive = 0.0;
+    for (std::size_t r = 0; r < in.tests.size(); ++r) {
+        if (spec.region >= 0 && r != std::size_t(spec.region)) continue;
+        tests += in.tests[r];
+        positive += in.tests_positive[r];
+    }
+    return tests > 0 ? 100.0 * positive / tests : 0.0;
+}
+
 double indicator_value(const TriggerSpec& spec, const Indicators& in) {
+    if (spec.indicator == Indicator::kTestPositivity) return test_positivity(spec, in);
     const auto& series = spec.indicator == Indicator::kIcuOccupancy         ? in.icu
                          : spec.indicator == Indicator::kHospitalOccupancy  ? in.hospital
                          : spec.indicator == Indicator::kHospitalAdmissions ? in.admissions
@@ -60,7 +72,9 @@ const DailyPolicy& Plan::policy_for(std::uint32_t day) {
 
 bool Plan::policy_active() const {
     for (std::size_t i = 0; i < interventions_.size(); ++i) {
-        if (active_[i] && interventions_[i].kind != Kind::kVaccination) return true;
+        if (active_[i] && interventions_[i].kind != Kind::kVaccination &&
+            !is_tti(interventions_[i].kind))
+            return true;
     }
     return false;
 }
@@ -102,6 +116,10 @@ void Plan::apply(const InterventionSpec& intervention) {
                                 intervention.efficacy_others);
             }
             return;
+        case Kind::kTesting:
+        case Kind::kTracing:
+        case Kind::kMassTesting:
+            return;  // the engine's test-trace-isolate step reads these specs directly
     }
 }
 

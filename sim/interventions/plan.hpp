@@ -7,6 +7,7 @@
 
 #include "sim/interventions/policy.hpp"
 #include "sim/interventions/trigger.hpp"
+#include "sim/interventions/tti.hpp"
 
 namespace sortie::interventions {
 
@@ -16,6 +17,9 @@ enum class Kind : std::uint8_t {
     kTelework,     ///< share of workers at home
     kMasks,        ///< wearing share by layer x efficacy
     kVaccination,  ///< daily doses by priority group (vaccination.hpp); no daily policy
+    kTesting,      ///< tests for symptomatic cases and traced contacts; positives isolate
+    kTracing,      ///< manual and digital tracing of positive cases' contacts
+    kMassTesting,  ///< tests of people drawn at random (by age, region)
 };
 
 /// An age range, both ends included.
@@ -32,6 +36,11 @@ struct VaccinationSpec {
     double efficacy_severe = 0;      ///< P(severe path | infected) x (1 - e) once protected
     std::uint32_t delay_days = 0;    ///< dose to protection
 };
+
+/// Whether an intervention of this kind acts through test-trace-isolate, not the DailyPolicy.
+inline bool is_tti(Kind kind) {
+    return kind == Kind::kTesting || kind == Kind::kTracing || kind == Kind::kMassTesting;
+}
 
 /// One intervention, with day numbers already resolved from dates. Active on day d when
 /// start_day <= d <= end_day and, if it has a trigger, that trigger is on.
@@ -55,11 +64,16 @@ struct InterventionSpec {
     double efficacy_wearer = 0.0, efficacy_others = 0.0;
     // kVaccination (regions above: where doses are given)
     VaccinationSpec vaccination;
+    // kTesting, kMassTesting (mass testing also uses age_from, age_to and regions)
+    TestSpec test;
+    // kTracing
+    TracingSpec tracing;
 };
 
 /// The observed state of the epidemic at the end of a day, per region (what triggers watch).
 struct Indicators {
     std::vector<double> icu, hospital, admissions, infections, people;
+    std::vector<double> tests, tests_positive;  ///< of the day
 };
 
 /// The interventions of a scenario through one run: which are active each day, and the

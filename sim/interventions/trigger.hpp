@@ -14,6 +14,7 @@ enum class Indicator : std::uint8_t {
     kHospitalOccupancy,   ///< patients in hospital (ward + ICU), per 100,000
     kHospitalAdmissions,  ///< admissions a day, per 100,000
     kIncidence,           ///< new infections a day, per 100,000
+    kTestPositivity,      ///< percent of the day's tests that were positive (0 without tests)
 };
 
 /// A switch on an observed indicator (per region or national): on when the indicator, as
@@ -32,7 +33,8 @@ struct TriggerSpec {
 };
 
 /// The state of one trigger through a run. `observe` takes the indicator's value for each day
-/// in order (per 100,000) and says whether the trigger is on the next day.
+/// in order (per 100,000, or percent for test positivity) and says whether the trigger is on
+/// the next day.
 class Trigger {
   public:
     explicit Trigger(TriggerSpec spec) : spec_(std::move(spec)) {}

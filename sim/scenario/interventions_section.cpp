@@ -12,10 +12,18 @@ namespace {
 constexpr std::array<std::string_view, 4> kLayerKeys = {"household", "school", "work", "community"};
 constexpr std::array<std::string_view, 6> kLevelKeys = {"creche",  "maternelle", "primaire",
                                                         "college", "lycee",      "universite"};
-constexpr std::array<std::string_view, 6> kTypes = {"contacts", "schools",   "telework",
-                                                    "masks",    "shielding", "vaccination"};
-constexpr std::array<std::string_view, 4> kIndicators = {"icu_occupancy", "hospital_occupancy",
-                                                         "hospital_admissions", "incidence"};
+constexpr std::array<std::string_view, 9> kTypes = {"contacts", "schools",   "telework",
+                                                    "masks",    "shielding", "vaccination",
+                                                    "testing",  "tracing",   "mass_testing"};
+
+// RT-PCR sensitivity by day since infection: one minus the false-negative rates of Kucirka et
+// al. (Ann Intern Med 2020): 100% on day 1, 67% on day 4, 38% on day 5 (symptom onset), 20% on
+// day 8 (the minimum), 66% on day 21; linear between those days, 0 on day 0.
+const std::vector<double> kDefaultSensitivity = {0.0,  0.0,  0.11, 0.22, 0.33, 0.62, 0.68, 0.74,
+                                                 0.80, 0.76, 0.73, 0.69, 0.66, 0.62, 0.59, 0.55,
+                                                 0.52, 0.48, 0.45, 0.41, 0.38, 0.34};
+constexpr std::array<std::string_view, 5> kIndicators = {
+    "icu_occupancy", "hospital_occupancy", "hospital_admissions", "incidence", "test_positivity"};
 
 template <std::size_t N>
 void read_by_key(MapReader& parent, std::string_view key,
@@ -49,14 +57,18 @@ void read_dates(MapReader& entry, const Scenario& s, InterventionSection& out,
     }
 }
 
-void read_contacts_type(MapReader& entry, InterventionSection& out) {
-    read_by_key(entry, "layers", kLayerKeys, Bounds::at_least(0), out.layers);
+void read_ages(MapReader& entry, InterventionSection& out) {
     if (auto ages = entry.map("ages")) {
         if (const auto from = ages->integer("from", Bounds::between(0, 255)))
             out.age_from = int(*from);
         if (const auto to = ages->integer("to", Bounds::between(0, 255))) out.age_to = int(*to);
         ages->finish();
     }
+}
+
+void read_contacts_type(MapReader& entry, InterventionSection& out) {
+    read_by_key(entry, "layers", kLayerKeys, Bounds::at_least(0), out.layers);
+    read_ages(entry, out);
     if (const auto regions = entry.string_list("regions")) out.regions = *regions;
 }
 
@@ -101,6 +113,94 @@ void read_vaccination_type(MapReader& entry, InterventionSection& out,
     if (const auto regions = entry.string_list("regions")) out.regions = *regions;
 }
 
+// A key that must be there: its value, or `out` unchanged after a diagnostic.
+template <typename T>
+void required_number(MapReader& map, std::string_view key, Bounds bounds, T& out) {
+    if (!map.require(key)) return;
+    if (const auto v = map.number(key, bounds)) out = static_cast<T>(*v);
+}
+
+void required_days(MapReader& map, std::string_view key, std::uint32_t& out) {
+    if (!map.require(key)) return;
+    if (const auto v = map.integer(key, Bounds::between(0, 365))) out = std::uint32_t(*v);
+}
+
+// `isolation:` (with household_quarantine) or `quarantine:` (with test).
+void read_isolation(MapReader& entry, std::string_view key, IsolationSection& out) {
+    if (!entry.require(key)) return;
+    auto map = entry.map(key);
+    if (!map) return;
+    required_number(*map, "compliance", Bounds::probability(), out.compliance);
+    if (map->require("days")) {
+        if (const auto v = map->integer("days", Bounds::between(1, 365)))
+            out.days = std::uint32_t(*v);
+    }
+    const bool isolation = key == "isolation";
+    const auto flag = isolation ? "household_quarantine" : "test";
+    if (const auto v = map->boolean(flag)) (isolation ? out.household_quarantine : out.test) = *v;
+    map->finish();
+}
+
+// The test itself, shared by testing and mass_testing.
+void read_test(MapReader& entry, TestSection& out, core::DiagnosticList& problems) {
+    required_days(entry, "result_delay_days", out.result_delay_days);
+    out.sensitivity = kDefaultSensitivity;
+    if (const auto v = entry.number_list("sensitivity", Bounds::probability())) {
+        if (v->empty())
+            problems.add(entry.location("sensitivity"), entry.key_path("sensitivity"),
+                         "must list at least one value (by day since infection)");
+        else
+            out.sensitivity = *v;
+    }
+    required_number(entry, "specificity", Bounds::probability(), out.specificity);
+    required_number(entry, "per_100k", Bounds::between(0, 1e5), out.per_100k);
+    read_isolation(entry, "isolation", out.isolation);
+}
+
+void read_testing_type(MapReader& entry, InterventionSection& out, core::DiagnosticList& problems) {
+    required_number(entry, "seek_test", Bounds::probability(), out.test.seek_test);
+    required_days(entry, "delay_days", out.test.delay_days);
+    read_test(entry, out.test, problems);
+}
+
+void read_app(MapReader& entry, TracingSection& out) {
+    auto app = entry.map("app");
+    if (!app) return;
+    required_days(*app, "delay_days", out.app_delay_days);
+    if (app->require("uptake")) {
+        if (auto ranges = app->map_list("uptake")) {
+            for (auto& range : *ranges) {
+                AppUptakeSection uptake;
+                required_number(range, "from", Bounds::between(0, 255), uptake.from);
+                required_number(range, "to", Bounds::between(0, 255), uptake.to);
+                required_number(range, "share", Bounds::probability(), uptake.share);
+                range.finish();
+                out.app_uptake.push_back(uptake);
+            }
+        }
+    }
+    app->finish();
+}
+
+void read_tracing_type(MapReader& entry, InterventionSection& out) {
+    auto& tracing = out.tracing;
+    if (entry.require("traceable"))
+        read_by_key(entry, "traceable", kLayerKeys, Bounds::probability(), tracing.traceable);
+    required_days(entry, "lookback_days", tracing.lookback_days);
+    required_days(entry, "delay_days", tracing.delay_days);
+    required_number(entry, "index_cases_per_100k", Bounds::between(0, 1e5),
+                    tracing.index_cases_per_100k);
+    read_app(entry, tracing);
+    read_isolation(entry, "quarantine", tracing.quarantine);
+}
+
+void read_mass_testing_type(MapReader& entry, InterventionSection& out,
+                            core::DiagnosticList& problems) {
+    read_test(entry, out.test, problems);
+    read_ages(entry, out);
+    if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+}
+
 void read_type_fields(MapReader& entry, InterventionSection& out, core::DiagnosticList& problems) {
     if (out.type == "contacts") {
         read_contacts_type(entry, out);
@@ -128,6 +228,12 @@ void read_type_fields(MapReader& entry, InterventionSection& out, core::Diagnost
         if (const auto regions = entry.string_list("regions")) out.regions = *regions;
     } else if (out.type == "vaccination") {
         read_vaccination_type(entry, out, problems);
+    } else if (out.type == "testing") {
+        read_testing_type(entry, out, problems);
+    } else if (out.type == "tracing") {
+        read_tracing_type(entry, out);
+    } else if (out.type == "mass_testing") {
+        read_mass_testing_type(entry, out, problems);
     }
 }
 

@@ -53,10 +53,46 @@ struct SeedingEntry {
     core::SourceLocation location;
 };
 
+/// `isolation:` of testing and mass_testing; `quarantine:` of tracing (test: tracing only).
+struct IsolationSection {
+    double compliance = 0;
+    std::uint32_t days = 0;
+    bool household_quarantine = false;  ///< isolation only
+    bool test = false;                  ///< quarantine only: traced contacts are tested
+};
+
+/// The test of `testing` and `mass_testing` interventions.
+struct TestSection {
+    double seek_test = 0;          ///< testing only
+    std::uint32_t delay_days = 0;  ///< testing only: onset -> test
+    std::uint32_t result_delay_days = 0;
+    std::vector<double> sensitivity;  ///< by days since infection; default in the reader
+    double specificity = 1;
+    double per_100k = 0;
+    IsolationSection isolation;
+};
+
+/// One age range of `app.uptake`.
+struct AppUptakeSection {
+    int from = 0, to = 255;
+    double share = 0;
+};
+
+/// The keys of a `tracing` intervention.
+struct TracingSection {
+    std::array<double, 4> traceable{0, 0, 0, 0};  ///< household, school, work, community
+    std::uint32_t lookback_days = 0, delay_days = 0;
+    double index_cases_per_100k = 0;
+    std::vector<AppUptakeSection> app_uptake;
+    std::uint32_t app_delay_days = 0;
+    IsolationSection quarantine;
+};
+
 /// One entry of `interventions:` (docs/scenarios.md lists the keys of each type).
 struct InterventionSection {
     std::string name;
-    std::string type;  ///< contacts, schools, telework, masks, shielding, vaccination
+    std::string type;  ///< contacts, schools, telework, masks, shielding, vaccination,
+                       ///< testing, tracing, mass_testing
     std::optional<core::Date> start, end;
     std::string trigger;                        ///< name of a trigger, or empty
     std::array<double, 4> layers{1, 1, 1, 1};   ///< contacts: factor by layer
@@ -72,6 +108,8 @@ struct InterventionSection {
     std::vector<double> uptake;                ///< one share per group
     double efficacy_infection = 0, efficacy_severe = 0;
     std::uint32_t delay_days = 0;
+    TestSection test;        ///< testing, mass_testing
+    TracingSection tracing;  ///< tracing
     core::SourceLocation location;
 };
 

@@ -2,6 +2,8 @@
 // uninterrupted run: the image holds everything that carries from one day to the next.
 #include <doctest/doctest.h>
 
+#include <optional>
+
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
@@ -37,6 +39,17 @@ const sortie::testing::Prepared& vaccination() {
     return run;
 }
 
+// Testing, isolation, tracing with its queues and quarantines, on top of a progressive exit.
+const sortie::testing::Prepared& tti() {
+    static const sortie::testing::Prepared run(
+        sortie::testing::kScenarios / "france-2020" / "exit-tti.yaml",
+        {"population.size=20000", "end=2020-07-31", "seeding=[{date: 2020-02-01, infections: 20}]",
+         "interventions.testing.start=2020-03-01", "interventions.testing.per_100k=500",
+         "interventions.tracing.start=2020-03-01",
+         "interventions.tracing.index_cases_per_100k=200"});
+    return run;
+}
+
 std::vector<char> image_at(std::uint32_t stop_day, const sortie::testing::Prepared& run) {
     auto simulation = run.simulation(1);
     core::ByteWriter out;
@@ -53,15 +66,18 @@ std::vector<char> image_at(std::uint32_t stop_day, const sortie::testing::Prepar
 
 }  // namespace
 
-void check_resumes(const sortie::testing::Prepared& run, std::size_t vaccinated_measure) {
+// The scenario must exercise what the image has to carry: interventions in force, and
+// `measure` non-zero some day (if given).
+void check_resumes(const sortie::testing::Prepared& run,
+                   std::optional<engine::Measure> measure = std::nullopt) {
     const auto uninterrupted = run.simulation(1).run();
-    std::int32_t triggered = 0, vaccinated = 0;
+    std::int64_t triggered = 0, measured = 0;
     for (auto a : uninterrupted.active) triggered += a;
-    for (std::size_t i = vaccinated_measure; i < uninterrupted.measures.size();
+    for (std::size_t i = measure ? std::size_t(*measure) : 0; i < uninterrupted.measures.size();
          i += engine::kMeasures)
-        vaccinated += uninterrupted.measures[i];
-    REQUIRE(triggered > 0);  // the scenario exercises its interventions
-    if (&run == &vaccination()) REQUIRE(vaccinated > 0);
+        measured += uninterrupted.measures[i];
+    REQUIRE(triggered > 0);
+    if (measure) REQUIRE(measured > 0);
     for (std::uint32_t stop_day : {1u, 40u, 100u, run.spec.days - 1}) {
         CAPTURE(stop_day);
         const auto image = image_at(stop_day, run);
@@ -74,12 +90,14 @@ void check_resumes(const sortie::testing::Prepared& run, std::size_t vaccinated_
 }
 
 TEST_CASE("a replicate resumed from its image at any day ends as the uninterrupted run") {
-    const auto vaccinated = static_cast<std::size_t>(engine::Measure::kVaccinated);
     SUBCASE("triggers") {
-        check_resumes(prepared(), vaccinated);
+        check_resumes(prepared());
     }
     SUBCASE("vaccination") {
-        check_resumes(vaccination(), vaccinated);
+        check_resumes(vaccination(), engine::Measure::kVaccinated);
+    }
+    SUBCASE("test, trace, isolate") {
+        check_resumes(tti(), engine::Measure::kQuarantined);
     }
 }
 

@@ -113,7 +113,8 @@ TEST_CASE("a plan combines active interventions: factors multiply, attendance ta
     CHECK(plan.active() == std::vector<std::int32_t>{0, 1, 1, 1});
 }
 
-TEST_CASE("closing schools leaves no school infection after the date; days before are identical") {
+TEST_CASE(
+    "closing schools leaves no school infection after the date, and days before are identical") {
     const sortie::testing::Prepared open(kUnmitigated, small_france({}));
     const sortie::testing::Prepared closed(
         kUnmitigated,

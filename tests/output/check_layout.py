@@ -23,7 +23,7 @@ EVENTS = ["infections", "infections_household", "infections_school", "infections
 
 
 MEASURES = ["tests", "tests_positive", "tests_unmet", "isolated", "quarantined", "traced",
-            "vaccine_doses", "vaccinated"]
+            "vaccine_doses", "vaccinated", "index_cases"]
 
 
 def check(condition, message):
@@ -50,7 +50,8 @@ def check_h5py(path):
         check(list(g["state"].asstr()[()]) == STATES, "states")
         check(list(g["event"].asstr()[()]) == EVENTS, "events")
         check(list(g["measure"].asstr()[()]) == MEASURES, "measures")
-        check(g["measures"].shape == (3, 5, 2, 8), f"measures shape {g['measures'].shape}")
+        check(g["measures"].shape == (3, 5, 2, len(MEASURES)),
+              f"measures shape {g['measures'].shape}")
         check(list(g["region"].asstr()[()]) == ["idf", "ara"], "regions")
         check(g["date"].asstr()[2] == "2021-01-01", "dates")
         check("Île-de-France" in f["lockdown_exit"].attrs["scenario_yaml"], "UTF-8 text")

@@ -116,7 +116,8 @@ TEST_CASE("school attendance by age matches the enrolment table") {
     }
 }
 
-TEST_CASE("employment by age matches the employment table; teachers and health staff are workers") {
+TEST_CASE(
+    "employment by age matches the employment table, and teachers and health staff are workers") {
     const auto& population = france_million();
     std::vector<double> people(kAges, 0.0), employed(kAges, 0.0);
     std::map<Occupation, double> occupations;
@@ -218,7 +219,8 @@ TEST_CASE("every agent of a group points back to that group") {
     }
 }
 
-TEST_CASE("the same seed gives the same population with 1 and 2 threads; another seed does not") {
+TEST_CASE(
+    "the same seed gives the same population with 1 and 2 threads, and another seed does not") {
     const PopulationSpec spec{200000, {"idf", "bre", "cor"}, 10.0};
     const auto key = sortie::core::RngKey::from_seed(7);
     auto build_with = [&](int threads) {

@@ -135,6 +135,18 @@ const std::vector<Case> kCases = {
     {"vaccination-missing-efficacy.yaml",
      "$/vaccination-missing-efficacy.yaml:4:5: interventions.vaccination.efficacy_infection: "
      "missing required key 'efficacy_infection'"},
+    {"testing-missing-key.yaml",
+     "$/testing-missing-key.yaml:4:5: interventions.testing.seek_test: missing required key "
+     "'seek_test'"},
+    {"testing-empty-sensitivity.yaml",
+     "$/testing-empty-sensitivity.yaml:8:18: interventions.testing.sensitivity: must list at "
+     "least one value (by day since infection)"},
+    {"tracing-traceable-above-one.yaml",
+     "$/tracing-traceable-above-one.yaml:6:42: interventions.tracing.traceable.community: must "
+     "be between 0 and 1 (got 1.5)"},
+    {"tracing-quarantine-unknown-key.yaml",
+     "$/tracing-quarantine-unknown-key.yaml:10:45: interventions.tracing.quarantine.tset: "
+     "unknown key 'tset'; did you mean 'test'? valid keys: compliance, days, test"},
 };
 
 std::string with_folder(std::string text) {

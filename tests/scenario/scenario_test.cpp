@@ -273,3 +273,29 @@ TEST_CASE("more than 255 vaccination interventions are refused") {
     CHECK(message.find("interventions.v255: at most 255 vaccination interventions are allowed") !=
           std::string::npos);
 }
+
+TEST_CASE("the test-trace-isolate scenario loads with its values and the default sensitivity") {
+    const auto s = load(kSource / "scenarios" / "france-2020" / "exit-tti.yaml", {}, Purpose::kRun);
+    const InterventionSection* testing = nullptr;
+    const InterventionSection* app = nullptr;
+    for (const auto& i : s.interventions) {
+        if (i.name == "testing") testing = &i;
+        if (i.name == "tracing-app") app = &i;
+    }
+    REQUIRE(testing != nullptr);
+    REQUIRE(app != nullptr);
+    CHECK(testing->type == "testing");
+    CHECK(testing->test.seek_test == 0.5);
+    CHECK(testing->test.delay_days == 2);
+    CHECK(testing->test.per_100k == 30);
+    CHECK(testing->test.isolation.household_quarantine);
+    CHECK(testing->test.sensitivity.size() == 22);  // Kucirka et al. 2020, days 0 to 21
+    CHECK(testing->test.sensitivity[8] == 0.8);
+    CHECK(app->tracing.traceable[3] == 0.2);
+    CHECK(app->tracing.index_cases_per_100k == 10);
+    REQUIRE(app->tracing.app_uptake.size() == 1);
+    CHECK(app->tracing.app_uptake[0].from == 15);
+    CHECK(app->tracing.app_uptake[0].share == 0.04);
+    CHECK(app->tracing.quarantine.days == 14);
+    CHECK(app->tracing.quarantine.test);
+}

@@ -34,8 +34,19 @@ TEST_CASE("the estimate grows with agents, replicates in flight and the transmis
 
 TEST_CASE("replicates in flight are cut to what half the available memory holds") {
     const std::size_t per = cli::replicate_bytes(1000000, false);
-    CHECK(cli::replicates_in_flight(10, 8, 1000000, false, 0) == 8);
-    CHECK(cli::replicates_in_flight(3, 8, 1000000, false, 0) == 3);
-    CHECK(cli::replicates_in_flight(10, 8, 1000000, false, 6 * per) == 3);
-    CHECK(cli::replicates_in_flight(10, 8, 1000000, false, per) == 1);  // at least one
+    CHECK(cli::replicates_in_flight(10, 8, per, 0) == 8);
+    CHECK(cli::replicates_in_flight(3, 8, per, 0) == 3);
+    CHECK(cli::replicates_in_flight(10, 8, per, 6 * per) == 3);
+    CHECK(cli::replicates_in_flight(10, 8, per, per) == 1);  // at least one
+}
+
+TEST_CASE("test-trace-isolate and vaccination add their per-agent columns to a replicate") {
+    const auto load = [](const char* file) {
+        return scenario::load(sortie::testing::kScenarios / file, {}, scenario::Purpose::kRun);
+    };
+    CHECK(cli::intervention_bytes_per_agent(load("france-2020/exit-stop-and-go.yaml")) == 0);
+    CHECK(cli::intervention_bytes_per_agent(load("france-2020/exit-tti.yaml")) == 7);
+    // Two campaigns one after the other.
+    CHECK(cli::intervention_bytes_per_agent(load("france-2021/vaccination.yaml")) == 3 + 2 * 4);
+    CHECK(cli::replicate_bytes(1000, false, 7) == cli::replicate_bytes(1000, false) + 7000);
 }

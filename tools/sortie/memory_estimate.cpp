@@ -36,8 +36,8 @@ ScenarioMemory scenario_memory(const scenario::Scenario& s, std::size_t threads,
     m.days = s.days();
     m.replicates = s.replicates;
     m.population = static_cast<std::size_t>(kPopulationBytesPerAgent * double(m.agents));
-    m.per_replicate = replicate_bytes(m.agents, transmissions);
-    m.in_flight = replicates_in_flight(s.replicates, threads, m.agents, transmissions, available);
+    m.per_replicate = replicate_bytes(m.agents, transmissions, intervention_bytes_per_agent(s));
+    m.in_flight = replicates_in_flight(s.replicates, threads, m.per_replicate, available);
     const std::size_t per_day =
         region_count(inputs) *
             (contacts::kAgeBands * (engine::kStates + engine::kEvents) + engine::kMeasures) +
@@ -49,18 +49,29 @@ ScenarioMemory scenario_memory(const scenario::Scenario& s, std::size_t threads,
 
 }  // namespace
 
-std::size_t replicate_bytes(std::uint64_t agents, bool transmissions) {
-    return (kReplicateBytesPerAgent + (transmissions ? kTransmissionBytes : 0)) * agents +
-           (std::size_t{1} << 20);
+std::size_t intervention_bytes_per_agent(const scenario::Scenario& scenario) {
+    std::size_t campaigns = 0;
+    bool tti = false;
+    for (const auto& i : scenario.interventions) {
+        campaigns += i.type == "vaccination" ? 1 : 0;
+        tti = tti || i.type == "testing" || i.type == "tracing" || i.type == "mass_testing";
+    }
+    // TTI: isolation, quarantine and stay-home ends (3 x uint16) and flags (engine/tti.hpp).
+    // Vaccination: day and campaign of the dose, and each campaign's queue of agent ids.
+    return (tti ? 7 : 0) + (campaigns > 0 ? 3 + 4 * campaigns : 0);
 }
 
-std::size_t replicates_in_flight(std::size_t waiting, std::size_t threads, std::uint64_t agents,
-                                 bool transmissions, std::size_t available) {
+std::size_t replicate_bytes(std::uint64_t agents, bool transmissions, std::size_t extra_per_agent) {
+    const std::size_t per_agent =
+        kReplicateBytesPerAgent + extra_per_agent + (transmissions ? kTransmissionBytes : 0);
+    return per_agent * agents + (std::size_t{1} << 20);
+}
+
+std::size_t replicates_in_flight(std::size_t waiting, std::size_t threads,
+                                 std::size_t replicate_bytes, std::size_t available) {
     std::size_t in_flight = std::max<std::size_t>(1, std::min(waiting, threads));
-    if (available > 0) {
-        in_flight = std::clamp<std::size_t>(available / 2 / replicate_bytes(agents, transmissions),
-                                            1, in_flight);
-    }
+    if (available > 0)
+        in_flight = std::clamp<std::size_t>(available / 2 / replicate_bytes, 1, in_flight);
     return in_flight;
 }
 

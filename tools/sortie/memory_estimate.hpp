@@ -17,13 +17,19 @@ namespace sortie::cli {
 /// a test against a built population.
 inline constexpr double kPopulationBytesPerAgent = 28.0;
 
-/// A replicate in flight: the engine's per-agent columns plus the list of the infected.
-std::size_t replicate_bytes(std::uint64_t agents, bool transmissions);
+/// Bytes per agent the scenario's interventions add to a replicate: test-trace-isolate
+/// columns, vaccination columns and one queue per campaign.
+std::size_t intervention_bytes_per_agent(const scenario::Scenario& scenario);
+
+/// A replicate in flight: the engine's per-agent columns plus the list of the infected, and
+/// `extra_per_agent` bytes (intervention_bytes_per_agent).
+std::size_t replicate_bytes(std::uint64_t agents, bool transmissions,
+                            std::size_t extra_per_agent = 0);
 
 /// Replicates of a scenario run at once: one per thread, fewer when their columns would not
 /// fit in half of `available` bytes (0 = unknown: no limit).
-std::size_t replicates_in_flight(std::size_t waiting, std::size_t threads, std::uint64_t agents,
-                                 bool transmissions, std::size_t available);
+std::size_t replicates_in_flight(std::size_t waiting, std::size_t threads,
+                                 std::size_t replicate_bytes, std::size_t available);
 
 struct ScenarioMemory {
     std::string name;

@@ -200,8 +200,11 @@ void run_replicates(const ReplicateJob& job) {
     }
     std::size_t next = 0;
     tbb::parallel_pipeline(
-        replicates_in_flight(waiting.size(), threads(), job.model.population.size(),
-                             job.settings.transmissions, core::available_memory_bytes()),
+        replicates_in_flight(
+            waiting.size(), threads(),
+            replicate_bytes(job.model.population.size(), job.settings.transmissions,
+                            intervention_bytes_per_agent(job.scenario)),
+            core::available_memory_bytes()),
         tbb::make_filter<void, std::uint32_t>(tbb::filter_mode::serial_in_order,
                                               [&](tbb::flow_control& control) -> std::uint32_t {
                                                   if (next == waiting.size() ||

@@ -122,6 +122,9 @@ interventions::Kind kind_of(const std::string& type) {
     if (type == "telework") return interventions::Kind::kTelework;
     if (type == "masks") return interventions::Kind::kMasks;
     if (type == "vaccination") return interventions::Kind::kVaccination;
+    if (type == "testing") return interventions::Kind::kTesting;
+    if (type == "tracing") return interventions::Kind::kTracing;
+    if (type == "mass_testing") return interventions::Kind::kMassTesting;
     return interventions::Kind::kContacts;  // contacts, shielding
 }
 
@@ -129,6 +132,7 @@ interventions::Indicator indicator_of(const std::string& name) {
     if (name == "hospital_occupancy") return interventions::Indicator::kHospitalOccupancy;
     if (name == "hospital_admissions") return interventions::Indicator::kHospitalAdmissions;
     if (name == "incidence") return interventions::Indicator::kIncidence;
+    if (name == "test_positivity") return interventions::Indicator::kTestPositivity;
     return interventions::Indicator::kIcuOccupancy;
 }
 
@@ -140,6 +144,35 @@ interventions::VaccinationSpec vaccination_spec(const scenario::InterventionSect
     out.efficacy_infection = in.efficacy_infection;
     out.efficacy_severe = in.efficacy_severe;
     out.delay_days = in.delay_days;
+    return out;
+}
+
+interventions::IsolationSpec isolation_spec(const scenario::IsolationSection& in) {
+    return {in.compliance, in.days, in.household_quarantine};
+}
+
+interventions::TestSpec test_spec(const scenario::TestSection& in) {
+    interventions::TestSpec out;
+    out.seek_test = in.seek_test;
+    out.delay_days = in.delay_days;
+    out.result_delay_days = in.result_delay_days;
+    out.sensitivity = in.sensitivity;
+    out.specificity = in.specificity;
+    out.per_100k = in.per_100k;
+    out.isolation = isolation_spec(in.isolation);
+    return out;
+}
+
+interventions::TracingSpec tracing_spec(const scenario::TracingSection& in) {
+    interventions::TracingSpec out;
+    out.traceable = in.traceable;
+    out.lookback_days = in.lookback_days;
+    out.delay_days = in.delay_days;
+    out.index_cases_per_100k = in.index_cases_per_100k;
+    for (const auto& range : in.app_uptake)
+        out.app_uptake.push_back({range.from, range.to, range.share});
+    out.app_delay_days = in.app_delay_days;
+    out.quarantine = {in.quarantine.compliance, in.quarantine.days, in.quarantine.test};
     return out;
 }
 
@@ -172,6 +205,8 @@ interventions::InterventionSpec intervention_spec(const scenario::Scenario& s,
     out.efficacy_wearer = in.efficacy_wearer;
     out.efficacy_others = in.efficacy_others;
     out.vaccination = vaccination_spec(in);
+    out.test = test_spec(in.test);
+    out.tracing = tracing_spec(in.tracing);
     return out;
 }
 
