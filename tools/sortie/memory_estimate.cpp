@@ -53,7 +53,7 @@ std::size_t intervention_bytes_per_agent(const scenario::Scenario& scenario) {
     std::size_t campaigns = 0;
     bool tti = false;
     for (const auto& i : scenario.interventions) {
-        campaigns += i.type == "vaccination" ? 1 : 0;
+        campaigns += i.type == "vaccination" ? 1u : 0u;
         tti = tti || i.type == "testing" || i.type == "tracing" || i.type == "mass_testing";
     }
     // TTI: isolation, quarantine and stay-home ends (3 x uint16) and flags (engine/tti.hpp).
