@@ -7,6 +7,7 @@ add_custom_target(sortie_build_info_gen
     -DOUTPUT=${SORTIE_BUILD_INFO_CPP}
     -DVERSION=${PROJECT_VERSION}
     -DBUILD_TYPE=${CMAKE_BUILD_TYPE}
+    "-DLIBRARIES=fmt ${fmt_VERSION}, oneTBB ${TBB_VERSION}, yaml-cpp ${yaml-cpp_VERSION}, CLI11 ${CLI11_VERSION}, ${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}"
     -P ${PROJECT_SOURCE_DIR}/cmake/WriteBuildInfo.cmake
   BYPRODUCTS ${SORTIE_BUILD_INFO_CPP}
   COMMENT "Recording the git commit"

@@ -21,6 +21,7 @@ namespace sortie::core {
 std::string_view version() { return \"${VERSION}\"; }
 std::string_view git_commit() { return \"${commit}\"; }
 std::string_view build_type() { return \"${BUILD_TYPE}\"; }
+std::string_view libraries() { return \"${LIBRARIES}\"; }
 }  // namespace sortie::core
 ")
 if(EXISTS "${OUTPUT}")

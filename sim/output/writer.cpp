@@ -119,6 +119,7 @@ void write_root_attributes(const Object& file, const RunResult& run) {
     detail::write_attribute(file, layout::kCommandLine, run.command_line);
     detail::write_attribute(file, layout::kCreated, utc_now());
     detail::write_attribute(file, "hdf5_version", hdf5_version());
+    detail::write_attribute(file, "libraries", core::libraries());
     detail::write_attribute(file, layout::kVolatileAttributes,
                             fmt::format("{} {}", layout::kCreated, layout::kCommandLine));
 }

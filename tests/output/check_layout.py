@@ -36,6 +36,8 @@ def check_h5py(path):
         check(f.attrs["complete"] == 1, "complete != 1")
         check(isinstance(f.attrs["sortie_version"], str), "string attributes must read as str")
         check(f.attrs["volatile_attributes"] == "created command_line", "volatile_attributes")
+        check("yaml-cpp 0." in f.attrs["libraries"] and "oneTBB 20" in f.attrs["libraries"],
+              f"libraries: {f.attrs['libraries']}")
         check(list(f) == ["baseline", "lockdown_exit"], f"groups: {list(f)}")
         g = f["baseline"]
         check(g.attrs["start_date"] == "2020-12-30", "start_date")
