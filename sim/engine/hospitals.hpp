@@ -7,6 +7,12 @@
 
 namespace sortie::engine {
 
+/// Staff needed per bed (full-time equivalents: all shifts of the week).
+struct StaffPerBed {
+    double nurses = 0;  ///< nurses and nursing aides
+    double doctors = 0;
+};
+
 /// Beds per region and day, already scaled to the agents; transfer limit; death risks of
 /// patients refused a bed. `enabled` = false: no hospital records, the run is as without.
 struct HospitalSpec {
@@ -16,6 +22,11 @@ struct HospitalSpec {
     std::uint32_t transfers_per_day = 0;  ///< national limit of ICU transfers between regions
     double death_without_icu = 0.0;       ///< a patient needing ICU left in a ward or at home
     double death_without_ward = 0.0;      ///< a patient needing a ward bed left at home
+    /// Staff limit admissions: the present hospital staff times covid_staff_share run ICU beds
+    /// first, then ward beds, at these ratios (staff per bed; 0 = no limit from that group).
+    bool staff_limits = false;
+    double covid_staff_share = 1.0;
+    StaffPerBed icu_staff, ward_staff;
 };
 
 /// Where a patient is cared for (low bits of the per-agent care byte).

@@ -155,6 +155,9 @@ class Simulation {
     std::int64_t& hospital(std::size_t region, HospitalMeasure measure);
     std::int32_t ward_beds(std::uint32_t day, std::size_t region) const;
     std::int32_t icu_beds(std::uint32_t day, std::size_t region) const;
+    std::int64_t ward_limit(std::uint32_t day, std::size_t region) const;
+    std::int64_t icu_limit(std::uint32_t day, std::size_t region) const;
+    void staff_beds(std::size_t region, double nurses, double doctors, std::uint32_t day);
     void admit_to_ward(AgentId agent, std::uint32_t day);
     void admit_to_icu(AgentId agent, std::uint32_t day);
     int icu_with_most_room(std::uint32_t day) const;

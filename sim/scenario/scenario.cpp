@@ -195,6 +195,23 @@ void read_hospital_changes(MapReader& map, HospitalsSection& out, core::Diagnost
     }
 }
 
+void read_staff_per_bed(MapReader& parent, std::string_view unit, double& nurses, double& doctors) {
+    if (auto map = parent.map(unit)) {
+        if (const auto v = map->number("nurses_per_bed", Bounds::at_least(0))) nurses = *v;
+        if (const auto v = map->number("doctors_per_bed", Bounds::at_least(0))) doctors = *v;
+        map->finish();
+    }
+}
+
+void read_hospital_staff(MapReader& map, HospitalsSection& out) {
+    out.staff = true;
+    if (const auto share = map.number("covid_share", Bounds::probability()))
+        out.covid_staff_share = *share;
+    read_staff_per_bed(map, "icu", out.icu_nurses, out.icu_doctors);
+    read_staff_per_bed(map, "ward", out.ward_nurses, out.ward_doctors);
+    map.finish();
+}
+
 void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& problems,
                     HospitalsSection& out) {
     out.present = true;
@@ -215,6 +232,7 @@ void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& 
         overflow->finish();
     }
     read_hospital_changes(map, out, problems);
+    if (auto staff = map.map("staff")) read_hospital_staff(*staff, out);
     map.finish();
 }
 

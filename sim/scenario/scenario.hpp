@@ -152,6 +152,15 @@ struct HospitalsSection {
     /// Patients needing a ward bed left at home: about twice the ward death risk of spring 2020
     /// (Covasim's factor 2, Kerr et al. 2021); squire's 0.60 is the high end (HOSPITALS.md).
     double death_without_ward = 0.30;
+    /// `staff:` given: present hospital staff limit admissions (docs/model.md, Hospitals).
+    bool staff = false;
+    /// Share of a region's hospital staff who may serve COVID-19 patients (estimate: most
+    /// non-urgent activity was deprogrammed in spring 2020; no measured share was found).
+    double covid_staff_share = 0.5;
+    /// Full-time staff per bed (all shifts), hospital_staffing.csv: ICU nurses 2.2 + aides 1.4
+    /// and doctors 0.70 + residents 0.35 (Décret 2002-466; Lefrant et al. 2020); ward nurses
+    /// 0.45 + aides 0.36 and doctors 0.10 (usual practice, estimates).
+    double icu_nurses = 3.6, icu_doctors = 1.05, ward_nurses = 0.81, ward_doctors = 0.10;
     core::SourceLocation location;
 };
 

@@ -2,6 +2,7 @@
 // overfilled, transfers respect the national limit, and capacity changes only who dies.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "tests/support/prepared.hpp"
@@ -150,4 +151,77 @@ TEST_CASE("with the same seed, fewer ICU beds never give fewer deaths") {
         more += deaths_low > deaths_high ? 1 : 0;
     }
     CHECK(more > 0);  // the capacity matters at all in this epidemic
+}
+
+TEST_CASE("staff absent are the hospital staff who are ill, in hospital, dead or at home") {
+    const auto& run = epidemic();
+    engine::EngineSpec spec = run.spec;
+    spec.hospitals = beds(run, 1000, 1000, 25);
+    engine::Simulation simulation(run.population, *run.contacts, *run.disease, spec,
+                                  core::RngKey::for_replicate(run.scenario.seed, 0));
+    const auto is_staff = [&](engine::AgentId a) {
+        const auto o = run.population.occupation[a];
+        return o == population::Occupation::kHospitalNurseOrCarer ||
+               o == population::Occupation::kHospitalDoctor ||
+               o == population::Occupation::kHospitalOther;
+    };
+    std::vector<std::int64_t> absent_by_day;
+    std::int64_t staff = 0;
+    for (engine::AgentId a = 0; a < run.population.size(); ++a) staff += is_staff(a) ? 1 : 0;
+    const auto result = simulation.run([&](std::uint32_t day) {
+        std::int64_t absent = 0;
+        for (engine::AgentId a = 0; a < run.population.size(); ++a) {
+            const auto s = simulation.state(a);
+            if (is_staff(a) && (s == engine::State::kSymptomatic ||
+                                s == engine::State::kHospitalWard || s == engine::State::kIcu ||
+                                s == engine::State::kDead || simulation.stays_home(a, day)))
+                ++absent;
+        }
+        absent_by_day.push_back(absent);
+    });
+    const std::size_t regions = run.population.regions.size();
+    const Records records{result, regions};
+    REQUIRE(staff > 0);
+    std::int64_t most = 0;
+    for (std::size_t day = 0; day < run.spec.days; ++day) {
+        std::int64_t absent = 0, present = 0;
+        for (std::size_t r = 0; r < regions; ++r) {
+            absent += records.at(day, r, HospitalMeasure::kStaffAbsent);
+            present += records.at(day, r, HospitalMeasure::kStaffPresent);
+        }
+        CAPTURE(day);
+        REQUIRE(absent == absent_by_day[day]);
+        REQUIRE(absent + present == staff);
+        most = std::max(most, absent);
+    }
+    CHECK(absent_by_day[0] == 0);
+    CHECK(most > 0);  // absences rise as the epidemic reaches the staff
+}
+
+TEST_CASE("with staff limits, admissions stay within the beds the present staff can run") {
+    const auto& run = epidemic();
+    auto hospitals = beds(run, 1000, 1000, 0);
+    const auto unlimited = run_with(run, hospitals);
+    hospitals.staff_limits = true;
+    hospitals.covid_staff_share = 0.05;
+    hospitals.icu_staff = {3.6, 1.05};
+    hospitals.ward_staff = {0.81, 0.10};
+    const auto result = run_with(run, hospitals);
+    const std::size_t regions = run.population.regions.size();
+    const Records records{result, regions};
+    for (std::size_t day = 1; day < run.spec.days; ++day) {
+        for (std::size_t r = 0; r < regions; ++r) {
+            CAPTURE(day);
+            CAPTURE(r);
+            const auto ward_limit = records.at(day - 1, r, HospitalMeasure::kWardEffectiveCapacity);
+            REQUIRE(ward_limit <= records.at(day - 1, r, HospitalMeasure::kWardCapacity));
+            REQUIRE(records.at(day - 1, r, HospitalMeasure::kIcuEffectiveCapacity) <=
+                    records.at(day - 1, r, HospitalMeasure::kIcuCapacity));
+            // The last admission of a day found a free staffed bed; beds only empty after it.
+            if (records.at(day, r, HospitalMeasure::kWardAdmissions) > 0)
+                REQUIRE(records.at(day, r, HospitalMeasure::kWardOccupancy) <= ward_limit);
+        }
+    }
+    CHECK(Records{unlimited, regions}.total(HospitalMeasure::kWardRefused) == 0);
+    CHECK(records.total(HospitalMeasure::kWardRefused) > 0);  // the staff limit bites
 }

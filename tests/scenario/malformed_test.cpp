@@ -158,7 +158,10 @@ const std::vector<Case> kCases = {
      "ward_beds or both"},
     {"hospitals-unknown-key.yaml",
      "$/hospitals-unknown-key.yaml:4:3: hospitals.transfer: unknown key 'transfer'; did you "
-     "mean 'transfers'? valid keys: capacity, changes, overflow, ramp_days, transfers"},
+     "mean 'transfers'? valid keys: capacity, changes, overflow, ramp_days, staff, transfers"},
+    {"hospitals-staff-share-above-one.yaml",
+     "$/hospitals-staff-share-above-one.yaml:5:18: hospitals.staff.covid_share: must be between "
+     "0 and 1 (got 1.5)"},
 };
 
 std::string with_folder(std::string text) {

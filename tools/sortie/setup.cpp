@@ -306,6 +306,10 @@ engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
     spec.transfers_per_day = section.transfers_per_day;
     spec.death_without_icu = section.death_without_icu;
     spec.death_without_ward = section.death_without_ward;
+    spec.staff_limits = section.staff;
+    spec.covid_staff_share = section.covid_staff_share;
+    spec.icu_staff = {section.icu_nurses, section.icu_doctors};
+    spec.ward_staff = {section.ward_nurses, section.ward_doctors};
     for (const auto& change : section.changes) {
         if (region_index(population, change.region) < 0)
             throw core::InputError(
