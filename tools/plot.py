@@ -21,7 +21,9 @@ re-lockdown, may switch on and off at different days in different replicates). S
 data panels themselves would stack one translucent layer per scenario and intervention and hide
 the curves as soon as two scenarios are compared; separate rows keep every period readable.
 
-ICU capacity is drawn at X beds per 100,000 people, scaled to the run: X * agents / 100,000,
+ICU capacity: a scenario run with `hospitals:` has its own ICU beds per day (the `hospital`
+dataset, summed over regions), drawn as a dashed step line in its colour. For the others it is
+drawn at X beds per 100,000 people, scaled to the run: X * agents / 100,000,
 with agents the scenario's `agents` attribute, so that a run at population.scale=0.01 is
 compared with 1% of the beds. The default X = 8.1 is France before the 2020 surge: 5,433 adult
 and paediatric intensive-care ("réanimation") beds on 31 December 2019, France including its
@@ -97,6 +99,7 @@ class Scenario:
     series: dict              # panel key -> int array [replicate, day]
     interventions: list       # intervention names
     periods: list             # per intervention: [(first_day, end_day)) in force
+    icu_capacity: object = None  # ICU beds per day, summed over regions (files with `hospital`)
 
 
 def text(value):
@@ -148,7 +151,16 @@ def read_scenario(name, group):
     if "interventions_active" in group:
         interventions = [text(n) for n in group["intervention"][()]]
         periods = periods_in_force(group["interventions_active"][()])
-    return Scenario(name, int(group.attrs["agents"]), dates, series, interventions, periods)
+    return Scenario(name, int(group.attrs["agents"]), dates, series, interventions, periods,
+                    icu_capacity_of(group))
+
+
+def icu_capacity_of(group):
+    """The run's own ICU beds per day (the same in every replicate), or None without hospitals."""
+    if "hospital" not in group:
+        return None
+    names = [text(n) for n in group["hospital_measure"][()]]
+    return group["hospital"][0, :, :, names.index("icu_capacity")].sum(axis=1)
 
 
 def read_results(path):
@@ -219,8 +231,13 @@ def draw_scenario(axes, scenario, colour):
                   label=f"{scenario.name} (n={values.shape[0]})")
 
 
-def draw_icu_capacity(axis, scenarios, beds_per_100k):
-    for agents in sorted({s.agents for s in scenarios}):
+def draw_icu_capacity(axis, scenarios, beds_per_100k, colours):
+    """The run's ICU beds for scenarios with hospitals, else X per 100,000 people."""
+    for scenario, colour in zip(scenarios, colours):
+        if scenario.icu_capacity is not None:
+            axis.step(scenario.dates, scenario.icu_capacity, where="post", color=colour,
+                      linestyle="--", linewidth=1, label=f"{scenario.name}: ICU beds of the run")
+    for agents in sorted({s.agents for s in scenarios if s.icu_capacity is None}):
         beds = beds_per_100k * agents / 100_000
         shown = f"{beds:,.0f}" if beds >= 100 else f"{beds:.3g}"
         label = f"ICU beds, {beds_per_100k:g} per 100,000: {shown} for {agents:,} agents"
@@ -334,7 +351,7 @@ def main():
     figure, axes = layout(len(names))
     for scenario, colour in zip(scenarios, colours):
         draw_scenario(axes, scenario, colour)
-    draw_icu_capacity(axes["icu"], scenarios, args.icu_beds_per_100k)
+    draw_icu_capacity(axes["icu"], scenarios, args.icu_beds_per_100k, colours)
     if args.reference:
         if len({s.agents for s in scenarios}) > 1:
             print(f"plot.py: scenarios differ in size; the reference is scaled to "

@@ -50,5 +50,7 @@ inline constexpr StreamId kQuarantineCompliance{83};  ///< agent: complies with 
 inline constexpr StreamId kTracing{84};               ///< day = contact day, agent = the index case
 inline constexpr StreamId kAppUptake{85};             ///< day 0, agent: has the tracing app
 inline constexpr StreamId kMassTesting{86};           ///< agent = campaign << 24 | draw index
+// Hospitals (90-99).
+inline constexpr StreamId kCareDenied{90};  ///< day 0, agent, k = 0 ward, 1 ICU: dies untreated
 
 }  // namespace sortie::core::streams

@@ -65,6 +65,50 @@ inline constexpr std::array<std::string_view, kMeasures> kMeasureNames = {
     "tests",  "tests_positive", "tests_unmet", "isolated",   "quarantined",
     "traced", "vaccine_doses",  "vaccinated",  "index_cases"};
 
+/// Daily hospital records per region (only when the scenario has `hospitals:`). Stocks
+/// (occupancy, capacity, staff) are at the end of the day; the others are flows during it.
+/// Patients are counted in the region of their bed; excess deaths in the region they live in.
+enum class HospitalMeasure : std::uint8_t {
+    kWardOccupancy,
+    kIcuOccupancy,
+    kWardCapacity,  ///< beds for COVID-19 patients, scaled to the agents
+    kIcuCapacity,
+    kWardEffectiveCapacity,  ///< the beds admissions may use
+    kIcuEffectiveCapacity,
+    kAdmissions,      ///< patients entering the region's hospital from home (ward or ICU)
+    kWardAdmissions,  ///< ward beds taken by patients from home
+    kIcuAdmissions,   ///< ICU beds taken (from a ward, from home or by transfer)
+    kWardRefused,     ///< patients needing a ward bed who stay home
+    kIcuRefused,      ///< patients needing ICU left without an ICU bed anywhere
+    kTransfersOut,    ///< patients sent to an ICU bed of another region
+    kTransfersIn,
+    kDischarges,    ///< patients leaving a bed of the region alive
+    kDeaths,        ///< patients dying in a bed of the region
+    kExcessDeaths,  ///< deaths of patients refused care whose course would have ended in recovery
+    kStaffPresent,  ///< hospital staff agents of the region at work
+    kStaffAbsent,   ///< symptomatic, in hospital, dead, isolated or quarantined
+};
+inline constexpr std::size_t kHospitalMeasures = 18;
+inline constexpr std::array<std::string_view, kHospitalMeasures> kHospitalMeasureNames = {
+    "ward_occupancy",
+    "icu_occupancy",
+    "ward_capacity",
+    "icu_capacity",
+    "ward_effective_capacity",
+    "icu_effective_capacity",
+    "admissions",
+    "ward_admissions",
+    "icu_admissions",
+    "ward_refused",
+    "icu_refused",
+    "transfers_out",
+    "transfers_in",
+    "discharges",
+    "deaths",
+    "excess_deaths",
+    "staff_present",
+    "staff_absent"};
+
 /// The optional transmission log of a replicate: one entry per infection, in the order of the
 /// simulation (by day; seeds first, then by infectee). One column per field.
 struct TransmissionLog {
@@ -92,6 +136,8 @@ struct ReplicateResult {
     std::vector<std::int32_t> active;
     /// measures[day][region][measure] (Measure).
     std::vector<std::int32_t> measures;
+    /// hospital[day][region][hospital measure]; empty without `hospitals:`.
+    std::vector<std::int32_t> hospital;
     TransmissionLog transmissions;  ///< empty unless the log was asked for
 };
 
@@ -107,11 +153,15 @@ struct ScenarioResult {
     std::string scenario_yaml;               ///< the resolved scenario text
     std::vector<std::string> interventions;  ///< names, in the scenario's order
     bool transmission_log = false;           ///< write each replicate's transmissions
+    bool hospitals = false;                  ///< the scenario has `hospitals:` (hospital records)
     std::vector<ReplicateResult> replicates;
 
     std::size_t counts_per_day() const { return regions.size() * age_bands.size() * kStates; }
     std::size_t incidence_per_day() const { return regions.size() * age_bands.size() * kEvents; }
     std::size_t measures_per_day() const { return regions.size() * kMeasures; }
+    std::size_t hospital_per_day() const {
+        return hospitals ? regions.size() * kHospitalMeasures : 0;
+    }
 };
 
 /// Everything a run writes.

@@ -67,6 +67,7 @@ Simulation::Simulation(const population::Population& population,
         static_cast<std::uint32_t>(std::min<std::size_t>(1000, population.size() / 1000));
     early_cap_ = std::max(spec_.early_infections > 0 ? spec_.early_infections : automatic, seeds);
     set_up_vaccination();
+    set_up_hospitals();
 }
 
 std::size_t Simulation::cell(AgentId agent) const {
@@ -83,6 +84,7 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
     for (std::uint32_t day = next_day_; day < spec_.days; ++day) {
         std::fill(incidence_.begin(), incidence_.end(), 0);
         reset_flows();
+        reset_hospital_flows();
         policy_ = &plan_.policy_for(day);  // 0. today's interventions
         policy_neutral_ = !plan_.policy_active();
         restrictions_in_force_ = tti_.in_stock > 0;
@@ -128,10 +130,14 @@ void Simulation::save(core::ByteWriter& out) const {
     out.array(vaccine_);
     for (const auto& campaign : campaigns_) campaign.save(out);
     tti_.save(out);
+    out.array(care_);
+    out.array(bed_region_);
+    out.array(hospital_);
     out.array(result_.counts);
     out.array(result_.incidence);
     out.array(result_.active);
     out.array(result_.measures);
+    out.array(result_.hospital);
 }
 
 void Simulation::restore(core::ByteReader& in) {
@@ -155,10 +161,14 @@ void Simulation::restore(core::ByteReader& in) {
     in.array(vaccine_, vaccine_.size());
     for (auto& campaign : campaigns_) campaign.restore(in);
     tti_.restore(in, agents, spec_.days);
+    in.array(care_, care_.size());
+    in.array(bed_region_, bed_region_.size());
+    in.array(hospital_, hospital_.size());
     in.array(result_.counts, std::size_t{next_day_} * counts_.size());
     in.array(result_.incidence, std::size_t{next_day_} * incidence_.size());
     in.array(result_.active, std::size_t{next_day_} * plan_.interventions().size());
     in.array(result_.measures, std::size_t{next_day_} * measures_.size());
+    in.array(result_.hospital, std::size_t{next_day_} * hospital_.size());
     if (!in.at_end()) throw core::CorruptImage("checkpoint longer than expected");
 }
 
@@ -325,24 +335,21 @@ void Simulation::advance(AgentId a, std::uint32_t day) {
                 enter(a, State::kDead, day, 0);
             } else {
                 count_event(a, Event::kHospitalAdmissions);
+                if (hospitals_on()) admit_to_ward(a, day);
                 enter(a, State::kHospitalWard, day, h.stage_days[3]);
             }
             return;
         case State::kHospitalWard:
-            if (path == Path::kIcuRecovers || path == Path::kIcuDies) {
+            // A patient doomed by care denied dies at the end of the stage, never reaching ICU.
+            if ((path == Path::kIcuRecovers || path == Path::kIcuDies) && !dies_untreated(a)) {
                 count_event(a, Event::kIcuAdmissions);
+                if (hospitals_on()) admit_to_icu(a, day);
                 enter(a, State::kIcu, day, h.stage_days[4]);
                 return;
             }
             [[fallthrough]];
         case State::kIcu:
-            if (path == Path::kWardDies || path == Path::kIcuDies) {
-                count_event(a, Event::kDeaths);
-                enter(a, State::kDead, day, 0);
-            } else {
-                count_event(a, Event::kHospitalDischarges);
-                enter(a, State::kRecovered, day, 0);
-            }
+            end_hospital_course(a, day);
             return;
         default:
             return;
@@ -360,7 +367,11 @@ void Simulation::progress(std::uint32_t day, std::size_t first) {
     active_.resize(kept);
 }
 
-void Simulation::record_day(std::uint32_t, ReplicateResult& result) {
+void Simulation::record_day(std::uint32_t day, ReplicateResult& result) {
+    if (hospitals_on()) {
+        count_staff_and_beds(day);
+        for (auto m : hospital_) result.hospital.push_back(static_cast<std::int32_t>(m));
+    }
     for (auto c : counts_) result.counts.push_back(static_cast<std::int32_t>(c));
     for (auto c : incidence_) result.incidence.push_back(static_cast<std::int32_t>(c));
     for (auto a : plan_.active()) result.active.push_back(a);

@@ -9,6 +9,7 @@
 #include "sim/core/byte_stream.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/disease/natural_history.hpp"
+#include "sim/engine/hospitals.hpp"
 #include "sim/engine/result.hpp"
 #include "sim/engine/tti.hpp"
 #include "sim/interventions/plan.hpp"
@@ -41,6 +42,7 @@ struct EngineSpec {
     std::uint32_t early_infections = 0;
     std::vector<interventions::InterventionSpec> interventions;
     std::vector<interventions::TriggerSpec> triggers;
+    HospitalSpec hospitals;  ///< capacity and patient flow; off unless the scenario has them
 };
 
 /// One infection, for transmission trees and the realised generation interval.
@@ -144,6 +146,26 @@ class Simulation {
     void refresh_home_end(AgentId agent);
     bool has_app(AgentId agent, const interventions::TracingSpec& tracing) const;
     float home_factor(AgentId a, AgentId b, contacts::Layer layer, std::uint32_t day) const;
+    // Hospitals (docs/model.md, Hospitals): beds, transfers, care denied, staff.
+    void set_up_hospitals();
+    bool hospitals_on() const { return !care_.empty(); }
+    bool dies_untreated(AgentId agent) const {
+        return hospitals_on() && (care_[agent] & kDiesUntreated) != 0;
+    }
+    std::int64_t& hospital(std::size_t region, HospitalMeasure measure);
+    std::int32_t ward_beds(std::uint32_t day, std::size_t region) const;
+    std::int32_t icu_beds(std::uint32_t day, std::size_t region) const;
+    std::int64_t ward_limit(std::uint32_t day, std::size_t region) const;
+    std::int64_t icu_limit(std::uint32_t day, std::size_t region) const;
+    void staff_beds(std::size_t region, double nurses, double doctors, std::uint32_t day);
+    void admit_to_ward(AgentId agent, std::uint32_t day);
+    void admit_to_icu(AgentId agent, std::uint32_t day);
+    int icu_with_most_room(std::uint32_t day) const;
+    void deny_care(AgentId agent, std::uint32_t which, double death_probability);
+    void end_hospital_course(AgentId agent, std::uint32_t day);
+    void leave_bed(AgentId agent, bool dies, bool excess);
+    void reset_hospital_flows();
+    void count_staff_and_beds(std::uint32_t day);
 
     const population::Population& population_;
     const contacts::ContactModel& contacts_;
@@ -181,6 +203,13 @@ class Simulation {
     std::vector<std::size_t> campaign_intervention_;  ///< its index in the plan
     std::vector<std::uint16_t> vaccinated_day_;       ///< kNeverVaccinated if never
     std::vector<std::uint8_t> vaccine_;               ///< the campaign that gave the dose
+
+    // Hospitals: per-agent columns, allocated only when the scenario has `hospitals:`.
+    std::vector<std::uint8_t> care_;         ///< Care | kDiesUntreated
+    std::vector<std::uint16_t> bed_region_;  ///< region of the patient's bed
+    std::vector<std::int64_t> hospital_;     ///< [region][HospitalMeasure]: flows today, stocks
+    std::vector<AgentId> hospital_staff_;    ///< hospital staff agents, by id (so by region)
+    std::uint32_t transfers_today_ = 0;
 };
 
 }  // namespace sortie::engine

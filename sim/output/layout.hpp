@@ -26,6 +26,7 @@ inline constexpr const char* kAgeBand = "age_band";
 inline constexpr const char* kState = "state";
 inline constexpr const char* kEvent = "event";
 inline constexpr const char* kMeasure = "measure";
+inline constexpr const char* kHospitalMeasure = "hospital_measure";
 /// ISO dates, one per day: a coordinate of the time axis, not a scale of its own.
 inline constexpr const char* kDate = "date";
 
@@ -35,6 +36,8 @@ inline constexpr const char* kIncidence = "incidence";
 inline constexpr const char* kR0Realised = "r0_realised";
 /// Testing, tracing, isolation and vaccination per day and region.
 inline constexpr const char* kMeasures = "measures";
+/// Hospital beds, patient flow and staff per day and region (only with `hospitals:`).
+inline constexpr const char* kHospital = "hospital";
 /// Which interventions were in force each day (only when the scenario has interventions).
 inline constexpr const char* kInterventionsActive = "interventions_active";
 /// The optional transmission log: a group of 1-D datasets, one per field.

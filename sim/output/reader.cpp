@@ -99,6 +99,19 @@ void read_measures(const Object& group, ScenarioResult& scenario) {
     }
 }
 
+void read_hospital(const Object& group, ScenarioResult& scenario) {
+    if (!detail::has_child(group, layout::kHospital)) return;
+    scenario.hospitals = true;
+    const Object dataset = open_with_shape(group, layout::kHospital,
+                                           {scenario.replicates.size(), scenario.days,
+                                            scenario.regions.size(), engine::kHospitalMeasures});
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
+        auto& hospital = scenario.replicates[r].hospital;
+        hospital.resize(std::size_t{scenario.days} * scenario.hospital_per_day());
+        detail::read_slice(dataset, r, hospital);
+    }
+}
+
 std::vector<std::int32_t> read_log_column(const Object& log, const char* name,
                                           std::size_t expected) {
     const Object dataset = open_with_shape(log, name, {expected});
@@ -177,6 +190,7 @@ ScenarioResult read_scenario(const Object& file, const std::string& name) {
     read_r0(group, scenario);
     read_interventions(group, scenario);
     read_measures(group, scenario);
+    read_hospital(group, scenario);
     read_transmissions(group, scenario);
     return scenario;
 }

@@ -74,6 +74,13 @@ void check_scenario(const fs::path& path, const ScenarioResult& scenario) {
                                           "values, expected {}",
                                           scenario.name, r, replicate.measures.size(), measures));
         }
+        const std::size_t hospital = std::size_t{scenario.days} * scenario.hospital_per_day();
+        if (replicate.hospital.size() != hospital) {
+            throw OutputError(path,
+                              fmt::format("scenario '{}', replicate {}: hospital holds {} "
+                                          "values, expected {}",
+                                          scenario.name, r, replicate.hospital.size(), hospital));
+        }
         const std::size_t active = std::size_t{scenario.days} * scenario.interventions.size();
         if (replicate.active.size() != active) {
             throw OutputError(
@@ -280,6 +287,30 @@ void write_measures(const Object& group, const ScenarioResult& scenario, const A
     detail::write_attribute(dataset, "coordinates", layout::kDate);
 }
 
+// hospital[replicate, time, region, hospital_measure]: beds, patient flow and staff.
+void write_hospital(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
+    if (!scenario.hospitals) return;
+    const Object measure =
+        label_axis(group, layout::kHospitalMeasure, labels(engine::kHospitalMeasureNames),
+                   "hospital record (docs/output.md)");
+    const std::vector<hsize_t> chunk = {1, scenario.days, scenario.regions.size(),
+                                        engine::kHospitalMeasures};
+    std::vector<hsize_t> shape = chunk;
+    shape[0] = scenario.replicates.size();
+    const Object dataset =
+        detail::create_dataset(group, layout::kHospital, Element::kInt32, shape, chunk);
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
+        detail::write_slice(dataset, r, scenario.replicates[r].hospital);
+    const Object* scales[] = {&axes.replicate, &axes.time, &axes.region, &measure};
+    for (unsigned d = 0; d < 4; ++d) detail::attach_scale(dataset, *scales[d], d);
+    detail::write_attribute(dataset, "dimensions", "replicate,time,region,hospital_measure");
+    detail::write_attribute(dataset, "description",
+                            "occupancy, capacity and staff at the end of each day; admissions, "
+                            "refusals, transfers, discharges and deaths during it; patients in "
+                            "the region of their bed, excess deaths where they lived");
+    detail::write_attribute(dataset, "coordinates", layout::kDate);
+}
+
 // The transmission log: 1-D columns over all replicates' infections, replicate by replicate.
 struct LogColumn {
     const char* name;
@@ -350,6 +381,7 @@ void write_scenario(const Object& file, const ScenarioResult& scenario) {
     write_r0(group, scenario, axes);
     write_interventions(group, scenario, axes);
     write_measures(group, scenario, axes);
+    write_hospital(group, scenario, axes);
     write_transmissions(group, scenario);
 }
 

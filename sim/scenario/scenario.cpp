@@ -172,11 +172,75 @@ void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) 
     }
 }
 
+void read_hospital_changes(MapReader& map, HospitalsSection& out, core::DiagnosticList& problems) {
+    auto entries = map.map_list("changes");
+    if (!entries) return;
+    for (auto& entry : *entries) {
+        HospitalChange change;
+        change.location = entry.location();
+        if (entry.require("date")) {
+            if (const auto date = entry.date("date")) change.date = *date;
+        }
+        if (entry.require("region")) {
+            if (const auto region = entry.string("region")) change.region = *region;
+        }
+        change.icu_beds = entry.number("icu_beds", Bounds::at_least(0));
+        change.ward_beds = entry.number("ward_beds", Bounds::at_least(0));
+        if (!entry.has("icu_beds") && !entry.has("ward_beds")) {
+            problems.add(entry.location(), entry.key_path("icu_beds"),
+                         "give icu_beds, ward_beds or both");
+        }
+        entry.finish();
+        out.changes.push_back(std::move(change));
+    }
+}
+
+void read_staff_per_bed(MapReader& parent, std::string_view unit, double& nurses, double& doctors) {
+    if (auto map = parent.map(unit)) {
+        if (const auto v = map->number("nurses_per_bed", Bounds::at_least(0))) nurses = *v;
+        if (const auto v = map->number("doctors_per_bed", Bounds::at_least(0))) doctors = *v;
+        map->finish();
+    }
+}
+
+void read_hospital_staff(MapReader& map, HospitalsSection& out) {
+    out.staff = true;
+    if (const auto share = map.number("covid_share", Bounds::probability()))
+        out.covid_staff_share = *share;
+    read_staff_per_bed(map, "icu", out.icu_nurses, out.icu_doctors);
+    read_staff_per_bed(map, "ward", out.ward_nurses, out.ward_doctors);
+    map.finish();
+}
+
+void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& problems,
+                    HospitalsSection& out) {
+    out.present = true;
+    out.location = map.location();
+    read_path(map, "capacity", base, out.capacity);
+    if (const auto days = map.integer("ramp_days", Bounds::between(0, kMaxDays)))
+        out.ramp_days = std::uint32_t(*days);
+    if (auto transfers = map.map("transfers")) {
+        if (const auto n = transfers->integer("per_day", Bounds::between(0, 1e6)))
+            out.transfers_per_day = std::uint32_t(*n);
+        transfers->finish();
+    }
+    if (auto overflow = map.map("overflow")) {
+        if (const auto p = overflow->number("death_without_icu", Bounds::probability()))
+            out.death_without_icu = *p;
+        if (const auto p = overflow->number("death_without_ward", Bounds::probability()))
+            out.death_without_ward = *p;
+        overflow->finish();
+    }
+    read_hospital_changes(map, out, problems);
+    if (auto staff = map.map("staff")) read_hospital_staff(*staff, out);
+    map.finish();
+}
+
 void read_run_sections(MapReader& root, const Document& base, Scenario& s,
                        core::DiagnosticList& problems, Purpose purpose) {
     if (purpose == Purpose::kPopulation) {
-        root.allow(
-            {"start", "end", "replicates", "disease", "seeding", "interventions", "triggers"});
+        root.allow({"start", "end", "replicates", "disease", "seeding", "interventions", "triggers",
+                    "hospitals"});
         return;
     }
     read_dates(root, s, problems);
@@ -189,6 +253,12 @@ void read_run_sections(MapReader& root, const Document& base, Scenario& s,
     detail::read_interventions(root, s, problems);
     detail::read_triggers(root, s, problems);
     detail::check_references(s, problems);
+    // `hospitals: null` (--set hospitals=null) drops a section inherited through `extends`.
+    const YAML::Node* hospitals = root.node("hospitals");
+    if (hospitals && !hospitals->IsNull()) {
+        if (auto section = root.map("hospitals"))
+            read_hospitals(*section, base, problems, s.hospitals);
+    }
 }
 
 std::string emit(const YAML::Node& root) {

@@ -123,6 +123,47 @@ struct TriggerSection {
     core::SourceLocation location;
 };
 
+/// One dated change of `hospitals.changes`: from `date` on, the region has these beds (real
+/// beds, before scaling to the agents; ward beds are those for COVID-19 patients).
+struct HospitalChange {
+    core::Date date;
+    std::string region;
+    std::optional<double> icu_beds, ward_beds;
+    core::SourceLocation location;
+};
+
+/// The optional `hospitals:` section (docs/scenarios.md); defaults with their sources there
+/// and in scenarios/data/france-2020/HOSPITALS.md.
+struct HospitalsSection {
+    bool present = false;
+    std::filesystem::path capacity;  ///< hospital_capacity.csv: beds per region
+    /// ICU beds grow linearly from icu_beds to icu_beds_surge over the ramp_days ending at
+    /// surge_date: France doubled its ICU beds in about three weeks, from the national alert of
+    /// 12-13 March to about 10,000 beds on 28 March - early April 2020 (Lefrant et al. 2020;
+    /// O. Véran, 28 March 2020).
+    std::uint32_t ramp_days = 21;
+    std::vector<HospitalChange> changes;
+    /// ICU patients moved between regions a day: 344 in 15 days, 658 in about 30 days in spring
+    /// 2020, about 22-23 a day (DGS, 2 April 2020; DGS via LCI, March 2021).
+    std::uint32_t transfers_per_day = 25;
+    /// Patients needing ICU without a bed: squire/nimue use 0.95 for ventilation denied
+    /// (Walker et al., Science 2020); 0.90 for the fifth not ventilated (HOSPITALS.md).
+    double death_without_icu = 0.90;
+    /// Patients needing a ward bed left at home: about twice the ward death risk of spring 2020
+    /// (Covasim's factor 2, Kerr et al. 2021); squire's 0.60 is the high end (HOSPITALS.md).
+    double death_without_ward = 0.30;
+    /// `staff:` given: present hospital staff limit admissions (docs/model.md, Hospitals).
+    bool staff = false;
+    /// Share of a region's hospital staff who may serve COVID-19 patients (estimate: most
+    /// non-urgent activity was deprogrammed in spring 2020; no measured share was found).
+    double covid_staff_share = 0.5;
+    /// Full-time staff per bed (all shifts), hospital_staffing.csv: ICU nurses 2.2 + aides 1.4
+    /// and doctors 0.70 + residents 0.35 (Décret 2002-466; Lefrant et al. 2020); ward nurses
+    /// 0.45 + aides 0.36 and doctors 0.10 (usual practice, estimates).
+    double icu_nurses = 3.6, icu_doctors = 1.05, ward_nurses = 0.81, ward_doctors = 0.10;
+    core::SourceLocation location;
+};
+
 /// What a scenario is read for: building its population only, or a full run.
 enum class Purpose { kPopulation, kRun };
 
@@ -141,6 +182,7 @@ struct Scenario {
     std::vector<SeedingEntry> seeding;
     std::vector<InterventionSection> interventions;
     std::vector<TriggerSection> triggers;
+    HospitalsSection hospitals;
     std::string resolved_yaml;
 
     std::uint32_t days() const {

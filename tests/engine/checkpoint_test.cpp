@@ -18,6 +18,7 @@ void check_same(const engine::ReplicateResult& a, const engine::ReplicateResult&
     CHECK(a.incidence == b.incidence);
     CHECK(a.active == b.active);
     CHECK(a.measures == b.measures);
+    CHECK(a.hospital == b.hospital);
     CHECK(a.r0_realised == b.r0_realised);
 }
 
@@ -48,6 +49,23 @@ const sortie::testing::Prepared& tti() {
          "interventions.tracing.start=2020-03-01",
          "interventions.tracing.index_cases_per_100k=200"});
     return run;
+}
+
+// The France 2020 hospitals with few beds (20,000 agents) and one region with room: wards and
+// ICUs full, patients transferred and refused, beds carried over the checkpoint.
+const sortie::testing::Prepared& hospitals() {
+    static const sortie::testing::Prepared run(
+        sortie::testing::kScenarios / "france-2020" / "lockdown.yaml",
+        {"population.size=20000", "end=2020-07-31", "seeding=[{date: 2020-02-01, infections: 20}]",
+         "hospitals.changes=[{date: 2020-02-01, region: ara, icu_beds: 20000}]"});
+    return run;
+}
+
+std::int64_t hospital_total(const engine::ReplicateResult& result, engine::HospitalMeasure m) {
+    std::int64_t sum = 0;
+    for (std::size_t i = std::size_t(m); i < result.hospital.size(); i += engine::kHospitalMeasures)
+        sum += result.hospital[i];
+    return sum;
 }
 
 std::vector<char> image_at(std::uint32_t stop_day, const sortie::testing::Prepared& run) {
@@ -95,6 +113,12 @@ TEST_CASE("a replicate resumed from its image at any day ends as the uninterrupt
     }
     SUBCASE("vaccination") {
         check_resumes(vaccination(), engine::Measure::kVaccinated);
+    }
+    SUBCASE("hospitals") {
+        const auto uninterrupted = hospitals().simulation(1).run();
+        REQUIRE(hospital_total(uninterrupted, engine::HospitalMeasure::kTransfersIn) > 0);
+        REQUIRE(hospital_total(uninterrupted, engine::HospitalMeasure::kIcuRefused) > 0);
+        check_resumes(hospitals());
     }
     SUBCASE("test, trace, isolate") {
         check_resumes(tti(), engine::Measure::kQuarantined);

@@ -400,7 +400,7 @@ TEST_CASE("a scenario without vaccination gives the results of the engine before
     // for a deliberate change of the model.
     const Prepared run(kScenarios / "france-2020" / "lockdown.yaml",
                        {"population.size=20000", "end=2020-05-15",
-                        "seeding=[{date: 2020-02-01, infections: 20}]"});
+                        "seeding=[{date: 2020-02-01, infections: 20}]", "hospitals=null"});
     const auto result = run.simulation(0).run();
     std::uint64_t hash = 0xcbf29ce484222325u;
     for (const auto* series : {&result.counts, &result.incidence}) {

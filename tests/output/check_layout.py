@@ -24,6 +24,11 @@ EVENTS = ["infections", "infections_household", "infections_school", "infections
 
 MEASURES = ["tests", "tests_positive", "tests_unmet", "isolated", "quarantined", "traced",
             "vaccine_doses", "vaccinated", "index_cases"]
+HOSPITAL_MEASURES = ["ward_occupancy", "icu_occupancy", "ward_capacity", "icu_capacity",
+                     "ward_effective_capacity", "icu_effective_capacity", "admissions",
+                     "ward_admissions", "icu_admissions", "ward_refused", "icu_refused",
+                     "transfers_out", "transfers_in", "discharges", "deaths", "excess_deaths",
+                     "staff_present", "staff_absent"]
 
 
 def check(condition, message):
@@ -54,6 +59,13 @@ def check_h5py(path):
         check(list(g["measure"].asstr()[()]) == MEASURES, "measures")
         check(g["measures"].shape == (3, 5, 2, len(MEASURES)),
               f"measures shape {g['measures'].shape}")
+        check(list(g["hospital_measure"].asstr()[()]) == HOSPITAL_MEASURES, "hospital measures")
+        check(g["hospital"].shape == (3, 5, 2, len(HOSPITAL_MEASURES)),
+              f"hospital shape {g['hospital'].shape}")
+        check(g["hospital"].dtype == np.int32, "hospital dtype")
+        dims = tuple(d.keys()[0] for d in g["hospital"].dims)
+        check(dims == ("replicate", "time", "region", "hospital_measure"), f"hospital dims {dims}")
+        check("hospital" not in f["lockdown_exit"], "hospital written without hospitals:")
         check(list(g["region"].asstr()[()]) == ["idf", "ara"], "regions")
         check(g["date"].asstr()[2] == "2021-01-01", "dates")
         check("Île-de-France" in f["lockdown_exit"].attrs["scenario_yaml"], "UTF-8 text")
@@ -65,6 +77,10 @@ def check_xarray(path):
     check(ds["incidence"].dims == INCIDENCE_DIMS, f"xarray incidence dims {ds['incidence'].dims}")
     check(ds["r0_realised"].dims == ("replicate",), "r0 dims")
     check(ds["measures"].dims == ("replicate", "time", "region", "measure"), "measures dims")
+    check(ds["hospital"].dims == ("replicate", "time", "region", "hospital_measure"),
+          "hospital dims")
+    occupancy = ds["hospital"].sel(hospital_measure="icu_occupancy", region="ara")
+    check(occupancy.sizes == {"replicate": 3, "time": 5}, "hospital label selection")
     check(np.issubdtype(ds["time"].dtype, np.datetime64), f"time dtype {ds['time'].dtype}")
     check(ds["time"].values[0] == np.datetime64("2020-12-30"), f"time[0] {ds['time'].values[0]}")
     check(ds["time"].values[2] == np.datetime64("2021-01-01"), "time[2]")

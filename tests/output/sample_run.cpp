@@ -33,6 +33,7 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
     s.start_date = number == 0 ? "2020-02-27" : "2020-12-30";  // the second crosses a year
     s.days = 5;
     s.transmission_log = number == 0;
+    s.hospitals = number == 1;  // hospital records in one scenario only
     s.regions = {"idf", "ara"};
     s.age_bands = age_band_labels();
     s.scenario_yaml = "name: " + s.name + "\n# région Île-de-France\n";
@@ -42,6 +43,7 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
         replicate.counts = series(s.days * s.counts_per_day(), 100 * number + r);
         replicate.incidence = series(s.days * s.incidence_per_day(), 100 * number + r + 50);
         replicate.measures = series(s.days * s.measures_per_day(), 100 * number + r + 70);
+        replicate.hospital = series(s.days * s.hospital_per_day(), 100 * number + r + 90);
         replicate.r0_realised = 2.5 + 0.1 * r + 1e-13 * number;
         if (number == 0 && r != 1) {  // replicate 1 infected nobody: an empty part of the log
             auto& log = replicate.transmissions;

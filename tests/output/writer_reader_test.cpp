@@ -37,6 +37,7 @@ void check_same_scenario(const ScenarioResult& read, const ScenarioResult& writt
         CHECK(read.replicates[r].counts == written.replicates[r].counts);
         CHECK(read.replicates[r].incidence == written.replicates[r].incidence);
         CHECK(read.replicates[r].measures == written.replicates[r].measures);
+        CHECK(read.replicates[r].hospital == written.replicates[r].hospital);
         CHECK(read.replicates[r].r0_realised == written.replicates[r].r0_realised);
         const auto &a = read.replicates[r].transmissions, &b = written.replicates[r].transmissions;
         CHECK(a.day == b.day);
@@ -46,6 +47,7 @@ void check_same_scenario(const ScenarioResult& read, const ScenarioResult& writt
         CHECK(a.place == b.place);
     }
     CHECK(read.transmission_log == written.transmission_log);
+    CHECK(read.hospitals == written.hospitals);
 }
 
 void check_same_run(const RunResult& read, const RunResult& written) {

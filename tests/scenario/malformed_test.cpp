@@ -52,8 +52,8 @@ const std::vector<Case> kCases = {
      "line 4)"},
     {"unknown-top-key.yaml",
      "$/unknown-top-key.yaml:2:1: replicate: unknown key 'replicate'; did you mean "
-     "'replicates'? valid keys: contacts, disease, end, interventions, name, population, "
-     "replicates, seed, seeding, start, triggers"},
+     "'replicates'? valid keys: contacts, disease, end, hospitals, interventions, name, "
+     "population, replicates, seed, seeding, start, triggers"},
     {"unknown-nested-key.yaml",
      "$/unknown-nested-key.yaml:3:3: population.sise: unknown key 'sise'; did you mean 'size'? "
      "valid keys: age_distribution, data, regions, scale, size, structure, team_size"},
@@ -147,6 +147,21 @@ const std::vector<Case> kCases = {
     {"tracing-quarantine-unknown-key.yaml",
      "$/tracing-quarantine-unknown-key.yaml:10:45: interventions.tracing.quarantine.tset: "
      "unknown key 'tset'; did you mean 'test'? valid keys: compliance, days, test"},
+    {"hospitals-missing-capacity.yaml",
+     "$/hospitals-missing-capacity.yaml:3:3: hospitals.capacity: missing required key "
+     "'capacity'"},
+    {"hospitals-death-above-one.yaml",
+     "$/hospitals-death-above-one.yaml:4:33: hospitals.overflow.death_without_icu: must be "
+     "between 0 and 1 (got 1.5)"},
+    {"hospitals-change-without-beds.yaml",
+     "$/hospitals-change-without-beds.yaml:5:7: hospitals.changes[0].icu_beds: give icu_beds, "
+     "ward_beds or both"},
+    {"hospitals-unknown-key.yaml",
+     "$/hospitals-unknown-key.yaml:4:3: hospitals.transfer: unknown key 'transfer'; did you "
+     "mean 'transfers'? valid keys: capacity, changes, overflow, ramp_days, staff, transfers"},
+    {"hospitals-staff-share-above-one.yaml",
+     "$/hospitals-staff-share-above-one.yaml:5:18: hospitals.staff.covid_share: must be between "
+     "0 and 1 (got 1.5)"},
 };
 
 std::string with_folder(std::string text) {

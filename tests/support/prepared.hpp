@@ -35,6 +35,7 @@ struct Prepared {
         spec.layer_weight = scenario.disease.layer_weights;
         spec.seeding = cli::seeding_of(scenario, population);
         cli::add_interventions(scenario, population, spec);
+        spec.hospitals = cli::hospital_spec(scenario, inputs.tables, population);
         spec.transmission_rate = engine::calibrate_transmission_rate(
                                      *contacts, *disease, scenario.disease.r0, spec.layer_weight,
                                      core::RngKey::from_seed(scenario.seed))

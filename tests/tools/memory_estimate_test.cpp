@@ -40,12 +40,14 @@ TEST_CASE("replicates in flight are cut to what half the available memory holds"
     CHECK(cli::replicates_in_flight(10, 8, per, per) == 1);  // at least one
 }
 
-TEST_CASE("test-trace-isolate and vaccination add their per-agent columns to a replicate") {
+TEST_CASE(
+    "test-trace-isolate, vaccination and hospitals (3 bytes) add their per-agent columns to a "
+    "replicate") {
     const auto load = [](const char* file) {
         return scenario::load(sortie::testing::kScenarios / file, {}, scenario::Purpose::kRun);
     };
-    CHECK(cli::intervention_bytes_per_agent(load("france-2020/exit-stop-and-go.yaml")) == 0);
-    CHECK(cli::intervention_bytes_per_agent(load("france-2020/exit-tti.yaml")) == 7);
+    CHECK(cli::intervention_bytes_per_agent(load("france-2020/exit-stop-and-go.yaml")) == 3);
+    CHECK(cli::intervention_bytes_per_agent(load("france-2020/exit-tti.yaml")) == 7 + 3);
     // Two campaigns one after the other.
     CHECK(cli::intervention_bytes_per_agent(load("france-2021/vaccination.yaml")) == 3 + 2 * 4);
     CHECK(cli::replicate_bytes(1000, false, 7) == cli::replicate_bytes(1000, false) + 7000);

@@ -91,6 +91,9 @@ def test_scenarios_in_run_order(plot, write_sample_run, work):
     assert [s.name for s in scenarios] == ["lockdown_exit", "baseline"]
     assert scenarios[1].dates[2] == dt.date(2021, 1, 1)
     assert scenarios[1].series["icu"].shape == (3, 5)
+    # baseline has hospital records: its capacity line comes from the file.
+    assert scenarios[0].icu_capacity is None
+    assert scenarios[1].icu_capacity.shape == (5,)
 
 
 def main():

@@ -128,6 +128,7 @@ std::optional<engine::ReplicateResult> CheckpointStore::finished(std::size_t sce
         in.array(result.incidence);
         in.array(result.active);
         in.array(result.measures);
+        in.array(result.hospital);
         result.r0_realised = in.value<double>();
         auto& log = result.transmissions;
         for (auto* column : {&log.day, &log.infector, &log.infectee, &log.layer, &log.place})
@@ -156,6 +157,7 @@ void CheckpointStore::save_finished(std::size_t scenario, std::uint32_t replicat
     out.array(result.incidence);
     out.array(result.active);
     out.array(result.measures);
+    out.array(result.hospital);
     out.value(result.r0_realised);
     const auto& log = result.transmissions;
     for (const auto* column : {&log.day, &log.infector, &log.infectee, &log.layer, &log.place})

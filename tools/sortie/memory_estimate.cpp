@@ -40,7 +40,8 @@ ScenarioMemory scenario_memory(const scenario::Scenario& s, std::size_t threads,
     m.in_flight = replicates_in_flight(s.replicates, threads, m.per_replicate, available);
     const std::size_t per_day =
         region_count(inputs) *
-            (contacts::kAgeBands * (engine::kStates + engine::kEvents) + engine::kMeasures) +
+            (contacts::kAgeBands * (engine::kStates + engine::kEvents) + engine::kMeasures +
+             (s.hospitals.present ? engine::kHospitalMeasures : 0)) +
         s.interventions.size();
     m.trajectories = std::size_t{s.replicates} * m.days * per_day * sizeof(std::int32_t);
     if (transmissions) m.trajectories += std::size_t{s.replicates} * m.agents * 5 * 4;
@@ -53,12 +54,14 @@ std::size_t intervention_bytes_per_agent(const scenario::Scenario& scenario) {
     std::size_t campaigns = 0;
     bool tti = false;
     for (const auto& i : scenario.interventions) {
-        campaigns += i.type == "vaccination" ? 1u : 0u;
+        if (i.type == "vaccination") ++campaigns;
         tti = tti || i.type == "testing" || i.type == "tracing" || i.type == "mass_testing";
     }
     // TTI: isolation, quarantine and stay-home ends (3 x uint16) and flags (engine/tti.hpp).
     // Vaccination: day and campaign of the dose, and each campaign's queue of agent ids.
-    return (tti ? 7 : 0) + (campaigns > 0 ? 3 + 4 * campaigns : 0);
+    // Hospitals: where the patient is cared for (uint8) and the region of the bed (uint16).
+    const std::size_t hospitals = scenario.hospitals.present ? 3 : 0;
+    return (tti ? 7 : 0) + (campaigns > 0 ? 3 + 4 * campaigns : 0) + hospitals;
 }
 
 std::size_t replicate_bytes(std::uint64_t agents, bool transmissions, std::size_t extra_per_agent) {

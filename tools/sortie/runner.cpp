@@ -68,6 +68,7 @@ void build_model(const scenario::Scenario& scenario, Model& model, Progress& pro
     spec.layer_weight = scenario.disease.layer_weights;
     spec.seeding = seeding_of(scenario, model.population);
     add_interventions(scenario, model.population, spec);
+    spec.hospitals = hospital_spec(scenario, inputs.tables, model.population);
     spec.transmission_rate = engine::calibrate_transmission_rate(
                                  *model.contacts, *model.disease, scenario.disease.r0,
                                  spec.layer_weight, core::RngKey::from_seed(scenario.seed))
@@ -89,6 +90,7 @@ engine::ScenarioResult describe(const scenario::Scenario& scenario, const Model&
     result.scenario_yaml = scenario.resolved_yaml;
     for (const auto& intervention : scenario.interventions)
         result.interventions.push_back(intervention.name);
+    result.hospitals = model.spec.hospitals.enabled;
     result.replicates.resize(scenario.replicates);
     return result;
 }

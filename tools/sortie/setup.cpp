@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/csv.hpp"
+
 namespace sortie::cli {
 namespace {
 
@@ -235,6 +237,113 @@ void add_interventions(const scenario::Scenario& scenario, const population::Pop
         spec.triggers.push_back(out);
     }
     problems.throw_if_any();
+}
+
+}  // namespace sortie::cli
+
+namespace sortie::cli {
+namespace {
+
+/// One region's row of the capacity table, in real beds.
+struct RegionBeds {
+    double icu = 0, icu_surge = 0, ward_covid = 0;
+    core::Date surge_date;
+};
+
+std::vector<RegionBeds> read_capacity(const scenario::HospitalsSection& section,
+                                      const population::Population& population) {
+    const auto table = core::CsvTable::read(section.capacity);
+    const std::size_t key = table.column("key"), icu = table.column("icu_beds"),
+                      surge = table.column("icu_beds_surge"), date = table.column("surge_date"),
+                      ward = table.column("ward_beds"), share = table.column("ward_share_covid");
+    std::vector<RegionBeds> beds(population.regions.size());
+    std::vector<bool> found(beds.size(), false);
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+        const int r = region_index(population, table.text(row, key));
+        if (r < 0) continue;  // a region not simulated
+        auto& b = beds[std::size_t(r)];
+        b.icu = table.number(row, icu);
+        b.icu_surge = table.number(row, surge);
+        b.ward_covid = table.number(row, ward) * table.number(row, share);
+        const auto parsed = core::Date::parse(table.text(row, date));
+        if (!parsed) table.fail(row, date, "expected a date YYYY-MM-DD");
+        b.surge_date = *parsed;
+        found[std::size_t(r)] = true;
+    }
+    for (std::size_t r = 0; r < beds.size(); ++r) {
+        if (!found[r])
+            throw core::InputError(section.location, "hospitals.capacity",
+                                   fmt::format("{} has no row for region '{}'", table.file(),
+                                               population.regions[r].key));
+    }
+    return beds;
+}
+
+// ICU beds on `date`: linear from icu to icu_surge over the ramp_days ending at surge_date.
+double icu_on(const RegionBeds& b, core::Date date, std::uint32_t ramp_days) {
+    const double before_surge = -double(date.days_since(b.surge_date));
+    if (before_surge <= 0) return b.icu_surge;
+    if (before_surge >= ramp_days) return b.icu;
+    return b.icu_surge - (b.icu_surge - b.icu) * before_surge / ramp_days;
+}
+
+double people_of(const population::PopulationTables& tables, const std::string& key) {
+    for (const auto& row : tables.regions) {
+        if (row.key == key) return row.population;
+    }
+    return 0;
+}
+
+}  // namespace
+
+engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
+                                   const population::PopulationTables& tables,
+                                   const population::Population& population) {
+    const auto& section = scenario.hospitals;
+    engine::HospitalSpec spec;
+    if (!section.present) return spec;
+    spec.enabled = true;
+    spec.transfers_per_day = section.transfers_per_day;
+    spec.death_without_icu = section.death_without_icu;
+    spec.death_without_ward = section.death_without_ward;
+    spec.staff_limits = section.staff;
+    spec.covid_staff_share = section.covid_staff_share;
+    spec.icu_staff = {section.icu_nurses, section.icu_doctors};
+    spec.ward_staff = {section.ward_nurses, section.ward_doctors};
+    for (const auto& change : section.changes) {
+        if (region_index(population, change.region) < 0)
+            throw core::InputError(
+                change.location, "hospitals.changes.region",
+                fmt::format("region '{}' is not in the population", change.region));
+    }
+    const auto beds = read_capacity(section, population);
+    const std::size_t regions = population.regions.size();
+    std::vector<double> scale(regions);
+    for (std::size_t r = 0; r < regions; ++r) {
+        const double people = people_of(tables, population.regions[r].key);
+        const double agents = population.region_offsets[r + 1] - population.region_offsets[r];
+        scale[r] = people > 0 ? agents / people : 0.0;
+    }
+    const std::uint32_t days = scenario.days();
+    spec.ward_beds.resize(std::size_t{days} * regions);
+    spec.icu_beds.resize(std::size_t{days} * regions);
+    for (std::uint32_t day = 0; day < days; ++day) {
+        const core::Date date = scenario.start.plus_days(static_cast<std::int32_t>(day));
+        for (std::size_t r = 0; r < regions; ++r) {
+            double icu = icu_on(beds[r], date, section.ramp_days), ward = beds[r].ward_covid;
+            // Changes in the order written; a later one overrides an earlier one.
+            for (const auto& change : section.changes) {
+                if (change.region != population.regions[r].key || date.days_since(change.date) < 0)
+                    continue;
+                if (change.icu_beds) icu = *change.icu_beds;
+                if (change.ward_beds) ward = *change.ward_beds;
+            }
+            const std::size_t at = std::size_t{day} * regions + r;
+            spec.icu_beds[at] = static_cast<std::int32_t>(std::llround(icu * scale[r]));
+            spec.ward_beds[at] = static_cast<std::int32_t>(std::llround(ward * scale[r]));
+        }
+    }
+    return spec;
 }
 
 }  // namespace sortie::cli

@@ -29,4 +29,11 @@ std::vector<engine::Seeding> seeding_of(const scenario::Scenario& scenario,
 void add_interventions(const scenario::Scenario& scenario, const population::Population& population,
                        engine::EngineSpec& spec);
 
+/// Beds per region and day of `hospitals:` (scaled to the agents: beds x agents of the region /
+/// its people in regions.csv), transfer limit and death risks. Disabled without the section.
+/// Throws core::InputError for a region missing from the capacity table or from the population.
+engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
+                                   const population::PopulationTables& tables,
+                                   const population::Population& population);
+
 }  // namespace sortie::cli

@@ -1,0 +1,39 @@
+#pragma once
+
+// Hospital capacity and patient flow (docs/model.md, Hospitals): the plain inputs the engine
+// needs, and the per-agent record of where a patient is cared for.
+#include <cstdint>
+#include <vector>
+
+namespace sortie::engine {
+
+/// Staff needed per bed (full-time equivalents: all shifts of the week).
+struct StaffPerBed {
+    double nurses = 0;  ///< nurses and nursing aides
+    double doctors = 0;
+};
+
+/// Beds per region and day, already scaled to the agents; transfer limit; death risks of
+/// patients refused a bed. `enabled` = false: no hospital records, the run is as without.
+struct HospitalSpec {
+    bool enabled = false;
+    std::vector<std::int32_t> ward_beds;  ///< [day][region]
+    std::vector<std::int32_t> icu_beds;   ///< [day][region]
+    std::uint32_t transfers_per_day = 0;  ///< national limit of ICU transfers between regions
+    double death_without_icu = 0.0;       ///< a patient needing ICU left in a ward or at home
+    double death_without_ward = 0.0;      ///< a patient needing a ward bed left at home
+    /// Staff limit admissions: the present hospital staff times covid_staff_share run ICU beds
+    /// first, then ward beds, at these ratios (staff per bed; 0 = no limit from that group).
+    bool staff_limits = false;
+    double covid_staff_share = 1.0;
+    StaffPerBed icu_staff, ward_staff;
+};
+
+/// Where a patient is cared for (low bits of the per-agent care byte).
+enum class Care : std::uint8_t { kNone = 0, kWard = 1, kIcu = 2, kHome = 3 };
+inline constexpr std::uint8_t kCarePlaceMask = 0x3;
+/// Set when a refused patient, whose course would have ended in recovery, dies untreated at the
+/// end of the current stage.
+inline constexpr std::uint8_t kDiesUntreated = 0x4;
+
+}  // namespace sortie::engine

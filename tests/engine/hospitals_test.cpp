@@ -1,0 +1,227 @@
+// Hospital capacity and patient flow (docs/model.md, Hospitals): beds are conserved, never
+// overfilled, transfers respect the national limit, and capacity changes only who dies.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "tests/support/prepared.hpp"
+
+using namespace sortie;
+using engine::HospitalMeasure;
+using sortie::testing::kScenarios;
+using sortie::testing::Prepared;
+
+namespace {
+
+// 20,000 agents, explicit seeds: a few hundred hospital patients over five months.
+const Prepared& epidemic() {
+    static const Prepared run(kScenarios / "france-2020" / "unmitigated.yaml",
+                              {"population.size=20000", "end=2020-06-30",
+                               "seeding=[{date: 2020-02-01, infections: 20}]"});
+    return run;
+}
+
+engine::HospitalSpec beds(const Prepared& run, std::int32_t ward, std::int32_t icu,
+                          std::uint32_t transfers) {
+    engine::HospitalSpec spec;
+    spec.enabled = true;
+    const std::size_t cells = std::size_t{run.spec.days} * run.population.regions.size();
+    spec.ward_beds.assign(cells, ward);
+    spec.icu_beds.assign(cells, icu);
+    spec.transfers_per_day = transfers;
+    spec.death_without_icu = 0.9;
+    spec.death_without_ward = 0.3;
+    return spec;
+}
+
+engine::ReplicateResult run_with(const Prepared& run, const engine::HospitalSpec& hospitals,
+                                 std::uint32_t replicate = 0) {
+    engine::EngineSpec spec = run.spec;
+    spec.hospitals = hospitals;
+    engine::Simulation simulation(run.population, *run.contacts, *run.disease, spec,
+                                  core::RngKey::for_replicate(run.scenario.seed, replicate));
+    return simulation.run();
+}
+
+// hospital[day][region][measure]
+struct Records {
+    const engine::ReplicateResult& result;
+    std::size_t regions;
+    std::int64_t at(std::size_t day, std::size_t region, HospitalMeasure m) const {
+        return result
+            .hospital[(day * regions + region) * engine::kHospitalMeasures + std::size_t(m)];
+    }
+    std::int64_t total(HospitalMeasure m) const {
+        std::int64_t sum = 0;
+        for (std::size_t i = std::size_t(m); i < result.hospital.size();
+             i += engine::kHospitalMeasures)
+            sum += result.hospital[i];
+        return sum;
+    }
+};
+
+std::int64_t total_event(const engine::ReplicateResult& result, engine::Event event) {
+    std::int64_t sum = 0;
+    for (std::size_t i = std::size_t(event); i < result.incidence.size(); i += engine::kEvents)
+        sum += result.incidence[i];
+    return sum;
+}
+
+}  // namespace
+
+TEST_CASE("hospital beds are conserved per region and day and never overfilled") {
+    const auto& run = epidemic();
+    const std::uint32_t limit = 2;
+    const auto result = run_with(run, beds(run, 3, 1, limit));
+    const std::size_t regions = run.population.regions.size();
+    const Records records{result, regions};
+    REQUIRE(result.hospital.size() ==
+            std::size_t{run.spec.days} * regions * engine::kHospitalMeasures);
+    std::vector<std::int64_t> in(regions, 0), out(regions, 0);
+    for (std::size_t day = 0; day < run.spec.days; ++day) {
+        std::int64_t moved_out = 0, moved_in = 0;
+        for (std::size_t r = 0; r < regions; ++r) {
+            CAPTURE(day);
+            CAPTURE(r);
+            in[r] += records.at(day, r, HospitalMeasure::kAdmissions) +
+                     records.at(day, r, HospitalMeasure::kTransfersIn);
+            out[r] += records.at(day, r, HospitalMeasure::kDischarges) +
+                      records.at(day, r, HospitalMeasure::kDeaths) +
+                      records.at(day, r, HospitalMeasure::kTransfersOut);
+            const auto ward = records.at(day, r, HospitalMeasure::kWardOccupancy);
+            const auto icu = records.at(day, r, HospitalMeasure::kIcuOccupancy);
+            REQUIRE(in[r] == out[r] + ward + icu);
+            REQUIRE(ward >= 0);
+            REQUIRE(icu >= 0);
+            REQUIRE(ward <= records.at(day, r, HospitalMeasure::kWardCapacity));
+            REQUIRE(icu <= records.at(day, r, HospitalMeasure::kIcuCapacity));
+            moved_out += records.at(day, r, HospitalMeasure::kTransfersOut);
+            moved_in += records.at(day, r, HospitalMeasure::kTransfersIn);
+        }
+        REQUIRE(moved_out == moved_in);
+        REQUIRE(moved_out <= limit);
+    }
+    // The run must exercise what is checked: full wards, full ICUs and transfers.
+    CHECK(records.total(HospitalMeasure::kWardRefused) > 0);
+    CHECK(records.total(HospitalMeasure::kIcuRefused) > 0);
+    CHECK(records.total(HospitalMeasure::kTransfersOut) > 0);
+    CHECK(records.total(HospitalMeasure::kExcessDeaths) > 0);
+    CHECK(records.total(HospitalMeasure::kStaffPresent) > 0);
+}
+
+TEST_CASE("without ICU beds every ICU admission is refused and nobody is transferred") {
+    const auto& run = epidemic();
+    const auto result = run_with(run, beds(run, 1000, 0, 25));
+    const Records records{result, run.population.regions.size()};
+    const auto needing_icu = total_event(result, engine::Event::kIcuAdmissions);
+    REQUIRE(needing_icu > 0);
+    CHECK(records.total(HospitalMeasure::kIcuAdmissions) == 0);
+    CHECK(records.total(HospitalMeasure::kIcuRefused) == needing_icu);
+    CHECK(records.total(HospitalMeasure::kTransfersOut) == 0);
+    CHECK(records.total(HospitalMeasure::kWardRefused) == 0);
+}
+
+TEST_CASE("unlimited beds give no excess deaths and the run without hospitals") {
+    const auto& run = epidemic();
+    const auto without = run.simulation(0).run();
+    CHECK(without.hospital.empty());
+    const auto result = run_with(run, beds(run, 1000000, 1000000, 25));
+    const Records records{result, run.population.regions.size()};
+    CHECK(records.total(HospitalMeasure::kExcessDeaths) == 0);
+    CHECK(records.total(HospitalMeasure::kWardRefused) == 0);
+    CHECK(records.total(HospitalMeasure::kIcuRefused) == 0);
+    CHECK(records.total(HospitalMeasure::kWardAdmissions) ==
+          total_event(result, engine::Event::kHospitalAdmissions));
+    CHECK(result.counts == without.counts);
+    CHECK(result.incidence == without.incidence);
+    CHECK(result.measures == without.measures);
+}
+
+TEST_CASE("with the same seed, fewer ICU beds never give fewer deaths") {
+    const auto& run = epidemic();
+    std::int64_t more = 0;
+    for (std::uint32_t replicate = 0; replicate < 4; ++replicate) {
+        CAPTURE(replicate);
+        const auto high = run_with(run, beds(run, 1000, 3, 0), replicate);
+        const auto low = run_with(run, beds(run, 1000, 0, 0), replicate);
+        const auto deaths_high = total_event(high, engine::Event::kDeaths);
+        const auto deaths_low = total_event(low, engine::Event::kDeaths);
+        CHECK(deaths_low >= deaths_high);
+        more += deaths_low > deaths_high ? 1 : 0;
+    }
+    CHECK(more > 0);  // the capacity matters at all in this epidemic
+}
+
+TEST_CASE("staff absent are the hospital staff who are ill, in hospital, dead or at home") {
+    const auto& run = epidemic();
+    engine::EngineSpec spec = run.spec;
+    spec.hospitals = beds(run, 1000, 1000, 25);
+    engine::Simulation simulation(run.population, *run.contacts, *run.disease, spec,
+                                  core::RngKey::for_replicate(run.scenario.seed, 0));
+    const auto is_staff = [&](engine::AgentId a) {
+        const auto o = run.population.occupation[a];
+        return o == population::Occupation::kHospitalNurseOrCarer ||
+               o == population::Occupation::kHospitalDoctor ||
+               o == population::Occupation::kHospitalOther;
+    };
+    std::vector<std::int64_t> absent_by_day;
+    std::int64_t staff = 0;
+    for (engine::AgentId a = 0; a < run.population.size(); ++a) staff += is_staff(a) ? 1 : 0;
+    const auto result = simulation.run([&](std::uint32_t day) {
+        std::int64_t absent = 0;
+        for (engine::AgentId a = 0; a < run.population.size(); ++a) {
+            const auto s = simulation.state(a);
+            if (is_staff(a) && (s == engine::State::kSymptomatic ||
+                                s == engine::State::kHospitalWard || s == engine::State::kIcu ||
+                                s == engine::State::kDead || simulation.stays_home(a, day)))
+                ++absent;
+        }
+        absent_by_day.push_back(absent);
+    });
+    const std::size_t regions = run.population.regions.size();
+    const Records records{result, regions};
+    REQUIRE(staff > 0);
+    std::int64_t most = 0;
+    for (std::size_t day = 0; day < run.spec.days; ++day) {
+        std::int64_t absent = 0, present = 0;
+        for (std::size_t r = 0; r < regions; ++r) {
+            absent += records.at(day, r, HospitalMeasure::kStaffAbsent);
+            present += records.at(day, r, HospitalMeasure::kStaffPresent);
+        }
+        CAPTURE(day);
+        REQUIRE(absent == absent_by_day[day]);
+        REQUIRE(absent + present == staff);
+        most = std::max(most, absent);
+    }
+    CHECK(absent_by_day[0] == 0);
+    CHECK(most > 0);  // absences rise as the epidemic reaches the staff
+}
+
+TEST_CASE("with staff limits, admissions stay within the beds the present staff can run") {
+    const auto& run = epidemic();
+    auto hospitals = beds(run, 1000, 1000, 0);
+    const auto unlimited = run_with(run, hospitals);
+    hospitals.staff_limits = true;
+    hospitals.covid_staff_share = 0.05;
+    hospitals.icu_staff = {3.6, 1.05};
+    hospitals.ward_staff = {0.81, 0.10};
+    const auto result = run_with(run, hospitals);
+    const std::size_t regions = run.population.regions.size();
+    const Records records{result, regions};
+    for (std::size_t day = 1; day < run.spec.days; ++day) {
+        for (std::size_t r = 0; r < regions; ++r) {
+            CAPTURE(day);
+            CAPTURE(r);
+            const auto ward_limit = records.at(day - 1, r, HospitalMeasure::kWardEffectiveCapacity);
+            REQUIRE(ward_limit <= records.at(day - 1, r, HospitalMeasure::kWardCapacity));
+            REQUIRE(records.at(day - 1, r, HospitalMeasure::kIcuEffectiveCapacity) <=
+                    records.at(day - 1, r, HospitalMeasure::kIcuCapacity));
+            // The last admission of a day found a free staffed bed; beds only empty after it.
+            if (records.at(day, r, HospitalMeasure::kWardAdmissions) > 0)
+                REQUIRE(records.at(day, r, HospitalMeasure::kWardOccupancy) <= ward_limit);
+        }
+    }
+    CHECK(Records{unlimited, regions}.total(HospitalMeasure::kWardRefused) == 0);
+    CHECK(records.total(HospitalMeasure::kWardRefused) > 0);  // the staff limit bites
+}
