@@ -267,48 +267,54 @@ void write_interventions(const Object& group, const ScenarioResult& scenario, co
     detail::write_attribute(dataset, "coordinates", layout::kDate);
 }
 
-// measures[replicate, time, region, measure]: testing, tracing, isolation, vaccination.
-void write_measures(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
+/// How a per-region series (measures, hospital) is stored: [replicate, time, region, <axis>].
+struct RegionalSeries {
+    const char* name;
+    std::vector<std::int32_t> ReplicateResult::*values;
+    const Object& last_axis;
+    std::size_t last_extent;
+    const char* dimensions;
+    const char* description;
+};
+
+void write_regional(const Object& group, const ScenarioResult& scenario, const Axes& axes,
+                    const RegionalSeries& series) {
     const std::vector<hsize_t> chunk = {1, scenario.days, scenario.regions.size(),
-                                        engine::kMeasures};
+                                        series.last_extent};
     std::vector<hsize_t> shape = chunk;
     shape[0] = scenario.replicates.size();
     const Object dataset =
-        detail::create_dataset(group, layout::kMeasures, Element::kInt32, shape, chunk);
+        detail::create_dataset(group, series.name, Element::kInt32, shape, chunk);
     for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
-        detail::write_slice(dataset, r, scenario.replicates[r].measures);
-    const Object* scales[] = {&axes.replicate, &axes.time, &axes.region, &axes.measure};
+        detail::write_slice(dataset, r, scenario.replicates[r].*series.values);
+    const Object* scales[] = {&axes.replicate, &axes.time, &axes.region, &series.last_axis};
     for (unsigned d = 0; d < 4; ++d) detail::attach_scale(dataset, *scales[d], d);
-    detail::write_attribute(dataset, "dimensions", "replicate,time,region,measure");
-    detail::write_attribute(dataset, "description",
-                            "tests, positives, unmet requests, traced contacts and vaccine doses "
-                            "during each day; isolated, quarantined and vaccinated people at its "
-                            "end");
+    detail::write_attribute(dataset, "dimensions", series.dimensions);
+    detail::write_attribute(dataset, "description", series.description);
     detail::write_attribute(dataset, "coordinates", layout::kDate);
 }
 
-// hospital[replicate, time, region, hospital_measure]: beds, patient flow and staff.
+// measures: testing, tracing, isolation, vaccination.
+void write_measures(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
+    write_regional(group, scenario, axes,
+                   {layout::kMeasures, &ReplicateResult::measures, axes.measure, engine::kMeasures,
+                    "replicate,time,region,measure",
+                    "tests, positives, unmet requests, traced contacts and vaccine doses during "
+                    "each day; isolated, quarantined and vaccinated people at its end"});
+}
+
+// hospital: beds, patient flow and staff (only with a `hospitals:` section).
 void write_hospital(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
     if (!scenario.hospitals) return;
     const Object measure =
         label_axis(group, layout::kHospitalMeasure, labels(engine::kHospitalMeasureNames),
                    "hospital record (docs/output.md)");
-    const std::vector<hsize_t> chunk = {1, scenario.days, scenario.regions.size(),
-                                        engine::kHospitalMeasures};
-    std::vector<hsize_t> shape = chunk;
-    shape[0] = scenario.replicates.size();
-    const Object dataset =
-        detail::create_dataset(group, layout::kHospital, Element::kInt32, shape, chunk);
-    for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
-        detail::write_slice(dataset, r, scenario.replicates[r].hospital);
-    const Object* scales[] = {&axes.replicate, &axes.time, &axes.region, &measure};
-    for (unsigned d = 0; d < 4; ++d) detail::attach_scale(dataset, *scales[d], d);
-    detail::write_attribute(dataset, "dimensions", "replicate,time,region,hospital_measure");
-    detail::write_attribute(dataset, "description",
-                            "occupancy, capacity and staff at the end of each day; admissions, "
-                            "refusals, transfers, discharges and deaths during it; patients in "
-                            "the region of their bed, excess deaths where they lived");
-    detail::write_attribute(dataset, "coordinates", layout::kDate);
+    write_regional(group, scenario, axes,
+                   {layout::kHospital, &ReplicateResult::hospital, measure,
+                    engine::kHospitalMeasures, "replicate,time,region,hospital_measure",
+                    "occupancy, capacity and staff at the end of each day; admissions, refusals, "
+                    "transfers, discharges and deaths during it; patients in the region of their "
+                    "bed, excess deaths where they lived"});
 }
 
 // The transmission log: 1-D columns over all replicates' infections, replicate by replicate.
