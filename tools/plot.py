@@ -9,7 +9,8 @@ and 90% ranges (25-75% and 5-95% quantiles, numpy's default interpolation) as ba
 with one replicate gets the line alone. All are summed over regions and age bands:
 
 - ward occupancy: people in hospital outside ICU (state H) at the end of each day;
-- ICU occupancy: people in ICU (state C), with a dashed line for ICU capacity;
+- Needing ICU: people in state C (critical: in ICU, or refused one when the run has a
+  `hospitals:` section), with a dashed line for ICU capacity;
 - hospital admissions per day (event hospital_admissions);
 - deaths per day (event deaths: in hospital and outside);
 - infections per day (event infections).
@@ -69,8 +70,8 @@ FRANCE_POPULATION_2020 = 67_064_000
 # (key, title, kind, name in the file): occupancy panels read a state of `counts`, flow
 # panels an event of `incidence`.
 PANELS = [
-    ("ward", "Ward occupancy (H)", "state", "H"),
-    ("icu", "ICU occupancy (C)", "state", "C"),
+    ("ward", "Needing a ward bed (H)", "state", "H"),
+    ("icu", "Needing ICU (C)", "state", "C"),
     ("admissions", "Hospital admissions per day", "event", "hospital_admissions"),
     ("deaths", "Deaths per day", "event", "deaths"),
     ("infections", "Infections per day", "event", "infections"),
