@@ -2,7 +2,6 @@
 // and its promise of determinism. Scenarios go through the real path: YAML, tables, build.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 
 #include <cmath>
 #include <memory>
@@ -148,12 +147,7 @@ TEST_CASE(
     "not") {
     const Prepared run(kScenarios / "france-2020" / "unmitigated.yaml",
                        {"population.size=30000", "end=2020-05-31"});
-    auto with_threads = [&](int threads) {
-        tbb::global_control control(tbb::global_control::max_allowed_parallelism,
-                                    std::size_t(threads));
-        return run.simulation(0).run();
-    };
-    const auto one = with_threads(1), two = with_threads(2);
+    const auto one = run.run_on_threads(1), two = run.run_on_threads(2);
     CHECK(one.counts == two.counts);
     CHECK(one.incidence == two.incidence);
     CHECK(one.r0_realised == two.r0_realised);

@@ -2,7 +2,6 @@
 // (same seed with and without it), capacities checked day by day in the measures.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 
 #include <cmath>
 #include <set>
@@ -288,12 +287,7 @@ TEST_CASE("without test-trace-isolate a run is bit-identical to the engine befor
 TEST_CASE("with test-trace-isolate, 1 and 2 threads give bit-identical results") {
     const Prepared run(kUnmitigated, small_france({testing_yaml("2020-02-15", 200),
                                                    tracing_yaml("2020-02-15", 100)}));
-    auto with_threads = [&](int threads) {
-        tbb::global_control control(tbb::global_control::max_allowed_parallelism,
-                                    std::size_t(threads));
-        return run.simulation(0).run();
-    };
-    const auto one = with_threads(1), two = with_threads(2);
+    const auto one = run.run_on_threads(1), two = run.run_on_threads(2);
     CHECK(one.counts == two.counts);
     CHECK(one.incidence == two.incidence);
     CHECK(one.measures == two.measures);

@@ -2,7 +2,6 @@
 // disease, and its effect in the engine with paired random numbers (same seed, with and
 // without the campaign).
 #include <doctest/doctest.h>
-#include <tbb/global_control.h>
 
 #include <cmath>
 #include <numeric>
@@ -378,12 +377,7 @@ TEST_CASE("a vaccine of zero efficacy changes no infection; threads do not chang
         {"population.size=20000", "end=2020-04-30",
          vaccination("per_100k: 5000, priority: [[0, 120]], uptake: 1, efficacy_infection: 0, "
                      "efficacy_severe: 0, delay_days: 0")});
-    auto with_threads = [&](int threads) {
-        tbb::global_control control(tbb::global_control::max_allowed_parallelism,
-                                    std::size_t(threads));
-        return useless.simulation(0).run();
-    };
-    const auto one = with_threads(1), two = with_threads(2);
+    const auto one = useless.run_on_threads(1), two = useless.run_on_threads(2);
     CHECK(one.counts == two.counts);
     CHECK(one.incidence == two.incidence);
     CHECK(one.measures == two.measures);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <tbb/global_control.h>
+
 #include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
 #include "tools/sortie/setup.hpp"
@@ -44,6 +46,11 @@ struct Prepared {
     engine::Simulation simulation(std::uint32_t replicate) const {
         return engine::Simulation(population, *contacts, *disease, spec,
                                   core::RngKey::for_replicate(scenario.seed, replicate));
+    }
+    /// Runs replicate 0 on at most `threads` threads: determinism tests compare 1 and 2.
+    engine::ReplicateResult run_on_threads(std::size_t threads) const {
+        tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
+        return simulation(0).run();
     }
 };
 
