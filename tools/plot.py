@@ -22,8 +22,15 @@ re-lockdown, may switch on and off at different days in different replicates). S
 data panels themselves would stack one translucent layer per scenario and intervention and hide
 the curves as soon as two scenarios are compared; separate rows keep every period readable.
 
-ICU capacity: a scenario run with `hospitals:` has its own ICU beds per day (the `hospital`
-dataset, summed over regions), drawn as a dashed step line in its colour. For the others it is
+Hospitals: a scenario run with `hospitals:` has its own beds per day (the `hospital` dataset,
+summed over regions), drawn as a dashed step line in its colour in the ward and ICU panels,
+with the patients actually in beds (occupancy, median over replicates) as a dotted line next
+to the demand: the gap between them is the patients refused a bed. Where the staff present
+run fewer beds than exist (`hospitals.staff`), the effective capacity (median over replicates)
+is a dash-dotted step line. With `hospitals.supplies`, each resource that ran short in some
+replicate is marked in the ICU panel by a vertical dotted line at the median of its first
+shortage day (over the replicates with a shortage), labelled with its name and in how many
+replicates it ran short. For the others it is
 drawn at X beds per 100,000 people, scaled to the run: X * agents / 100,000,
 with agents the scenario's `agents` attribute, so that a run at population.scale=0.01 is
 compared with 1% of the beds. The default X = 8.1 is France before the 2020 surge: 5,433 adult
@@ -101,6 +108,8 @@ class Scenario:
     interventions: list       # intervention names
     periods: list             # per intervention: [(first_day, end_day)) in force
     icu_capacity: object = None  # ICU beds per day, summed over regions (files with `hospital`)
+    hospital: object = None   # hospital measure name -> array [replicate, day], summed over regions
+    shortages: list = None    # (resource, median first shortage day, replicates short, replicates)
 
 
 def text(value):
@@ -153,7 +162,34 @@ def read_scenario(name, group):
         interventions = [text(n) for n in group["intervention"][()]]
         periods = periods_in_force(group["interventions_active"][()])
     return Scenario(name, int(group.attrs["agents"]), dates, series, interventions, periods,
-                    icu_capacity_of(group))
+                    icu_capacity_of(group), hospital_of(group), first_shortages(group))
+
+
+def hospital_of(group):
+    """The hospital records summed over regions, {measure: array [replicate, day]}, or None."""
+    if "hospital" not in group:
+        return None
+    names = [text(n) for n in group["hospital_measure"][()]]
+    totals = group["hospital"][()].sum(axis=2)  # [replicate, day, measure]
+    return {name: totals[:, :, i] for i, name in enumerate(names)}
+
+
+def first_shortages(group):
+    """For each resource short in some region on some day of at least one replicate:
+    (name, median over those replicates of the first such day rounded down, their number,
+    all replicates). Empty without supplies."""
+    if "supplies" not in group:
+        return []
+    names = [text(n) for n in group["resource"][()]]
+    measures = [text(m) for m in group["supply_measure"][()]]
+    short = group["supplies"][..., measures.index("shortage")] > 0  # [rep, day, region, res]
+    short = short.any(axis=2)  # [replicate, day, resource]
+    result = []
+    for i, name in enumerate(names):
+        firsts = [int(np.argmax(days)) for days in short[:, :, i] if days.any()]
+        if firsts:
+            result.append((name, int(np.floor(np.median(firsts))), len(firsts), short.shape[0]))
+    return result
 
 
 def icu_capacity_of(group):
@@ -243,6 +279,47 @@ def draw_icu_capacity(axis, scenarios, beds_per_100k, colours):
         shown = f"{beds:,.0f}" if beds >= 100 else f"{beds:.3g}"
         label = f"ICU beds, {beds_per_100k:g} per 100,000: {shown} for {agents:,} agents"
         axis.axhline(beds, color="0.3", linestyle="--", linewidth=1, label=label)
+
+
+def draw_beds(axis, scenario, colour, unit):
+    """Occupancy next to demand; ward beds (ICU beds are drawn by draw_icu_capacity); the
+    effective capacity where the staff run fewer beds than exist."""
+    h, name = scenario.hospital, scenario.name
+    axis.plot(scenario.dates, np.median(h[f"{unit}_occupancy"], axis=0), color=colour,
+              linestyle=":", linewidth=1.6, label=f"{name}: in beds (occupancy, median)")
+    beds = h[f"{unit}_capacity"][0]
+    if unit == "ward":
+        axis.step(scenario.dates, beds, where="post", color=colour, linestyle="--",
+                  linewidth=1, label=f"{name}: ward beds of the run")
+    effective = np.median(h[f"{unit}_effective_capacity"], axis=0)
+    if np.any(effective < beds):
+        axis.step(scenario.dates, effective, where="post", color=colour, linestyle="-.",
+                  linewidth=1, label=f"{name}: beds the staff can run (median)")
+
+
+def shortage_labels(shortages):
+    """{day: label}: the resources first short on the same day share one line and label."""
+    labels = {}
+    for resource, day, short, replicates in shortages:
+        labels.setdefault(day, []).append(f"{resource} ({short}/{replicates})")
+    return {day: " " + ", ".join(names) + " short" for day, names in labels.items()}
+
+
+def draw_shortages(axis, scenario, colour):
+    """A labelled vertical line at the median first shortage day of each resource."""
+    for day, label in shortage_labels(scenario.shortages or []).items():
+        date = scenario.dates[day]
+        axis.axvline(date, color=colour, linestyle=(0, (1, 2)), linewidth=1)
+        axis.text(date, 0.98, label, transform=axis.get_xaxis_transform(), rotation=90,
+                  va="top", ha="right", fontsize=7, color=colour)
+
+
+def draw_hospitals(axes, scenario, colour):
+    if scenario.hospital is None:
+        return
+    draw_beds(axes["ward"], scenario, colour, "ward")
+    draw_beds(axes["icu"], scenario, colour, "icu")
+    draw_shortages(axes["icu"], scenario, colour)
 
 
 def draw_reference(axes, reference, scale):
@@ -352,6 +429,7 @@ def main():
     figure, axes = layout(len(names))
     for scenario, colour in zip(scenarios, colours):
         draw_scenario(axes, scenario, colour)
+        draw_hospitals(axes, scenario, colour)
     draw_icu_capacity(axes["icu"], scenarios, args.icu_beds_per_100k, colours)
     if args.reference:
         if len({s.agents for s in scenarios}) > 1:

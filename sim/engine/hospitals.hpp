@@ -13,6 +13,18 @@ struct StaffPerBed {
     double doctors = 0;
 };
 
+/// A supply used by hospital patients (docs/model.md, Supplies). A consumable is used up: its
+/// stock falls by the use and rises by the deliveries. Equipment (ventilators) is not used up:
+/// patients hold units while in a bed, and a shortage is more units needed than available.
+struct SupplySpec {
+    bool equipment = false;
+    double per_ward_patient = 0;  ///< a day (consumable) or held (equipment)
+    double per_icu_patient = 0;
+    /// Per region, already scaled to its agents: initial stock (consumable) or units available
+    /// (equipment), and deliveries a day (consumable).
+    std::vector<double> stock, delivery_per_day;
+};
+
 /// Beds per region and day, already scaled to the agents; transfer limit; death risks of
 /// patients refused a bed. `enabled` = false: no hospital records, the run is as without.
 struct HospitalSpec {
@@ -27,6 +39,7 @@ struct HospitalSpec {
     bool staff_limits = false;
     double covid_staff_share = 1.0;
     StaffPerBed icu_staff, ward_staff;
+    std::vector<SupplySpec> supplies;  ///< in the scenario's order
 };
 
 /// Where a patient is cared for (low bits of the per-agent care byte).

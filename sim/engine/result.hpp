@@ -59,11 +59,14 @@ enum class Measure : std::uint8_t {
     kVaccineDoses,   ///< doses given
     kVaccinated,     ///< people vaccinated so far (stock)
     kIndexCases,     ///< positive cases whose contacts tracers started on (tracer capacity)
+    /// tests the testing interventions in force could perform: the capacity for requested
+    /// tests plus the mass-testing campaigns' tests of the day
+    kTestCapacity,
 };
-inline constexpr std::size_t kMeasures = 9;
+inline constexpr std::size_t kMeasures = 10;
 inline constexpr std::array<std::string_view, kMeasures> kMeasureNames = {
-    "tests",  "tests_positive", "tests_unmet", "isolated",   "quarantined",
-    "traced", "vaccine_doses",  "vaccinated",  "index_cases"};
+    "tests",  "tests_positive", "tests_unmet", "isolated",    "quarantined",
+    "traced", "vaccine_doses",  "vaccinated",  "index_cases", "test_capacity"};
 
 /// Daily hospital records per region (only when the scenario has `hospitals:`). Stocks
 /// (occupancy, capacity, staff) are at the end of the day; the others are flows during it.
@@ -109,6 +112,32 @@ inline constexpr std::array<std::string_view, kHospitalMeasures> kHospitalMeasur
     "staff_present",
     "staff_absent"};
 
+/// Daily supply records per region and resource (only when `hospitals.supplies` is given).
+/// A consumable's use is what the patients in beds at the end of the day need that day; an
+/// equipment's is the units they hold (docs/model.md, Supplies).
+enum class SupplyMeasure : std::uint8_t {
+    kStock,      ///< consumable: stock at the end of the day; equipment: units available
+    kDelivered,  ///< consumable: delivered during the day; equipment: 0
+    kUsed,       ///< needed by the patients (consumable: during the day; equipment: held)
+    kShortfall,  ///< the part of the need that could not be met
+    kShortage,   ///< 1 when the shortfall is above 0, else 0
+    /// consumable: stock / mean use over the last 7 days (fewer at the start), +inf without
+    /// use; equipment: +inf (not used up)
+    kDaysLeft,
+};
+inline constexpr std::size_t kSupplyMeasures = 6;
+inline constexpr std::array<std::string_view, kSupplyMeasures> kSupplyMeasureNames = {
+    "stock", "delivered", "used", "shortfall", "shortage", "days_left"};
+/// Days of use averaged for kDaysLeft.
+inline constexpr std::uint32_t kDaysLeftWindow = 7;
+
+/// A resource's labels in the output.
+struct SupplyLabel {
+    std::string name;
+    std::string unit;
+    bool equipment = false;
+};
+
 /// The optional transmission log of a replicate: one entry per infection, in the order of the
 /// simulation (by day; seeds first, then by infectee). One column per field.
 struct TransmissionLog {
@@ -138,6 +167,8 @@ struct ReplicateResult {
     std::vector<std::int32_t> measures;
     /// hospital[day][region][hospital measure]; empty without `hospitals:`.
     std::vector<std::int32_t> hospital;
+    /// supplies[day][region][resource][supply measure]; empty without supplies.
+    std::vector<double> supplies;
     TransmissionLog transmissions;  ///< empty unless the log was asked for
 };
 
@@ -154,6 +185,7 @@ struct ScenarioResult {
     std::vector<std::string> interventions;  ///< names, in the scenario's order
     bool transmission_log = false;           ///< write each replicate's transmissions
     bool hospitals = false;                  ///< the scenario has `hospitals:` (hospital records)
+    std::vector<SupplyLabel> supplies;       ///< resources, in the scenario's order
     std::vector<ReplicateResult> replicates;
 
     std::size_t counts_per_day() const { return regions.size() * age_bands.size() * kStates; }
@@ -161,6 +193,9 @@ struct ScenarioResult {
     std::size_t measures_per_day() const { return regions.size() * kMeasures; }
     std::size_t hospital_per_day() const {
         return hospitals ? regions.size() * kHospitalMeasures : 0;
+    }
+    std::size_t supplies_per_day() const {
+        return regions.size() * supplies.size() * kSupplyMeasures;
     }
 };
 

@@ -68,6 +68,7 @@ Simulation::Simulation(const population::Population& population,
     early_cap_ = std::max(spec_.early_infections > 0 ? spec_.early_infections : automatic, seeds);
     set_up_vaccination();
     set_up_hospitals();
+    set_up_supplies();
 }
 
 std::size_t Simulation::cell(AgentId agent) const {
@@ -133,11 +134,13 @@ void Simulation::save(core::ByteWriter& out) const {
     out.array(care_);
     out.array(bed_region_);
     out.array(hospital_);
+    out.array(supply_stock_);
     out.array(result_.counts);
     out.array(result_.incidence);
     out.array(result_.active);
     out.array(result_.measures);
     out.array(result_.hospital);
+    out.array(result_.supplies);
 }
 
 void Simulation::restore(core::ByteReader& in) {
@@ -164,11 +167,13 @@ void Simulation::restore(core::ByteReader& in) {
     in.array(care_, care_.size());
     in.array(bed_region_, bed_region_.size());
     in.array(hospital_, hospital_.size());
+    in.array(supply_stock_, supply_stock_.size());
     in.array(result_.counts, std::size_t{next_day_} * counts_.size());
     in.array(result_.incidence, std::size_t{next_day_} * incidence_.size());
     in.array(result_.active, std::size_t{next_day_} * plan_.interventions().size());
     in.array(result_.measures, std::size_t{next_day_} * measures_.size());
     in.array(result_.hospital, std::size_t{next_day_} * hospital_.size());
+    in.array(result_.supplies, std::size_t{next_day_} * supply_stock_.size() * kSupplyMeasures);
     if (!in.at_end()) throw core::CorruptImage("checkpoint longer than expected");
 }
 
@@ -302,8 +307,9 @@ void Simulation::count_measure(AgentId agent, Measure measure, std::int64_t n) {
 // Flows start each day at zero; stocks carry over.
 void Simulation::reset_flows() {
     for (std::size_t r = 0; r < population_.regions.size(); ++r) {
-        for (auto m : {Measure::kTests, Measure::kTestsPositive, Measure::kTestsUnmet,
-                       Measure::kTraced, Measure::kVaccineDoses, Measure::kIndexCases})
+        for (auto m :
+             {Measure::kTests, Measure::kTestsPositive, Measure::kTestsUnmet, Measure::kTraced,
+              Measure::kVaccineDoses, Measure::kIndexCases, Measure::kTestCapacity})
             measures_[r * kMeasures + std::size_t(m)] = 0;
     }
 }
@@ -371,6 +377,7 @@ void Simulation::record_day(std::uint32_t day, ReplicateResult& result) {
     if (hospitals_on()) {
         count_staff_and_beds(day);
         for (auto m : hospital_) result.hospital.push_back(static_cast<std::int32_t>(m));
+        account_supplies(day, result);
     }
     for (auto c : counts_) result.counts.push_back(static_cast<std::int32_t>(c));
     for (auto c : incidence_) result.incidence.push_back(static_cast<std::int32_t>(c));

@@ -166,6 +166,11 @@ class Simulation {
     void leave_bed(AgentId agent, bool dies, bool excess);
     void reset_hospital_flows();
     void count_staff_and_beds(std::uint32_t day);
+    // Supplies (supplies.cpp): stocks and use per region and resource.
+    void set_up_supplies();
+    void account_supplies(std::uint32_t day, ReplicateResult& result);
+    void set_days_left(std::uint32_t day, std::size_t region, std::size_t supply,
+                       ReplicateResult& result) const;
 
     const population::Population& population_;
     const contacts::ContactModel& contacts_;
@@ -210,6 +215,7 @@ class Simulation {
     std::vector<std::int64_t> hospital_;     ///< [region][HospitalMeasure]: flows today, stocks
     std::vector<AgentId> hospital_staff_;    ///< hospital staff agents, by id (so by region)
     std::uint32_t transfers_today_ = 0;
+    std::vector<double> supply_stock_;  ///< [region][supply]: consumables' stock now
 };
 
 }  // namespace sortie::engine

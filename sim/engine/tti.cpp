@@ -124,6 +124,11 @@ void Simulation::perform_requested_tests(std::uint32_t day, std::size_t testing)
                      [](const auto& x, const auto& y) { return x.priority < y.priority; });
     const auto& spec = plan_.interventions()[testing].test;
     std::vector<std::uint32_t> used(population_.regions.size(), 0);
+    for (std::size_t r = 0; r < population_.regions.size(); ++r) {
+        const double people = population_.region_offsets[r + 1] - population_.region_offsets[r];
+        measures_[r * kMeasures + std::size_t(Measure::kTestCapacity)] +=
+            interventions::daily_capacity(spec.per_100k, people, day);
+    }
     for (const auto& request : requests) {
         const AgentId a = request.agent;
         if (state_[a] == State::kDead || (tti_.flags[a] & TtiState::kKnownPositive)) continue;
@@ -153,6 +158,7 @@ void Simulation::perform_mass_tests(std::uint32_t day) {
             const AgentId first = population_.region_offsets[r];
             const AgentId size = population_.region_offsets[r + 1u] - first;
             const auto tests = interventions::daily_capacity(campaign.test.per_100k, size, day);
+            measures_[std::size_t{r} * kMeasures + std::size_t(Measure::kTestCapacity)] += tests;
             for (std::uint32_t t = 0; t < tests && size > 0; ++t) {
                 core::Draws draws(key_, core::streams::kMassTesting, day,
                                   static_cast<AgentId>(i << 24 | drawn++));

@@ -396,6 +396,10 @@ void write_slice(const Object& dataset, hsize_t index, std::span<const std::int3
     write_selection(dataset, H5T_NATIVE_INT32, values.data(), values.size(), index);
 }
 
+void write_slice(const Object& dataset, hsize_t index, std::span<const double> values) {
+    write_selection(dataset, H5T_NATIVE_DOUBLE, values.data(), values.size(), index);
+}
+
 void read_values(const Object& dataset, std::span<std::int32_t> values) {
     read_selection(dataset, H5T_NATIVE_INT32, values.data(), values.size(), std::nullopt);
 }
@@ -406,6 +410,10 @@ void read_values(const Object& dataset, std::span<double> values) {
 
 void read_slice(const Object& dataset, hsize_t index, std::span<std::int32_t> values) {
     read_selection(dataset, H5T_NATIVE_INT32, values.data(), values.size(), index);
+}
+
+void read_slice(const Object& dataset, hsize_t index, std::span<double> values) {
+    read_selection(dataset, H5T_NATIVE_DOUBLE, values.data(), values.size(), index);
 }
 
 Object create_string_dataset(const Object& parent, const std::string& name,

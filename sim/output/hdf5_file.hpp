@@ -119,11 +119,13 @@ void write_values(const Object& dataset, std::span<const std::int32_t> values);
 void write_values(const Object& dataset, std::span<const double> values);
 /// Writes the slice `index` along the first dimension (dataset[index, ...]).
 void write_slice(const Object& dataset, hsize_t index, std::span<const std::int32_t> values);
+void write_slice(const Object& dataset, hsize_t index, std::span<const double> values);
 /// Reads all of a dataset into `values`, whose size must be its number of elements.
 void read_values(const Object& dataset, std::span<std::int32_t> values);
 void read_values(const Object& dataset, std::span<double> values);
 /// Reads the slice `index` along the first dimension into `values`.
 void read_slice(const Object& dataset, hsize_t index, std::span<std::int32_t> values);
+void read_slice(const Object& dataset, hsize_t index, std::span<double> values);
 
 /// Creates a one-dimensional dataset of UTF-8 variable-length strings. Throws OutputError.
 Object create_string_dataset(const Object& parent, const std::string& name,

@@ -27,6 +27,11 @@ inline constexpr const char* kState = "state";
 inline constexpr const char* kEvent = "event";
 inline constexpr const char* kMeasure = "measure";
 inline constexpr const char* kHospitalMeasure = "hospital_measure";
+inline constexpr const char* kResource = "resource";
+inline constexpr const char* kSupplyMeasure = "supply_measure";
+/// Coordinates of the resource axis: unit and kind (consumable or equipment) of each.
+inline constexpr const char* kResourceUnit = "resource_unit";
+inline constexpr const char* kResourceKind = "resource_kind";
 /// ISO dates, one per day: a coordinate of the time axis, not a scale of its own.
 inline constexpr const char* kDate = "date";
 
@@ -38,6 +43,8 @@ inline constexpr const char* kR0Realised = "r0_realised";
 inline constexpr const char* kMeasures = "measures";
 /// Hospital beds, patient flow and staff per day and region (only with `hospitals:`).
 inline constexpr const char* kHospital = "hospital";
+/// Hospital supplies per day, region and resource (only with `hospitals.supplies`).
+inline constexpr const char* kSupplies = "supplies";
 /// Which interventions were in force each day (only when the scenario has interventions).
 inline constexpr const char* kInterventionsActive = "interventions_active";
 /// The optional transmission log: a group of 1-D datasets, one per field.

@@ -112,6 +112,29 @@ void read_hospital(const Object& group, ScenarioResult& scenario) {
     }
 }
 
+void read_supplies(const Object& group, ScenarioResult& scenario) {
+    if (!detail::has_child(group, layout::kSupplies)) return;
+    check_labels(group, layout::kSupplyMeasure, engine::kSupplyMeasureNames);
+    const auto names = axis_labels(group, layout::kResource);
+    const auto units = axis_labels(group, layout::kResourceUnit);
+    const auto kinds = axis_labels(group, layout::kResourceKind);
+    if (units.size() != names.size() || kinds.size() != names.size())
+        group.fail(fmt::format("'{}' and '{}' do not label every resource",
+                               group.child_name(layout::kResourceUnit),
+                               group.child_name(layout::kResourceKind)));
+    for (std::size_t i = 0; i < names.size(); ++i)
+        scenario.supplies.push_back({names[i], units[i], kinds[i] == "equipment"});
+    const Object dataset =
+        open_with_shape(group, layout::kSupplies,
+                        {scenario.replicates.size(), scenario.days, scenario.regions.size(),
+                         names.size(), engine::kSupplyMeasures});
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
+        auto& supplies = scenario.replicates[r].supplies;
+        supplies.resize(std::size_t{scenario.days} * scenario.supplies_per_day());
+        detail::read_slice(dataset, r, supplies);
+    }
+}
+
 std::vector<std::int32_t> read_log_column(const Object& log, const char* name,
                                           std::size_t expected) {
     const Object dataset = open_with_shape(log, name, {expected});
@@ -191,6 +214,7 @@ ScenarioResult read_scenario(const Object& file, const std::string& name) {
     read_interventions(group, scenario);
     read_measures(group, scenario);
     read_hospital(group, scenario);
+    read_supplies(group, scenario);
     read_transmissions(group, scenario);
     return scenario;
 }

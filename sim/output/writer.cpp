@@ -81,6 +81,13 @@ void check_scenario(const fs::path& path, const ScenarioResult& scenario) {
                                           "values, expected {}",
                                           scenario.name, r, replicate.hospital.size(), hospital));
         }
+        const std::size_t supplies = std::size_t{scenario.days} * scenario.supplies_per_day();
+        if (replicate.supplies.size() != supplies) {
+            throw OutputError(path,
+                              fmt::format("scenario '{}', replicate {}: supplies holds {} "
+                                          "values, expected {}",
+                                          scenario.name, r, replicate.supplies.size(), supplies));
+        }
         const std::size_t active = std::size_t{scenario.days} * scenario.interventions.size();
         if (replicate.active.size() != active) {
             throw OutputError(
@@ -317,6 +324,56 @@ void write_hospital(const Object& group, const ScenarioResult& scenario, const A
                     "bed, excess deaths where they lived"});
 }
 
+// A string coordinate of the resource axis (like date for time: not a scale of its own).
+void write_resource_coordinate(const Object& group, const char* name,
+                               const std::vector<std::string>& values, const Object& resource,
+                               const char* description) {
+    const Object coordinate = detail::create_string_dataset(group, name, values);
+    detail::attach_scale(coordinate, resource, 0);
+    detail::write_attribute(coordinate, "description", description);
+    detail::write_attribute(coordinate, "dimensions", layout::kResource);
+}
+
+Object write_resource_axis(const Object& group, const ScenarioResult& scenario) {
+    std::vector<std::string> names, units, kinds;
+    for (const auto& supply : scenario.supplies) {
+        names.push_back(supply.name);
+        units.push_back(supply.unit);
+        kinds.push_back(supply.equipment ? "equipment" : "consumable");
+    }
+    Object resource = label_axis(group, layout::kResource, names, "hospital supply");
+    write_resource_coordinate(group, layout::kResourceUnit, units, resource,
+                              "unit of the amounts of each resource");
+    write_resource_coordinate(group, layout::kResourceKind, kinds, resource,
+                              "consumable (used up) or equipment (held by patients)");
+    return resource;
+}
+
+// supplies[replicate, time, region, resource, supply_measure] (only with hospital supplies).
+void write_supplies(const Object& group, const ScenarioResult& scenario, const Axes& axes) {
+    if (scenario.supplies.empty()) return;
+    const Object resource = write_resource_axis(group, scenario);
+    const Object measure =
+        label_axis(group, layout::kSupplyMeasure, labels(engine::kSupplyMeasureNames),
+                   "supply record (docs/output.md)");
+    const std::vector<hsize_t> chunk = {1, scenario.days, scenario.regions.size(),
+                                        scenario.supplies.size(), engine::kSupplyMeasures};
+    std::vector<hsize_t> shape = chunk;
+    shape[0] = scenario.replicates.size();
+    const Object dataset =
+        detail::create_dataset(group, layout::kSupplies, Element::kFloat64, shape, chunk);
+    for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
+        detail::write_slice(dataset, r, scenario.replicates[r].supplies);
+    const Object* scales[] = {&axes.replicate, &axes.time, &axes.region, &resource, &measure};
+    for (unsigned d = 0; d < 5; ++d) detail::attach_scale(dataset, *scales[d], d);
+    detail::write_attribute(dataset, "dimensions", "replicate,time,region,resource,supply_measure");
+    detail::write_attribute(dataset, "description",
+                            "stock at the end of each day, deliveries, use by the patients in "
+                            "beds, unmet use, shortage flag and days of stock left, in the "
+                            "region of the beds");
+    detail::write_attribute(dataset, "coordinates", layout::kDate);
+}
+
 // The transmission log: 1-D columns over all replicates' infections, replicate by replicate.
 struct LogColumn {
     const char* name;
@@ -388,6 +445,7 @@ void write_scenario(const Object& file, const ScenarioResult& scenario) {
     write_interventions(group, scenario, axes);
     write_measures(group, scenario, axes);
     write_hospital(group, scenario, axes);
+    write_supplies(group, scenario, axes);
     write_transmissions(group, scenario);
 }
 

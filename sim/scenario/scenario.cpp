@@ -1,6 +1,8 @@
 #include "sim/scenario/scenario.hpp"
 
+#include <array>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -212,6 +214,50 @@ void read_hospital_staff(MapReader& map, HospitalsSection& out) {
     map.finish();
 }
 
+constexpr std::array<std::string_view, 2> kSupplyKinds = {"consumable", "equipment"};
+
+void read_supply(MapReader& entry, SupplyEntry& supply) {
+    supply.location = entry.location();
+    if (entry.require("name")) {
+        if (const auto name = entry.string("name")) supply.name = *name;
+    }
+    if (entry.require("unit")) {
+        if (const auto unit = entry.string("unit")) supply.unit = *unit;
+    }
+    if (const auto kind = entry.one_of("kind", kSupplyKinds))
+        supply.equipment = *kind == "equipment";
+    // Equipment is held, not used up: units per patient, units available, no deliveries.
+    const bool held = supply.equipment;
+    const std::string_view ward = held ? "per_ward_patient" : "per_ward_patient_day";
+    const std::string_view icu = held ? "per_icu_patient" : "per_icu_patient_day";
+    if (const auto v = entry.number(ward, Bounds::at_least(0))) supply.per_ward_patient = *v;
+    if (const auto v = entry.number(icu, Bounds::at_least(0))) supply.per_icu_patient = *v;
+    const std::string_view stock = held ? "available_per_100k" : "stock_per_100k";
+    if (entry.require(stock)) {
+        if (const auto v = entry.number(stock, Bounds::at_least(0))) supply.stock_per_100k = *v;
+    }
+    if (!held) {
+        if (const auto v = entry.number("delivery_per_100k_per_day", Bounds::at_least(0)))
+            supply.delivery_per_100k = *v;
+    }
+    entry.finish();
+}
+
+void read_supplies(MapReader& map, HospitalsSection& out, core::DiagnosticList& problems) {
+    auto entries = map.map_list("supplies");
+    if (!entries) return;
+    for (auto& entry : *entries) {
+        SupplyEntry supply;
+        read_supply(entry, supply);
+        for (const auto& earlier : out.supplies) {
+            if (!supply.name.empty() && earlier.name == supply.name)
+                problems.add(entry.location("name"), entry.key_path("name"),
+                             fmt::format("'{}' is already a supply", supply.name));
+        }
+        out.supplies.push_back(std::move(supply));
+    }
+}
+
 void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& problems,
                     HospitalsSection& out) {
     out.present = true;
@@ -233,6 +279,9 @@ void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& 
     }
     read_hospital_changes(map, out, problems);
     if (auto staff = map.map("staff")) read_hospital_staff(*staff, out);
+    if (const auto share = map.number("non_covid_icu_occupancy", Bounds::between(0, 0.99)))
+        out.non_covid_icu_occupancy = *share;
+    read_supplies(map, out, problems);
     map.finish();
 }
 

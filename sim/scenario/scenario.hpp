@@ -132,6 +132,17 @@ struct HospitalChange {
     core::SourceLocation location;
 };
 
+/// One entry of `hospitals.supplies` (docs/scenarios.md): use per patient-day (consumable) or
+/// units held per patient (equipment), stocks and deliveries per 100,000 inhabitants.
+struct SupplyEntry {
+    std::string name, unit;
+    bool equipment = false;
+    double per_ward_patient = 0, per_icu_patient = 0;
+    double stock_per_100k = 0;     ///< consumable: initial stock; equipment: units available
+    double delivery_per_100k = 0;  ///< consumable: a day
+    core::SourceLocation location;
+};
+
 /// The optional `hospitals:` section (docs/scenarios.md); defaults with their sources there
 /// and in scenarios/data/france-2020/HOSPITALS.md.
 struct HospitalsSection {
@@ -161,6 +172,12 @@ struct HospitalsSection {
     /// and doctors 0.70 + residents 0.35 (Décret 2002-466; Lefrant et al. 2020); ward nurses
     /// 0.45 + aides 0.36 and doctors 0.10 (usual practice, estimates).
     double icu_nurses = 3.6, icu_doctors = 1.05, ward_nurses = 0.81, ward_doctors = 0.10;
+    /// Share of the ICU beds taken by other patients, removed from the COVID-19 ICU capacity.
+    /// 0 by default (the capacity table then counts beds for COVID-19 patients only); France
+    /// 2020 uses 0.27: 9,860 ICU beds for 7,148 COVID-19 patients at the peak of 8 April 2020
+    /// (Lefrant et al. 2020; hospital_overflow.csv).
+    double non_covid_icu_occupancy = 0.0;
+    std::vector<SupplyEntry> supplies;
     core::SourceLocation location;
 };
 

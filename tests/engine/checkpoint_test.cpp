@@ -19,6 +19,7 @@ void check_same(const engine::ReplicateResult& a, const engine::ReplicateResult&
     CHECK(a.active == b.active);
     CHECK(a.measures == b.measures);
     CHECK(a.hospital == b.hospital);
+    CHECK(a.supplies == b.supplies);
     CHECK(a.r0_realised == b.r0_realised);
 }
 
@@ -58,6 +59,16 @@ const sortie::testing::Prepared& hospitals() {
         sortie::testing::kScenarios / "france-2020" / "lockdown.yaml",
         {"population.size=20000", "end=2020-07-31", "seeding=[{date: 2020-02-01, infections: 20}]",
          "hospitals.changes=[{date: 2020-02-01, region: ara, icu_beds: 20000}]"});
+    return run;
+}
+
+// The same hospitals with one consumable that runs out and refills: the stocks must carry.
+const sortie::testing::Prepared& supplies() {
+    static const sortie::testing::Prepared run(
+        sortie::testing::kScenarios / "france-2020" / "lockdown.yaml",
+        {"population.size=20000", "end=2020-07-31", "seeding=[{date: 2020-02-01, infections: 20}]",
+         "hospitals.supplies=[{name: masks, unit: piece, per_ward_patient_day: 4, "
+         "per_icu_patient_day: 15, stock_per_100k: 3000, delivery_per_100k_per_day: 150}]"});
     return run;
 }
 
@@ -119,6 +130,18 @@ TEST_CASE("a replicate resumed from its image at any day ends as the uninterrupt
         REQUIRE(hospital_total(uninterrupted, engine::HospitalMeasure::kTransfersIn) > 0);
         REQUIRE(hospital_total(uninterrupted, engine::HospitalMeasure::kIcuRefused) > 0);
         check_resumes(hospitals());
+    }
+    SUBCASE("supplies") {
+        const auto uninterrupted = supplies().simulation(1).run();
+        double short_days = 0, days_with_stock = 0;
+        for (std::size_t i = 0; i < uninterrupted.supplies.size(); i += engine::kSupplyMeasures) {
+            short_days += uninterrupted.supplies[i + std::size_t(engine::SupplyMeasure::kShortage)];
+            days_with_stock +=
+                uninterrupted.supplies[i + std::size_t(engine::SupplyMeasure::kStock)] > 0 ? 1 : 0;
+        }
+        REQUIRE(short_days > 0);
+        REQUIRE(days_with_stock > 0);
+        check_resumes(supplies());
     }
     SUBCASE("test, trace, isolate") {
         check_resumes(tti(), engine::Measure::kQuarantined);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "tests/support/prepared.hpp"
@@ -224,4 +225,32 @@ TEST_CASE("with staff limits, admissions stay within the beds the present staff 
     }
     CHECK(Records{unlimited, regions}.total(HospitalMeasure::kWardRefused) == 0);
     CHECK(records.total(HospitalMeasure::kWardRefused) > 0);  // the staff limit bites
+}
+
+TEST_CASE("COVID-19 ICU beds are the beds less the share other patients keep, rounded") {
+    const Prepared run(
+        kScenarios / "france-2020" / "lockdown.yaml",
+        {"population.size=20000", "end=2020-05-31", "hospitals.non_covid_icu_occupancy=0.27",
+         "hospitals.changes=[{date: 2020-02-05, region: idf, icu_beds: 3000}]"});
+    const auto inputs = cli::prepare(run.scenario);
+    const auto& regions = run.population.regions;
+    std::size_t idf = 0;
+    while (regions[idf].key != "idf") ++idf;
+    double people = 0;
+    for (const auto& row : inputs.tables.regions)
+        if (row.key == "idf") people = row.population;
+    const double agents =
+        run.population.region_offsets[idf + 1] - run.population.region_offsets[idf];
+    // Real beds x (1 - share), scaled to the agents, rounded to the nearest bed.
+    const auto expected =
+        static_cast<std::int32_t>(std::llround(3000 * (1 - 0.27) * agents / people));
+    REQUIRE(expected > 0);
+    auto simulation = run.simulation(0);
+    const auto result = simulation.run();
+    const Records records{result, regions.size()};
+    for (std::size_t day = 4; day < run.spec.days; ++day) {
+        CAPTURE(day);
+        CHECK(run.spec.hospitals.icu_beds[day * regions.size() + idf] == expected);
+        CHECK(records.at(day, idf, HospitalMeasure::kIcuCapacity) == expected);
+    }
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "sim/core/date.hpp"
 #include "sim/interventions/plan.hpp"
 #include "sim/interventions/tti.hpp"
 #include "tests/support/prepared.hpp"
@@ -136,11 +137,16 @@ TEST_CASE("test and tracer capacities are never exceeded, day by day and region 
     const auto result = run.simulation(0).run();
     const std::size_t days = run.scenario.days();
     double unmet = 0, at_capacity_days = 0;
+    const auto testing_from =
+        std::size_t(core::Date::parse("2020-02-15")->days_since(run.scenario.start));
     for (std::size_t d = 0; d < days; ++d) {
         for (std::size_t region = 0; region < kRegions; ++region) {
             const auto day = std::uint32_t(d);
             const auto tests = interventions::daily_capacity(20, people(run, region), day);
             const auto tracers = interventions::daily_capacity(5, people(run, region), day);
+            // The capacity is recorded while testing is in force (the summary's denominator).
+            REQUIRE(measure(result, d, region, Measure::kTestCapacity) ==
+                    (d >= testing_from ? std::int32_t(tests) : 0));
             REQUIRE(measure(result, d, region, Measure::kTests) <= std::int32_t(tests));
             REQUIRE(measure(result, d, region, Measure::kIndexCases) <= std::int32_t(tracers));
             REQUIRE(measure(result, d, region, Measure::kTestsPositive) <=

@@ -23,7 +23,8 @@ EVENTS = ["infections", "infections_household", "infections_school", "infections
 
 
 MEASURES = ["tests", "tests_positive", "tests_unmet", "isolated", "quarantined", "traced",
-            "vaccine_doses", "vaccinated", "index_cases"]
+            "vaccine_doses", "vaccinated", "index_cases", "test_capacity"]
+SUPPLY_MEASURES = ["stock", "delivered", "used", "shortfall", "shortage", "days_left"]
 HOSPITAL_MEASURES = ["ward_occupancy", "icu_occupancy", "ward_capacity", "icu_capacity",
                      "ward_effective_capacity", "icu_effective_capacity", "admissions",
                      "ward_admissions", "icu_admissions", "ward_refused", "icu_refused",
@@ -66,6 +67,17 @@ def check_h5py(path):
         dims = tuple(d.keys()[0] for d in g["hospital"].dims)
         check(dims == ("replicate", "time", "region", "hospital_measure"), f"hospital dims {dims}")
         check("hospital" not in f["lockdown_exit"], "hospital written without hospitals:")
+        check(list(g["supply_measure"].asstr()[()]) == SUPPLY_MEASURES, "supply measures")
+        check(list(g["resource"].asstr()[()]) == ["ffp2_masks", "ventilators"], "resources")
+        check(list(g["resource_unit"].asstr()[()]) == ["masks", "ventilators"], "units")
+        check(list(g["resource_kind"].asstr()[()]) == ["consumable", "equipment"], "kinds")
+        check(g["supplies"].shape == (3, 5, 2, 2, len(SUPPLY_MEASURES)),
+              f"supplies shape {g['supplies'].shape}")
+        check(g["supplies"].dtype == np.float64, "supplies dtype")
+        dims = tuple(d.keys()[0] for d in g["supplies"].dims)
+        check(dims == ("replicate", "time", "region", "resource", "supply_measure"),
+              f"supplies dims {dims}")
+        check("supplies" not in f["lockdown_exit"], "supplies written without supplies")
         check(list(g["region"].asstr()[()]) == ["idf", "ara"], "regions")
         check(g["date"].asstr()[2] == "2021-01-01", "dates")
         check("Île-de-France" in f["lockdown_exit"].attrs["scenario_yaml"], "UTF-8 text")
@@ -79,6 +91,9 @@ def check_xarray(path):
     check(ds["measures"].dims == ("replicate", "time", "region", "measure"), "measures dims")
     check(ds["hospital"].dims == ("replicate", "time", "region", "hospital_measure"),
           "hospital dims")
+    stock = ds["supplies"].sel(resource="ffp2_masks", supply_measure="stock", region="idf")
+    check(stock.sizes == {"replicate": 3, "time": 5}, "supplies label selection")
+    check(list(ds["resource_unit"].values) == ["masks", "ventilators"], "unit coordinate")
     occupancy = ds["hospital"].sel(hospital_measure="icu_occupancy", region="ara")
     check(occupancy.sizes == {"replicate": 3, "time": 5}, "hospital label selection")
     check(np.issubdtype(ds["time"].dtype, np.datetime64), f"time dtype {ds['time'].dtype}")

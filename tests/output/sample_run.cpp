@@ -24,6 +24,25 @@ std::vector<std::int32_t> series(std::size_t size, std::int32_t seed) {
     return values;
 }
 
+// Supply records: amounts with fractions, 0/1 shortage flags, +inf days left now and then.
+std::vector<double> supply_series(std::size_t size, std::int32_t seed) {
+    std::vector<double> values(size);
+    for (std::size_t i = 0; i < size; ++i) {
+        const auto v = (i * 7919 + static_cast<std::size_t>(seed)) % 1009;
+        switch (static_cast<engine::SupplyMeasure>(i % engine::kSupplyMeasures)) {
+            case engine::SupplyMeasure::kShortage:
+                values[i] = v % 3 == 0 ? 1.0 : 0.0;
+                break;
+            case engine::SupplyMeasure::kDaysLeft:
+                values[i] = v % 5 == 0 ? std::numeric_limits<double>::infinity() : double(v) / 7;
+                break;
+            default:
+                values[i] = double(v) / 4;
+        }
+    }
+    return values;
+}
+
 ScenarioResult scenario(std::string name, std::int32_t number) {
     ScenarioResult s;
     s.name = std::move(name);
@@ -34,6 +53,8 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
     s.days = 5;
     s.transmission_log = number == 0;
     s.hospitals = number == 1;  // hospital records in one scenario only
+    if (number == 1)
+        s.supplies = {{"ffp2_masks", "masks", false}, {"ventilators", "ventilators", true}};
     s.regions = {"idf", "ara"};
     s.age_bands = age_band_labels();
     s.scenario_yaml = "name: " + s.name + "\n# région Île-de-France\n";
@@ -44,6 +65,7 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
         replicate.incidence = series(s.days * s.incidence_per_day(), 100 * number + r + 50);
         replicate.measures = series(s.days * s.measures_per_day(), 100 * number + r + 70);
         replicate.hospital = series(s.days * s.hospital_per_day(), 100 * number + r + 90);
+        replicate.supplies = supply_series(s.days * s.supplies_per_day(), 100 * number + r);
         replicate.r0_realised = 2.5 + 0.1 * r + 1e-13 * number;
         if (number == 0 && r != 1) {  // replicate 1 infected nobody: an empty part of the log
             auto& log = replicate.transmissions;

@@ -183,3 +183,139 @@ TEST_CASE("a NaN in the CSV summary is an empty field, which pandas and R read a
     const std::string csv = sortie::cli::to_csv(summarise({"", {s}}));
     CHECK(csv.find("\ntiny,1,0,attack_rate,,,,\n") != std::string::npos);
 }
+
+namespace {
+
+using sortie::engine::HospitalMeasure;
+using sortie::engine::Measure;
+using sortie::engine::SupplyMeasure;
+
+// The tiny scenario with hospital records, one consumable and one equipment.
+ScenarioResult with_hospitals() {
+    ScenarioResult s = tiny_scenario();
+    s.hospitals = true;
+    s.supplies = {{"ffp2_masks", "masks", false}, {"ventilators", "ventilators", true}};
+    return s;
+}
+
+struct HospitalDays {
+    const ScenarioResult& scenario;
+    ReplicateResult replicate;
+
+    explicit HospitalDays(const ScenarioResult& s)
+        : scenario(s), replicate(Trajectory(s).replicate) {
+        replicate.hospital.assign(s.days * s.hospital_per_day(), 0);
+        replicate.supplies.assign(s.days * s.supplies_per_day(), 0.0);
+        for (std::size_t i = std::size_t(SupplyMeasure::kDaysLeft); i < replicate.supplies.size();
+             i += sortie::engine::kSupplyMeasures)
+            replicate.supplies[i] = INFINITY;
+    }
+    void set(std::size_t day, HospitalMeasure m, std::int32_t value) {
+        replicate.hospital[day * sortie::engine::kHospitalMeasures + std::size_t(m)] = value;
+    }
+    void demand(std::size_t day, State state, std::int32_t people) {
+        replicate.counts[(day * scenario.age_bands.size()) * sortie::engine::kStates +
+                         std::size_t(state)] = people;
+    }
+    void supply(std::size_t day, std::size_t resource, SupplyMeasure m, double value) {
+        replicate.supplies[(day * scenario.supplies.size() + resource) *
+                               sortie::engine::kSupplyMeasures +
+                           std::size_t(m)] = value;
+    }
+};
+
+// ICU beds 10 every day; demand 5, 12, 20, 8: peak 20 on day 2, two days over.
+ReplicateResult saturated(const ScenarioResult& s, std::size_t first_shortage) {
+    HospitalDays h(s);
+    const std::int32_t demand[] = {5, 12, 20, 8};
+    for (std::size_t day = 0; day < s.days; ++day) {
+        h.set(day, HospitalMeasure::kIcuCapacity, 10);
+        h.set(day, HospitalMeasure::kWardCapacity, 100);
+        h.demand(day, State::kIcu, demand[day]);
+        h.demand(day, State::kHospitalWard, 30);
+        h.supply(day, 0, SupplyMeasure::kUsed, 4);
+        h.supply(day, 0, SupplyMeasure::kDaysLeft, 10.0 - double(day));
+        if (day >= first_shortage) h.supply(day, 0, SupplyMeasure::kShortage, 1);
+    }
+    h.set(1, HospitalMeasure::kIcuRefused, 2);
+    h.set(2, HospitalMeasure::kIcuRefused, 10);
+    h.set(2, HospitalMeasure::kTransfersOut, 3);
+    h.set(3, HospitalMeasure::kExcessDeaths, 4);
+    return h.replicate;
+}
+
+}  // namespace
+
+TEST_CASE("hospital metrics: demand over capacity on the peak day, days over, refusals") {
+    const ScenarioResult s = with_hospitals();
+    const auto m = sortie::cli::hospital_metrics(s, saturated(s, 2));
+    CHECK(m.icu_demand_over_capacity == 2.0);
+    CHECK(m.icu_days_over_capacity == 2);
+    CHECK(m.ward_demand_over_capacity == 0.3);
+    CHECK(m.ward_days_over_capacity == 0);
+    CHECK(m.icu_refused == 12);
+    CHECK(m.transfers == 3);
+    CHECK(m.excess_deaths == 4);
+    REQUIRE(m.supplies.size() == 2);
+    CHECK(m.supplies[0].first_shortage_day == 2);
+    CHECK(m.supplies[0].min_days_left == 7);
+    CHECK(std::isnan(m.supplies[1].first_shortage_day));  // never short
+    CHECK(std::isinf(m.supplies[1].min_days_left));       // equipment: not used up
+}
+
+TEST_CASE("supply summary: shortages counted over replicates, median first date") {
+    ScenarioResult s = with_hospitals();
+    s.replicates = {saturated(s, 1), saturated(s, 3), saturated(s, 9)};  // the last: none
+    const auto summary = summarise({"", {s}})[0];
+    REQUIRE(summary.hospitals);
+    REQUIRE(summary.supplies.size() == 2);
+    CHECK(summary.supplies[0].replicates_with_shortage == 2);
+    CHECK(summary.supplies[0].first_shortage_day.median == 2);
+    CHECK(summary.supplies[0].first_shortage_date == "2020-02-29");
+    CHECK(summary.supplies[0].min_days_left.median == 7);
+    CHECK(summary.supplies[1].replicates_with_shortage == 0);
+    CHECK(summary.supplies[1].first_shortage_date.empty());
+    CHECK(std::isnan(summary.supplies[1].min_days_left.median));
+    const auto json = sortie::cli::to_json({summary});
+    const auto& metrics = json.at("scenarios").at(0).at("metrics");
+    CHECK(metrics.at("icu_demand_over_capacity").at("median") == 2.0);
+    CHECK(metrics.at("supplies").at(0).at("first_shortage_date") == "2020-02-29");
+    CHECK(metrics.at("supplies").at(1).at("first_shortage_date").is_null());
+    const std::string csv = sortie::cli::to_csv({summary});
+    CHECK(csv.find("\ntiny,3,1000,icu_days_over_capacity,2,2,2,\n") != std::string::npos);
+    CHECK(csv.find("\ntiny,3,1000,supplies.ffp2_masks.first_shortage_day,2,1.1,2.9,2020-02-29\n") !=
+          std::string::npos);
+    CHECK(csv.find("\ntiny,3,1000,supplies.ventilators.replicates_with_shortage,0,0,0,\n") !=
+          std::string::npos);
+    const std::string text = sortie::cli::to_text({summary});
+    CHECK(text.find("supply ffp2_masks (masks): shortage in 2 of 3 replicates, median first day "
+                    "2020-02-29\n") != std::string::npos);
+}
+
+TEST_CASE("tests against capacity: peak daily share and days with unmet requests") {
+    const ScenarioResult s = tiny_scenario();
+    Trajectory t(s);
+    const auto at = [&](std::size_t day, Measure m) -> std::int32_t& {
+        return t.replicate.measures[day * sortie::engine::kMeasures + std::size_t(m)];
+    };
+    const std::int32_t tests[] = {0, 20, 40, 30}, capacity[] = {0, 40, 40, 40};
+    for (std::size_t day = 0; day < s.days; ++day) {
+        at(day, Measure::kTests) = tests[day];
+        at(day, Measure::kTestCapacity) = capacity[day];
+    }
+    at(2, Measure::kTestsUnmet) = 7;
+    const auto m = sortie::cli::test_metrics(s, t.replicate);
+    CHECK(m.tests == 90);
+    CHECK(m.capacity == 120);
+    CHECK(m.peak_share == 1.0);
+    CHECK(m.days_at_capacity == 1);
+}
+
+TEST_CASE("nothing new in the summary without hospitals or testing") {
+    ScenarioResult s = tiny_scenario();
+    s.replicates = {peaking(s, 1, 3)};
+    const auto summary = summarise({"", {s}})[0];
+    CHECK_FALSE(summary.hospitals);
+    CHECK_FALSE(summary.testing);
+    CHECK(sortie::cli::to_json({summary}).at("scenarios").at(0).at("metrics").size() == 8);
+}

@@ -38,6 +38,7 @@ void check_same_scenario(const ScenarioResult& read, const ScenarioResult& writt
         CHECK(read.replicates[r].incidence == written.replicates[r].incidence);
         CHECK(read.replicates[r].measures == written.replicates[r].measures);
         CHECK(read.replicates[r].hospital == written.replicates[r].hospital);
+        CHECK(read.replicates[r].supplies == written.replicates[r].supplies);
         CHECK(read.replicates[r].r0_realised == written.replicates[r].r0_realised);
         const auto &a = read.replicates[r].transmissions, &b = written.replicates[r].transmissions;
         CHECK(a.day == b.day);
@@ -48,6 +49,12 @@ void check_same_scenario(const ScenarioResult& read, const ScenarioResult& writt
     }
     CHECK(read.transmission_log == written.transmission_log);
     CHECK(read.hospitals == written.hospitals);
+    REQUIRE(read.supplies.size() == written.supplies.size());
+    for (std::size_t i = 0; i < read.supplies.size(); ++i) {
+        CHECK(read.supplies[i].name == written.supplies[i].name);
+        CHECK(read.supplies[i].unit == written.supplies[i].unit);
+        CHECK(read.supplies[i].equipment == written.supplies[i].equipment);
+    }
 }
 
 void check_same_run(const RunResult& read, const RunResult& written) {

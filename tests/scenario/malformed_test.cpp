@@ -158,10 +158,30 @@ const std::vector<Case> kCases = {
      "ward_beds or both"},
     {"hospitals-unknown-key.yaml",
      "$/hospitals-unknown-key.yaml:4:3: hospitals.transfer: unknown key 'transfer'; did you "
-     "mean 'transfers'? valid keys: capacity, changes, overflow, ramp_days, staff, transfers"},
+     "mean 'transfers'? valid keys: capacity, changes, non_covid_icu_occupancy, overflow, "
+     "ramp_days, staff, supplies, transfers"},
     {"hospitals-staff-share-above-one.yaml",
      "$/hospitals-staff-share-above-one.yaml:5:18: hospitals.staff.covid_share: must be between "
      "0 and 1 (got 1.5)"},
+    {"hospitals-non-covid-share-above-one.yaml",
+     "$/hospitals-non-covid-share-above-one.yaml:4:28: hospitals.non_covid_icu_occupancy: must be "
+     "between 0 and 0.99 (got 1.2)"},
+    {"hospitals-supply-missing-stock.yaml",
+     "$/hospitals-supply-missing-stock.yaml:5:7: hospitals.supplies[0].stock_per_100k: missing "
+     "required key 'stock_per_100k'"},
+    {"hospitals-supply-unknown-kind.yaml",
+     "$/hospitals-supply-unknown-kind.yaml:5:41: hospitals.supplies[0].kind: unknown value 'tank' "
+     "for 'kind'; expected one of: consumable, equipment"},
+    {"hospitals-supply-equipment-delivery.yaml",
+     "$/hospitals-supply-equipment-delivery.yaml:10:7: "
+     "hospitals.supplies[0].delivery_per_100k_per_day: unknown key 'delivery_per_100k_per_day'; "
+     "valid keys: available_per_100k, kind, name, per_icu_patient, per_ward_patient, unit"},
+    {"hospitals-supply-duplicate-name.yaml",
+     "$/hospitals-supply-duplicate-name.yaml:6:14: hospitals.supplies[1].name: 'gowns' is already "
+     "a supply"},
+    {"hospitals-supply-negative-use.yaml",
+     "$/hospitals-supply-negative-use.yaml:5:58: hospitals.supplies[0].per_ward_patient_day: must "
+     "be at least 0 (got -30)"},
 };
 
 std::string with_folder(std::string text) {

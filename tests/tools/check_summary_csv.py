@@ -36,25 +36,48 @@ def same_number(field, value):
     return field != "" and float(field) == value and not math.isnan(float(field))
 
 
+def expected_rows(scenario):
+    """(metric, spread, date) in the order of the JSON metrics: the spreads, with the date of
+    `<metric>_date` if any, then three rows per supply."""
+    metrics = scenario["metrics"]
+    rows = []
+    for key, value in metrics.items():
+        if key.endswith("_date"):
+            continue
+        if key != "supplies":
+            rows.append((key, value, metrics.get(f"{key}_date", "")))
+            continue
+        for supply in value:
+            prefix = f"supplies.{supply['name']}."
+            count = supply["replicates_with_shortage"]
+            rows.append((prefix + "replicates_with_shortage",
+                         {"median": count, "p05": count, "p95": count}, ""))
+            rows.append((prefix + "first_shortage_day", supply["first_shortage_day"],
+                         supply["first_shortage_date"] or ""))
+            rows.append((prefix + "min_days_left", supply["min_days_left"], ""))
+    return rows
+
+
 def check_rows(rows, scenarios):
     check(rows[0] == HEADER, f"header {rows[0]}")
+    expected = [(scenario, *row) for scenario in scenarios for row in expected_rows(scenario)]
     body = rows[1:]
-    check(len(body) == len(METRICS) * len(scenarios), f"{len(body)} rows")
-    for index, row in enumerate(body):
-        scenario = scenarios[index // len(METRICS)]
-        metric = METRICS[index % len(METRICS)]
+    check(len(body) == len(expected), f"{len(body)} rows, expected {len(expected)}")
+    for index, (row, (scenario, metric, spread, date)) in enumerate(zip(body, expected)):
         record = dict(zip(HEADER, row))
         check(len(row) == len(HEADER), f"row {index}: {row}")
         check(record["scenario"] == scenario["name"], f"row {index}: {record['scenario']}")
         check(int(record["replicates"]) == scenario["replicates"], f"row {index}: replicates")
         check(int(record["agents"]) == scenario["agents"], f"row {index}: agents")
         check(record["metric"] == metric, f"row {index}: metric {record['metric']}")
-        spread = scenario["metrics"][metric]
         for key in ("median", "p05", "p95"):
             check(same_number(record[key], spread[key]),
                   f"{scenario['name']} {metric} {key}: csv {record[key]}, json {spread[key]}")
-        date = scenario["metrics"].get(f"{metric}_date", "")
         check(record["peak_date"] == date, f"{scenario['name']} {metric}: {record['peak_date']}")
+    # The first rows of every scenario are the six headline metrics, always present.
+    for scenario in scenarios:
+        check([r[0] for r in expected_rows(scenario)][:len(METRICS)] == METRICS,
+              f"{scenario['name']}: headline metrics")
 
 
 def check_pandas(text, scenarios):
@@ -91,6 +114,8 @@ def main():
     subprocess.run([write_sample_run, sample], check=True)
     scenarios = check_file(sortie, sample)
     check(any(s["metrics"]["peak_icu"]["p05"] > 0 for s in scenarios), "ICU peaks in the sample")
+    check(any("supplies" in s["metrics"] for s in scenarios), "supplies in the sample")
+    check(any("test_peak_share" in s["metrics"] for s in scenarios), "testing in the sample")
     print("summary CSV matches JSON")
 
 

@@ -94,6 +94,29 @@ def test_scenarios_in_run_order(plot, write_sample_run, work):
     # baseline has hospital records: its capacity line comes from the file.
     assert scenarios[0].icu_capacity is None
     assert scenarios[1].icu_capacity.shape == (5,)
+    # Occupancy and effective capacity come from the hospital records, per replicate.
+    assert scenarios[0].hospital is None and scenarios[0].shortages == []
+    assert scenarios[1].hospital["ward_occupancy"].shape == (3, 5)
+    assert scenarios[1].hospital["icu_effective_capacity"].shape == (3, 5)
+
+
+def test_first_shortages(plot):
+    """The median first shortage day over the replicates with one, any region counting."""
+    class Group(dict):
+        pass
+    supplies = np.zeros((3, 6, 2, 2, 6))  # replicate, day, region, resource, measure
+    shortage = 4
+    supplies[0, 2, 1, 0, shortage] = 1  # replicate 0: day 2 (second region)
+    supplies[0, 5, 0, 0, shortage] = 1
+    supplies[1, 4, 0, 0, shortage] = 1  # replicate 1: day 4; replicate 2: none
+    group = Group(supplies=supplies, resource=np.array([b"ffp2", b"ventilators"]),
+                  supply_measure=np.array([b"stock", b"delivered", b"used", b"shortfall",
+                                           b"shortage", b"days_left"]))
+    assert plot.first_shortages(group) == [("ffp2", 3, 2, 3)]
+    assert plot.first_shortages(Group()) == []
+    # Resources first short on the same day share a label.
+    labels = plot.shortage_labels([("propofol", 5, 1, 2), ("midazolam", 5, 2, 2), ("gowns", 3, 1, 2)])
+    assert labels == {5: " propofol (1/2), midazolam (2/2) short", 3: " gowns (1/2) short"}
 
 
 def main():
@@ -104,6 +127,7 @@ def main():
     test_daily_from_cumulative(plot)
     test_france_reference(plot, sys.argv[2])
     test_scenarios_in_run_order(plot, sys.argv[3], sys.argv[4])
+    test_first_shortages(plot)
     print("plot.py logic ok")
 
 

@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kManifest = "manifest";
 // Raised whenever Simulation::save's image or this folder's layout changes.
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: supplies records
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
     throw core::InputError(core::SourceLocation(path.string()), "", what);
@@ -129,6 +129,7 @@ std::optional<engine::ReplicateResult> CheckpointStore::finished(std::size_t sce
         in.array(result.active);
         in.array(result.measures);
         in.array(result.hospital);
+        in.array(result.supplies);
         result.r0_realised = in.value<double>();
         auto& log = result.transmissions;
         for (auto* column : {&log.day, &log.infector, &log.infectee, &log.layer, &log.place})
@@ -158,6 +159,7 @@ void CheckpointStore::save_finished(std::size_t scenario, std::uint32_t replicat
     out.array(result.active);
     out.array(result.measures);
     out.array(result.hospital);
+    out.array(result.supplies);
     out.value(result.r0_realised);
     const auto& log = result.transmissions;
     for (const auto* column : {&log.day, &log.infector, &log.infectee, &log.layer, &log.place})

@@ -44,6 +44,9 @@ ScenarioMemory scenario_memory(const scenario::Scenario& s, std::size_t threads,
              (s.hospitals.present ? engine::kHospitalMeasures : 0)) +
         s.interventions.size();
     m.trajectories = std::size_t{s.replicates} * m.days * per_day * sizeof(std::int32_t);
+    // Supply records are doubles: regions x resources x measures a day.
+    m.trajectories += std::size_t{s.replicates} * m.days * region_count(inputs) *
+                      s.hospitals.supplies.size() * engine::kSupplyMeasures * sizeof(double);
     if (transmissions) m.trajectories += std::size_t{s.replicates} * m.agents * 5 * 4;
     return m;
 }

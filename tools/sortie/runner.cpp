@@ -91,6 +91,8 @@ engine::ScenarioResult describe(const scenario::Scenario& scenario, const Model&
     for (const auto& intervention : scenario.interventions)
         result.interventions.push_back(intervention.name);
     result.hospitals = model.spec.hospitals.enabled;
+    for (const auto& supply : scenario.hospitals.supplies)
+        result.supplies.push_back({supply.name, supply.unit, supply.equipment});
     result.replicates.resize(scenario.replicates);
     return result;
 }

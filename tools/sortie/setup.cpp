@@ -294,6 +294,26 @@ double people_of(const population::PopulationTables& tables, const std::string& 
     return 0;
 }
 
+// Stocks and deliveries per 100,000 inhabitants, scaled to the agents of each region (an
+// agent stands for population / agents people, as for the beds).
+std::vector<engine::SupplySpec> supply_specs(const scenario::HospitalsSection& section,
+                                             const population::Population& population) {
+    std::vector<engine::SupplySpec> specs;
+    for (const auto& entry : section.supplies) {
+        engine::SupplySpec supply;
+        supply.equipment = entry.equipment;
+        supply.per_ward_patient = entry.per_ward_patient;
+        supply.per_icu_patient = entry.per_icu_patient;
+        for (std::size_t r = 0; r < population.regions.size(); ++r) {
+            const double agents = population.region_offsets[r + 1] - population.region_offsets[r];
+            supply.stock.push_back(entry.stock_per_100k * agents / 1e5);
+            supply.delivery_per_day.push_back(entry.delivery_per_100k * agents / 1e5);
+        }
+        specs.push_back(std::move(supply));
+    }
+    return specs;
+}
+
 }  // namespace
 
 engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
@@ -339,10 +359,14 @@ engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
                 if (change.ward_beds) ward = *change.ward_beds;
             }
             const std::size_t at = std::size_t{day} * regions + r;
+            // Beds for other patients come off before scaling; the result is rounded to the
+            // nearest bed, like the others.
+            icu *= 1.0 - section.non_covid_icu_occupancy;
             spec.icu_beds[at] = static_cast<std::int32_t>(std::llround(icu * scale[r]));
             spec.ward_beds[at] = static_cast<std::int32_t>(std::llround(ward * scale[r]));
         }
     }
+    spec.supplies = supply_specs(section, population);
     return spec;
 }
 

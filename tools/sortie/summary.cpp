@@ -60,6 +60,94 @@ std::int64_t event_total(const ReplicateResult& replicate, engine::Event event) 
     return total;
 }
 
+// A hospital measure summed over regions on `day`.
+std::int64_t hospital_on(const ScenarioResult& scenario, const ReplicateResult& replicate,
+                         std::size_t day, engine::HospitalMeasure measure) {
+    const std::size_t regions = scenario.regions.size();
+    std::int64_t total = 0;
+    for (std::size_t r = 0; r < regions; ++r)
+        total += replicate.hospital[(day * regions + r) * engine::kHospitalMeasures +
+                                    static_cast<std::size_t>(measure)];
+    return total;
+}
+
+// A hospital measure summed over days and regions.
+std::int64_t hospital_total(const ReplicateResult& replicate, engine::HospitalMeasure measure) {
+    std::int64_t total = 0;
+    for (std::size_t i = static_cast<std::size_t>(measure); i < replicate.hospital.size();
+         i += engine::kHospitalMeasures)
+        total += replicate.hospital[i];
+    return total;
+}
+
+double demand_ratio(std::int64_t demand, std::int64_t capacity) {
+    if (capacity > 0) return static_cast<double>(demand) / static_cast<double>(capacity);
+    return demand > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+}
+
+struct Saturation {
+    double peak_ratio = 0;
+    std::int64_t days_over = 0;
+};
+
+// Demand (people in `state`) against the recorded `capacity`, nationally.
+Saturation saturation(const ScenarioResult& scenario, const ReplicateResult& replicate, State state,
+                      engine::HospitalMeasure capacity) {
+    Saturation result;
+    const Peak top = peak(scenario, replicate, {state});
+    result.peak_ratio =
+        demand_ratio(top.value, hospital_on(scenario, replicate, top.day, capacity));
+    for (std::size_t day = 0; day < scenario.days; ++day) {
+        if (daily_total(scenario, replicate.counts, day, {state}) >
+            hospital_on(scenario, replicate, day, capacity))
+            ++result.days_over;
+    }
+    return result;
+}
+
+SupplyMetrics supply_metrics(const ScenarioResult& scenario, const ReplicateResult& replicate,
+                             std::size_t supply) {
+    SupplyMetrics metrics{kNaN, std::numeric_limits<double>::infinity()};
+    const std::size_t rows = scenario.regions.size();
+    const auto value = [&](std::size_t day, std::size_t r, engine::SupplyMeasure m) {
+        return replicate.supplies[((day * rows + r) * scenario.supplies.size() + supply) *
+                                      engine::kSupplyMeasures +
+                                  static_cast<std::size_t>(m)];
+    };
+    for (std::size_t day = 0; day < scenario.days; ++day) {
+        for (std::size_t r = 0; r < rows; ++r) {
+            if (std::isnan(metrics.first_shortage_day) &&
+                value(day, r, engine::SupplyMeasure::kShortage) > 0)
+                metrics.first_shortage_day = static_cast<double>(day);
+            if (value(day, r, engine::SupplyMeasure::kUsed) > 0)
+                metrics.min_days_left = std::min(metrics.min_days_left,
+                                                 value(day, r, engine::SupplyMeasure::kDaysLeft));
+        }
+    }
+    return metrics;
+}
+
+// A measure of `measures` summed over regions on `day`.
+std::int64_t measure_on(const ScenarioResult& scenario, const ReplicateResult& replicate,
+                        std::size_t day, engine::Measure measure, bool any = false) {
+    const std::size_t regions = scenario.regions.size();
+    std::int64_t total = 0;
+    for (std::size_t r = 0; r < regions; ++r) {
+        const std::int32_t v = replicate.measures[(day * regions + r) * engine::kMeasures +
+                                                  static_cast<std::size_t>(measure)];
+        total += any ? (v > 0 ? 1 : 0) : v;
+    }
+    return total;
+}
+
+// The spread of the finite values only (NaN when there are none).
+Spread finite_spread(const std::vector<double>& values) {
+    std::vector<double> finite;
+    for (const double v : values)
+        if (std::isfinite(v)) finite.push_back(v);
+    return spread(finite);
+}
+
 // The date of the median (rounded down) of the replicates' peak days.
 std::string median_date(const ScenarioResult& scenario, const std::vector<double>& days) {
     const core::Date start = core::Date::parse_or_throw(
@@ -74,6 +162,71 @@ std::vector<double> column(const std::vector<ReplicateMetrics>& metrics, Field f
     std::vector<double> values;
     for (const auto& replicate : metrics) values.push_back(static_cast<double>(replicate.*field));
     return values;
+}
+
+template <class Field>
+std::vector<double> hospital_column(const std::vector<HospitalMetrics>& metrics, Field field) {
+    std::vector<double> values;
+    for (const auto& replicate : metrics) values.push_back(static_cast<double>(replicate.*field));
+    return values;
+}
+
+ScenarioSummary::Supply summarise_supply(const ScenarioResult& scenario,
+                                         const std::vector<HospitalMetrics>& metrics,
+                                         std::size_t supply) {
+    ScenarioSummary::Supply summary;
+    summary.name = scenario.supplies[supply].name;
+    summary.unit = scenario.supplies[supply].unit;
+    std::vector<double> first_days, days_left;
+    for (const auto& replicate : metrics) {
+        const SupplyMetrics& m = replicate.supplies[supply];
+        if (!std::isnan(m.first_shortage_day)) first_days.push_back(m.first_shortage_day);
+        days_left.push_back(m.min_days_left);
+    }
+    summary.replicates_with_shortage = first_days.size();
+    summary.first_shortage_day = spread(first_days);
+    if (!first_days.empty()) summary.first_shortage_date = median_date(scenario, first_days);
+    summary.min_days_left = finite_spread(days_left);
+    return summary;
+}
+
+void summarise_hospitals(const ScenarioResult& scenario, ScenarioSummary& summary) {
+    if (!scenario.hospitals) return;
+    summary.hospitals = true;
+    std::vector<HospitalMetrics> metrics;
+    for (const auto& replicate : scenario.replicates)
+        metrics.push_back(hospital_metrics(scenario, replicate));
+    summary.icu_demand_over_capacity =
+        finite_spread(hospital_column(metrics, &HospitalMetrics::icu_demand_over_capacity));
+    summary.icu_days_over_capacity =
+        spread(hospital_column(metrics, &HospitalMetrics::icu_days_over_capacity));
+    summary.ward_demand_over_capacity =
+        finite_spread(hospital_column(metrics, &HospitalMetrics::ward_demand_over_capacity));
+    summary.ward_days_over_capacity =
+        spread(hospital_column(metrics, &HospitalMetrics::ward_days_over_capacity));
+    summary.icu_refused = spread(hospital_column(metrics, &HospitalMetrics::icu_refused));
+    summary.ward_refused = spread(hospital_column(metrics, &HospitalMetrics::ward_refused));
+    summary.transfers = spread(hospital_column(metrics, &HospitalMetrics::transfers));
+    summary.excess_deaths = spread(hospital_column(metrics, &HospitalMetrics::excess_deaths));
+    for (std::size_t s = 0; s < scenario.supplies.size(); ++s)
+        summary.supplies.push_back(summarise_supply(scenario, metrics, s));
+}
+
+void summarise_testing(const ScenarioResult& scenario, ScenarioSummary& summary) {
+    std::vector<TestMetrics> metrics;
+    for (const auto& replicate : scenario.replicates)
+        metrics.push_back(test_metrics(scenario, replicate));
+    std::vector<double> tests, shares, days;
+    for (const auto& m : metrics) {
+        summary.testing = summary.testing || m.capacity > 0;
+        tests.push_back(static_cast<double>(m.tests));
+        shares.push_back(m.peak_share);
+        days.push_back(static_cast<double>(m.days_at_capacity));
+    }
+    if (!summary.testing) return;
+    summary.tests = spread(tests);
+    summary.test_peak_share = finite_spread(shares);
+    summary.test_days_at_capacity = spread(days);
 }
 
 ScenarioSummary summarise_scenario(const ScenarioResult& scenario) {
@@ -96,6 +249,8 @@ ScenarioSummary summarise_scenario(const ScenarioResult& scenario) {
         summary.peak_icu_date =
             median_date(scenario, column(metrics, &ReplicateMetrics::peak_icu_day));
     }
+    summarise_testing(scenario, summary);
+    summarise_hospitals(scenario, summary);
     return summary;
 }
 
@@ -114,6 +269,38 @@ json metrics_json(const ScenarioSummary& s) {
             {"r0_realised", spread_json(s.r0_realised)}};
 }
 
+json supply_json(const ScenarioSummary::Supply& supply) {
+    return {{"name", supply.name},
+            {"unit", supply.unit},
+            {"replicates_with_shortage", supply.replicates_with_shortage},
+            {"first_shortage_day", spread_json(supply.first_shortage_day)},
+            {"first_shortage_date",
+             supply.first_shortage_date.empty() ? json(nullptr) : json(supply.first_shortage_date)},
+            {"min_days_left", spread_json(supply.min_days_left)}};
+}
+
+// Testing and hospital metrics, present only when the file has them.
+void add_optional_json(const ScenarioSummary& s, json& metrics) {
+    if (s.testing) {
+        metrics["tests"] = spread_json(s.tests);
+        metrics["test_peak_share"] = spread_json(s.test_peak_share);
+        metrics["test_days_at_capacity"] = spread_json(s.test_days_at_capacity);
+    }
+    if (!s.hospitals) return;
+    metrics["icu_demand_over_capacity"] = spread_json(s.icu_demand_over_capacity);
+    metrics["icu_days_over_capacity"] = spread_json(s.icu_days_over_capacity);
+    metrics["ward_demand_over_capacity"] = spread_json(s.ward_demand_over_capacity);
+    metrics["ward_days_over_capacity"] = spread_json(s.ward_days_over_capacity);
+    metrics["icu_refused"] = spread_json(s.icu_refused);
+    metrics["ward_refused"] = spread_json(s.ward_refused);
+    metrics["transfers"] = spread_json(s.transfers);
+    metrics["excess_deaths"] = spread_json(s.excess_deaths);
+    if (s.supplies.empty()) return;
+    json supplies = json::array();
+    for (const auto& supply : s.supplies) supplies.push_back(supply_json(supply));
+    metrics["supplies"] = supplies;
+}
+
 std::string text_row(std::string_view metric, const Spread& s, int decimals,
                      std::string_view note = {}) {
     const std::string range = fmt::format("[{:.{}f}, {:.{}f}]", s.p05, decimals, s.p95, decimals);
@@ -121,6 +308,31 @@ std::string text_row(std::string_view metric, const Spread& s, int decimals,
         fmt::format("  {:<20} {:>12.{}f}  {:<24}", metric, s.median, decimals, range);
     if (note.empty()) return row.substr(0, row.find_last_not_of(' ') + 1) + "\n";
     return row + "  " + std::string(note) + "\n";
+}
+
+std::string supply_text(const ScenarioSummary::Supply& supply, std::size_t replicates) {
+    std::string text = fmt::format("  supply {} ({}): shortage in {} of {} replicates", supply.name,
+                                   supply.unit, supply.replicates_with_shortage, replicates);
+    if (!supply.first_shortage_date.empty())
+        text += ", median first day " + supply.first_shortage_date;
+    text += "\n";
+    // Equipment, or a resource never used: no days of stock to report.
+    if (std::isnan(supply.min_days_left.median)) return text;
+    return text + text_row("  min days left", supply.min_days_left, 1);
+}
+
+std::string hospital_text(const ScenarioSummary& s) {
+    std::string text;
+    text += text_row("ICU demand/capacity", s.icu_demand_over_capacity, 2, "on the peak day");
+    text += text_row("ICU days over cap.", s.icu_days_over_capacity, 1);
+    text += text_row("ward demand/capacity", s.ward_demand_over_capacity, 2, "on the peak day");
+    text += text_row("ward days over cap.", s.ward_days_over_capacity, 1);
+    text += text_row("icu_refused", s.icu_refused, 1);
+    text += text_row("ward_refused", s.ward_refused, 1);
+    text += text_row("transfers", s.transfers, 1);
+    text += text_row("excess_deaths", s.excess_deaths, 1, "refused care, would have recovered");
+    for (const auto& supply : s.supplies) text += supply_text(supply, s.replicates);
+    return text;
 }
 
 std::string scenario_text(const ScenarioSummary& s) {
@@ -134,6 +346,12 @@ std::string scenario_text(const ScenarioSummary& s) {
     text += text_row("hospital_admissions", s.hospital_admissions, 1);
     text += text_row("deaths", s.deaths, 1);
     text += text_row("r0_realised", s.r0_realised, 3);
+    if (s.testing) {
+        text += text_row("tests", s.tests, 1);
+        text += text_row("test_peak_share", s.test_peak_share, 3, "of the testing capacity");
+        text += text_row("test_days_at_cap.", s.test_days_at_capacity, 1, "days with unmet tests");
+    }
+    if (s.hospitals) text += hospital_text(s);
     return text;
 }
 
@@ -150,12 +368,41 @@ std::string csv_row(const ScenarioSummary& s, std::string_view metric, const Spr
                        csv_number(spread.p95), peak_date);
 }
 
+// Supplies: metric `supplies.<name>.<field>`; the first shortage date in the date column.
+std::string supply_csv(const ScenarioSummary& s, const ScenarioSummary::Supply& supply) {
+    const std::string prefix = "supplies." + supply.name + ".";
+    const auto count = static_cast<double>(supply.replicates_with_shortage);
+    return csv_row(s, csv_field(prefix + "replicates_with_shortage"), {count, count, count}) +
+           csv_row(s, csv_field(prefix + "first_shortage_day"), supply.first_shortage_day,
+                   supply.first_shortage_date) +
+           csv_row(s, csv_field(prefix + "min_days_left"), supply.min_days_left);
+}
+
+// The rows of add_optional_json, in its order.
+std::string optional_csv(const ScenarioSummary& s) {
+    std::string csv;
+    if (s.testing) {
+        csv += csv_row(s, "tests", s.tests) + csv_row(s, "test_peak_share", s.test_peak_share) +
+               csv_row(s, "test_days_at_capacity", s.test_days_at_capacity);
+    }
+    if (!s.hospitals) return csv;
+    csv += csv_row(s, "icu_demand_over_capacity", s.icu_demand_over_capacity) +
+           csv_row(s, "icu_days_over_capacity", s.icu_days_over_capacity) +
+           csv_row(s, "ward_demand_over_capacity", s.ward_demand_over_capacity) +
+           csv_row(s, "ward_days_over_capacity", s.ward_days_over_capacity) +
+           csv_row(s, "icu_refused", s.icu_refused) + csv_row(s, "ward_refused", s.ward_refused) +
+           csv_row(s, "transfers", s.transfers) + csv_row(s, "excess_deaths", s.excess_deaths);
+    for (const auto& supply : s.supplies) csv += supply_csv(s, supply);
+    return csv;
+}
+
 std::string scenario_csv(const ScenarioSummary& s) {
     return csv_row(s, "attack_rate", s.attack_rate) +
            csv_row(s, "peak_icu", s.peak_icu, s.peak_icu_date) +
            csv_row(s, "peak_hospital", s.peak_hospital, s.peak_hospital_date) +
            csv_row(s, "hospital_admissions", s.hospital_admissions) +
-           csv_row(s, "deaths", s.deaths) + csv_row(s, "r0_realised", s.r0_realised);
+           csv_row(s, "deaths", s.deaths) + csv_row(s, "r0_realised", s.r0_realised) +
+           optional_csv(s);
 }
 
 }  // namespace
@@ -194,6 +441,46 @@ ReplicateMetrics replicate_metrics(const ScenarioResult& scenario,
     return metrics;
 }
 
+HospitalMetrics hospital_metrics(const ScenarioResult& scenario, const ReplicateResult& replicate) {
+    using engine::HospitalMeasure;
+    HospitalMetrics metrics;
+    const Saturation icu =
+        saturation(scenario, replicate, State::kIcu, HospitalMeasure::kIcuCapacity);
+    const Saturation ward =
+        saturation(scenario, replicate, State::kHospitalWard, HospitalMeasure::kWardCapacity);
+    metrics.icu_demand_over_capacity = icu.peak_ratio;
+    metrics.icu_days_over_capacity = icu.days_over;
+    metrics.ward_demand_over_capacity = ward.peak_ratio;
+    metrics.ward_days_over_capacity = ward.days_over;
+    metrics.icu_refused = hospital_total(replicate, HospitalMeasure::kIcuRefused);
+    metrics.ward_refused = hospital_total(replicate, HospitalMeasure::kWardRefused);
+    metrics.transfers = hospital_total(replicate, HospitalMeasure::kTransfersOut);
+    metrics.excess_deaths = hospital_total(replicate, HospitalMeasure::kExcessDeaths);
+    for (std::size_t s = 0; s < scenario.supplies.size(); ++s)
+        metrics.supplies.push_back(supply_metrics(scenario, replicate, s));
+    return metrics;
+}
+
+TestMetrics test_metrics(const ScenarioResult& scenario, const ReplicateResult& replicate) {
+    using engine::Measure;
+    TestMetrics metrics;
+    metrics.peak_share = kNaN;
+    for (std::size_t day = 0; day < scenario.days; ++day) {
+        const std::int64_t tests = measure_on(scenario, replicate, day, Measure::kTests);
+        const std::int64_t capacity = measure_on(scenario, replicate, day, Measure::kTestCapacity);
+        metrics.tests += tests;
+        metrics.capacity += capacity;
+        if (capacity > 0) {
+            const double share = static_cast<double>(tests) / static_cast<double>(capacity);
+            if (std::isnan(metrics.peak_share) || share > metrics.peak_share)
+                metrics.peak_share = share;
+        }
+        if (measure_on(scenario, replicate, day, Measure::kTestsUnmet, true) > 0)
+            ++metrics.days_at_capacity;
+    }
+    return metrics;
+}
+
 std::vector<ScenarioSummary> summarise(const engine::RunResult& run) {
     std::vector<ScenarioSummary> summaries;
     for (const auto& scenario : run.scenarios) summaries.push_back(summarise_scenario(scenario));
@@ -206,7 +493,11 @@ nlohmann::ordered_json to_json(const std::vector<ScenarioSummary>& summaries) {
         scenarios.push_back({{"name", s.name},
                              {"replicates", s.replicates},
                              {"agents", s.agents},
-                             {"metrics", metrics_json(s)}});
+                             {"metrics", [&] {
+                                  json metrics = metrics_json(s);
+                                  add_optional_json(s, metrics);
+                                  return metrics;
+                              }()}});
     }
     return {{"scenarios", scenarios}};
 }

@@ -46,6 +46,40 @@ struct ReplicateMetrics {
     double r0_realised = 0;
 };
 
+/// A hospital supply in one replicate (docs/output.md, summary).
+struct SupplyMetrics {
+    double first_shortage_day = 0;  ///< first day index with a shortage in any region; NaN: none
+    /// lowest days of stock left over days and regions with use; +inf: never used or equipment
+    double min_days_left = 0;
+};
+
+/// Hospital saturation in one replicate, nationally (sums over regions). Demand is the people
+/// in state C (ICU) or H (ward) by region of residence; capacity the recorded beds.
+struct HospitalMetrics {
+    double icu_demand_over_capacity = 0;  ///< on the first day of peak ICU demand; +inf: no beds
+    std::int64_t icu_days_over_capacity = 0;  ///< days with ICU demand above the ICU beds
+    double ward_demand_over_capacity = 0;
+    std::int64_t ward_days_over_capacity = 0;
+    std::int64_t icu_refused = 0, ward_refused = 0;
+    std::int64_t transfers = 0;           ///< ICU patients moved to another region
+    std::int64_t excess_deaths = 0;       ///< deaths of refused patients who would have recovered
+    std::vector<SupplyMetrics> supplies;  ///< in the order of ScenarioResult::supplies
+};
+
+/// Computes a replicate's hospital metrics. Precondition: scenario.hospitals.
+HospitalMetrics hospital_metrics(const engine::ScenarioResult& scenario,
+                                 const engine::ReplicateResult& replicate);
+
+/// Tests performed against the testing capacity in one replicate, nationally.
+struct TestMetrics {
+    std::int64_t tests = 0;
+    std::int64_t capacity = 0;  ///< sum of test_capacity over the run
+    double peak_share = 0;      ///< max over days with capacity of tests / capacity; NaN: none
+    std::int64_t days_at_capacity = 0;  ///< days with unmet test requests in some region
+};
+TestMetrics test_metrics(const engine::ScenarioResult& scenario,
+                         const engine::ReplicateResult& replicate);
+
 /// Computes a replicate's metrics. Precondition: its arrays are sized for `scenario`.
 ReplicateMetrics replicate_metrics(const engine::ScenarioResult& scenario,
                                    const engine::ReplicateResult& replicate);
@@ -63,6 +97,22 @@ struct ScenarioSummary {
     Spread hospital_admissions;
     Spread deaths;
     Spread r0_realised;
+    /// Testing (only when some testing intervention had capacity): tests performed, the peak
+    /// daily share of the capacity used, days with unmet requests.
+    bool testing = false;
+    Spread tests, test_peak_share, test_days_at_capacity;
+    /// Hospitals (only when the file has hospital records); see HospitalMetrics.
+    bool hospitals = false;
+    Spread icu_demand_over_capacity, icu_days_over_capacity, ward_demand_over_capacity,
+        ward_days_over_capacity, icu_refused, ward_refused, transfers, excess_deaths;
+    struct Supply {
+        std::string name, unit;
+        std::size_t replicates_with_shortage = 0;
+        Spread first_shortage_day;        ///< over the replicates with a shortage (NaN if none)
+        std::string first_shortage_date;  ///< start date + its median, rounded down; or empty
+        Spread min_days_left;             ///< over the replicates where it was used (NaN if none)
+    };
+    std::vector<Supply> supplies;
 };
 
 /// Summarises every scenario of a run. Throws core::InputError if a start date is not
