@@ -158,10 +158,21 @@ const std::vector<Case> kCases = {
      "ward_beds or both"},
     {"hospitals-unknown-key.yaml",
      "$/hospitals-unknown-key.yaml:4:3: hospitals.transfer: unknown key 'transfer'; did you "
-     "mean 'transfers'? valid keys: capacity, changes, overflow, ramp_days, staff, transfers"},
+     "mean 'transfers'? valid keys: capacity, changes, contacts, overflow, ramp_days, staff, "
+     "transfers"},
     {"hospitals-staff-share-above-one.yaml",
      "$/hospitals-staff-share-above-one.yaml:5:18: hospitals.staff.covid_share: must be between "
      "0 and 1 (got 1.5)"},
+    {"hospitals-ppe-above-one.yaml",
+     "$/hospitals-ppe-above-one.yaml:5:37: hospitals.contacts.ppe_efficacy.icu: must be between 0 "
+     "and 1 (got 1.5)"},
+    {"hospitals-contacts-unknown-key.yaml",
+     "$/hospitals-contacts-unknown-key.yaml:5:5: hospitals.contacts.patient_contact: unknown key "
+     "'patient_contact'; did you mean 'patient_contacts'? valid keys: patient_contacts, "
+     "ppe_efficacy"},
+    {"hospitals-negative-patient-contacts.yaml",
+     "$/hospitals-negative-patient-contacts.yaml:5:30: hospitals.contacts.patient_contacts.ward: "
+     "must be between 0 and 1000 (got -2)"},
 };
 
 std::string with_folder(std::string text) {
