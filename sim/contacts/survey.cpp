@@ -34,7 +34,8 @@ void survey_one(const population::Population& population, const ContactModel& mo
         survey.mixing[l][band][age_band(population.age[other])] += 1.0;
     });
     const bool member[kLayers] = {true, population.school_group[agent] != population::kNoGroup,
-                                  population.work_group[agent] != population::kNoGroup, true};
+                                  population.work_group[agent] != population::kNoGroup, true,
+                                  false};
     for (std::size_t l = 0; l < kLayers; ++l) {
         survey.contacts_by_band[l][band] += made[l];
         if (member[l]) {

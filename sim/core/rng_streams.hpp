@@ -52,5 +52,7 @@ inline constexpr StreamId kAppUptake{85};             ///< day 0, agent: has the
 inline constexpr StreamId kMassTesting{86};           ///< agent = campaign << 24 | draw index
 // Hospitals (90-99).
 inline constexpr StreamId kCareDenied{90};  ///< day 0, agent, k = 0 ward, 1 ICU: dies untreated
+/// day, agent = the patient: staff met on the hospital layer and the infection draws
+inline constexpr StreamId kHospitalContacts{91};
 
 }  // namespace sortie::core::streams

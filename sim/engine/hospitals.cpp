@@ -196,9 +196,7 @@ void Simulation::count_staff_and_beds(std::uint32_t day) {
     const std::size_t regions = population_.regions.size();
     std::vector<double> nurses(regions, 0.0), doctors(regions, 0.0);
     for (const AgentId a : hospital_staff_) {
-        const State s = state_[a];
-        const bool absent = s == State::kSymptomatic || s == State::kHospitalWard ||
-                            s == State::kIcu || s == State::kDead || stays_home(a, day);
+        const bool absent = staff_absent(a, day);
         const std::size_t r = population_.region[a];
         ++hospital(r, absent ? HospitalMeasure::kStaffAbsent : HospitalMeasure::kStaffPresent);
         if (absent) continue;
@@ -212,6 +210,12 @@ void Simulation::count_staff_and_beds(std::uint32_t day) {
         hospital(r, HospitalMeasure::kIcuCapacity) = icu_beds(day, r);
         staff_beds(r, nurses[r], doctors[r], day);
     }
+}
+
+bool Simulation::staff_absent(AgentId a, std::uint32_t day) const {
+    const State s = state_[a];
+    return s == State::kSymptomatic || s == State::kHospitalWard || s == State::kIcu ||
+           s == State::kDead || stays_home(a, day);
 }
 
 namespace {

@@ -25,6 +25,14 @@ struct SupplySpec {
     std::vector<double> stock, delivery_per_day;
 };
 
+/// The hospital contact layer (docs/model.md, Hospitals): each patient in a ward or ICU bed
+/// meets staff on duty of the bed's region; protective equipment (PPE) cuts transmission.
+struct HospitalContactSpec {
+    bool enabled = false;
+    double ward_per_day = 0, icu_per_day = 0;            ///< staff met per patient and day
+    double ward_ppe_efficacy = 0, icu_ppe_efficacy = 0;  ///< 1 = no transmission
+};
+
 /// Beds per region and day, already scaled to the agents; transfer limit; death risks of
 /// patients refused a bed. `enabled` = false: no hospital records, the run is as without.
 struct HospitalSpec {
@@ -40,11 +48,15 @@ struct HospitalSpec {
     double covid_staff_share = 1.0;
     StaffPerBed icu_staff, ward_staff;
     std::vector<SupplySpec> supplies;  ///< in the scenario's order
+    HospitalContactSpec contacts;      ///< off: patients infect no one, as before the layer
 };
 
 /// Where a patient is cared for (low bits of the per-agent care byte).
 enum class Care : std::uint8_t { kNone = 0, kWard = 1, kIcu = 2, kHome = 3 };
 inline constexpr std::uint8_t kCarePlaceMask = 0x3;
+inline Care care_place(std::uint8_t care) {
+    return static_cast<Care>(care & kCarePlaceMask);
+}
 /// Set when a refused patient, whose course would have ended in recovery, dies untreated at the
 /// end of the current stage.
 inline constexpr std::uint8_t kDiesUntreated = 0x4;

@@ -28,7 +28,7 @@ inline constexpr std::array<std::string_view, kStates> kStateNames = {"S", "E", 
 
 /// Daily events counted in `incidence`.
 enum class Event : std::uint8_t {
-    kInfections,  ///< all new infections (the sum of the next five)
+    kInfections,  ///< all new infections (the sum of the five next and infections_hospital)
     kInfectionsHousehold,
     kInfectionsSchool,
     kInfectionsWork,
@@ -39,13 +39,16 @@ enum class Event : std::uint8_t {
     kIcuAdmissions,
     kDeaths,              ///< in hospital or outside
     kHospitalDischarges,  ///< leaving hospital alive
+    /// Staff infected by patients on the hospital layer (last: the events before it keep their
+    /// places, and stay zero-free of it without the layer).
+    kInfectionsHospital,
 };
-inline constexpr std::size_t kEvents = 11;
+inline constexpr std::size_t kEvents = 12;
 inline constexpr std::array<std::string_view, kEvents> kEventNames = {
     "infections",      "infections_household", "infections_school",
     "infections_work", "infections_community", "infections_seeded",
     "symptom_onsets",  "hospital_admissions",  "icu_admissions",
-    "deaths",          "hospital_discharges"};
+    "deaths",          "hospital_discharges",  "infections_hospital"};
 
 /// Daily records of testing, tracing, isolation and vaccination, per region. Flows count what
 /// happened during the day; stocks (isolated, quarantined, vaccinated) are people at its end.
@@ -144,15 +147,15 @@ struct TransmissionLog {
     std::vector<std::int32_t> day;
     std::vector<std::int32_t> infector;  ///< -1 for seeded infections
     std::vector<std::int32_t> infectee;
-    std::vector<std::int32_t> layer;  ///< 0 household, 1 school, 2 work, 3 community
-    /// The household, school or workplace (venue index) shared by both, or the infectee's
-    /// region index for a community contact.
+    std::vector<std::int32_t> layer;  ///< 0 household, 1 school, 2 work, 3 community, 4 hospital
+    /// The household, school or workplace (venue index) shared by both, the infectee's region
+    /// index for a community contact, or the region of the patient's bed for a hospital one.
     std::vector<std::int32_t> place;
 
     std::size_t size() const { return day.size(); }
 };
-inline constexpr std::array<std::string_view, 4> kLayerNames = {"household", "school", "work",
-                                                                "community"};
+inline constexpr std::array<std::string_view, 5> kLayerNames = {"household", "school", "work",
+                                                                "community", "hospital"};
 
 /// One replicate's trajectories. Arrays are row-major:
 /// counts[day][region][age_band][state] (people in each state at the end of the day) and

@@ -32,6 +32,8 @@ Event infection_event(contacts::Layer layer) {
             return Event::kInfectionsWork;
         case contacts::Layer::kCommunity:
             return Event::kInfectionsCommunity;
+        case contacts::Layer::kHospital:
+            return Event::kInfectionsHospital;
     }
     return Event::kInfectionsCommunity;
 }
@@ -249,6 +251,7 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     for (auto n : evaluated) contact_evaluations_ += n;
     winners.clear();
     for (auto& local : found) winners.insert(winners.end(), local.begin(), local.end());
+    if (hospital_layer_on()) transmit_in_hospitals(day, winners);
     // Several infectors may reach the same person on a day: the attempt with the smallest
     // random key wins, whatever the order the threads found them in (DESIGN.md §4).
     std::sort(winners.begin(), winners.end(), [](const Candidate& x, const Candidate& y) {

@@ -34,7 +34,7 @@ struct Seeding {
 struct EngineSpec {
     std::uint32_t days = 0;
     double transmission_rate = 0.0;  ///< beta, from calibrate_transmission_rate
-    std::array<double, contacts::kLayers> layer_weight{1.0, 1.0, 1.0, 1.0};
+    std::array<double, contacts::kLayers> layer_weight{1.0, 1.0, 1.0, 1.0, 1.0};
     std::vector<Seeding> seeding;
     /// Realised R0 averages the secondary infections of the first infections: this many
     /// (0: a thousandth of the population, at most 1000, all seeds at least), early enough
@@ -171,6 +171,13 @@ class Simulation {
     void account_supplies(std::uint32_t day, ReplicateResult& result);
     void set_days_left(std::uint32_t day, std::size_t region, std::size_t supply,
                        ReplicateResult& result) const;
+    bool staff_absent(AgentId agent, std::uint32_t day) const;
+    // The hospital contact layer (hospital_contacts.cpp), part of step 3.
+    bool hospital_layer_on() const { return hospitals_on() && spec_.hospitals.contacts.enabled; }
+    void list_staff_on_duty(std::uint32_t day);
+    void transmit_in_hospitals(std::uint32_t day, std::vector<Candidate>& found);
+    std::uint64_t expose_staff(AgentId patient, std::uint32_t day,
+                               std::vector<Candidate>& found) const;
 
     const population::Population& population_;
     const contacts::ContactModel& contacts_;
@@ -216,6 +223,9 @@ class Simulation {
     std::vector<AgentId> hospital_staff_;    ///< hospital staff agents, by id (so by region)
     std::uint32_t transfers_today_ = 0;
     std::vector<double> supply_stock_;  ///< [region][supply]: consumables' stock now
+    // Hospital contact layer: nurses and doctors on duty today, by region (rebuilt each day).
+    std::vector<AgentId> on_duty_;
+    std::vector<std::uint32_t> on_duty_offsets_;  ///< region -> range in on_duty_
 };
 
 }  // namespace sortie::engine

@@ -52,7 +52,7 @@ struct InterventionSpec {
     int trigger = -1;  ///< index into the plan's triggers, or -1
 
     // kContacts (shielding is kContacts on ages >= a cut-off)
-    std::array<double, contacts::kLayers> layer_factor{1, 1, 1, 1};
+    std::array<double, contacts::kLayers> layer_factor{1, 1, 1, 1, 1};
     int age_from = 0, age_to = 255;
     std::vector<std::uint16_t> regions;  ///< empty = all
     // kSchools: attendance by level (1 = unchanged)
@@ -60,7 +60,7 @@ struct InterventionSpec {
     // kTelework
     double telework = 0.0;
     // kMasks: wearing share by layer, efficacy for the wearer and for the people around
-    std::array<double, contacts::kLayers> wearing{0, 0, 0, 0};
+    std::array<double, contacts::kLayers> wearing{0, 0, 0, 0, 0};
     double efficacy_wearer = 0.0, efficacy_others = 0.0;
     // kVaccination (regions above: where doses are given)
     VaccinationSpec vaccination;

@@ -18,7 +18,7 @@ struct DailyPolicy {
     /// between a and b counts min(factor(a), factor(b)): a measure on either side is enough.
     std::vector<float> contact_factor;
     /// Transmission factor per layer from masks (1 = no masks).
-    std::array<double, contacts::kLayers> mask_factor{1, 1, 1, 1};
+    std::array<double, contacts::kLayers> mask_factor{1, 1, 1, 1, 1};
     /// Share of each school level's pupils who attend (1 = open, 0 = closed); the same pupils
     /// stay home every day while it lasts (half classes).
     std::array<double, kSchoolLevels> school_attendance{1, 1, 1, 1, 1, 1};
@@ -29,7 +29,7 @@ struct DailyPolicy {
     void reset(std::size_t region_count) {
         regions = region_count;
         contact_factor.assign(region_count * contacts::kAgeBands * contacts::kLayers, 1.0f);
-        mask_factor = {1, 1, 1, 1};
+        mask_factor = {1, 1, 1, 1, 1};
         school_attendance = {1, 1, 1, 1, 1, 1};
         telework = 0.0;
     }

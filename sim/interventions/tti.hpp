@@ -46,7 +46,7 @@ struct AppUptake {
 
 /// Manual and digital contact tracing of positive cases.
 struct TracingSpec {
-    std::array<double, contacts::kLayers> traceable{0, 0, 0, 0};  ///< manual, per layer
+    std::array<double, contacts::kLayers> traceable{0, 0, 0, 0, 0};  ///< manual, per layer
     std::uint32_t lookback_days = 0;    ///< contacts from test day - lookback to the result day
     std::uint32_t delay_days = 0;       ///< result -> quarantine of manually traced contacts
     double index_cases_per_100k = 0;    ///< tracer capacity: index cases a day per 100,000

@@ -9,7 +9,11 @@
 namespace sortie::scenario::detail {
 namespace {
 
-constexpr std::array<std::string_view, 4> kLayerKeys = {"household", "school", "work", "community"};
+constexpr std::array<std::string_view, 5> kLayerKeys = {"household", "school", "work", "community",
+                                                        "hospital"};
+// Tracing follows the contacts of the ContactModel: no hospital layer.
+constexpr std::array<std::string_view, 4> kTraceableKeys = {"household", "school", "work",
+                                                            "community"};
 constexpr std::array<std::string_view, 6> kLevelKeys = {"creche",  "maternelle", "primaire",
                                                         "college", "lycee",      "universite"};
 constexpr std::array<std::string_view, 9> kTypes = {"contacts", "schools",   "telework",
@@ -185,7 +189,7 @@ void read_app(MapReader& entry, TracingSection& out) {
 void read_tracing_type(MapReader& entry, InterventionSection& out) {
     auto& tracing = out.tracing;
     if (entry.require("traceable"))
-        read_by_key(entry, "traceable", kLayerKeys, Bounds::probability(), tracing.traceable);
+        read_by_key(entry, "traceable", kTraceableKeys, Bounds::probability(), tracing.traceable);
     required_days(entry, "lookback_days", tracing.lookback_days);
     required_days(entry, "delay_days", tracing.delay_days);
     required_number(entry, "index_cases_per_100k", Bounds::between(0, 1e5),
@@ -223,7 +227,8 @@ void read_type_fields(MapReader& entry, InterventionSection& out, core::Diagnost
             out.age_from = int(entry.integer("age", Bounds::between(0, 120)).value_or(0));
         if (entry.require("factor")) {
             const double factor = entry.number("factor", Bounds::probability()).value_or(1);
-            out.layers = {1, factor, factor, factor};
+            // Patients keep their care: the hospital layer is not shielded.
+            out.layers = {1, factor, factor, factor, 1};
         }
         if (const auto regions = entry.string_list("regions")) out.regions = *regions;
     } else if (out.type == "vaccination") {

@@ -127,8 +127,8 @@ void read_disease(MapReader& map, const Document& base, DiseaseSection& out) {
     read_path(map, "parameters", base, out.parameters_file);
     if (map.require("R0")) out.r0 = map.number("R0", Bounds::between(0.01, 100)).value_or(0);
     if (auto weights = map.map("layer_weights")) {
-        constexpr std::array<std::string_view, 4> kLayers = {"household", "school", "work",
-                                                             "community"};
+        constexpr std::array<std::string_view, 5> kLayers = {"household", "school", "work",
+                                                             "community", "hospital"};
         for (std::size_t l = 0; l < kLayers.size(); ++l) {
             if (const auto w = weights->number(kLayers[l], Bounds::at_least(0)))
                 out.layer_weights[l] = *w;
@@ -258,6 +258,25 @@ void read_supplies(MapReader& map, HospitalsSection& out, core::DiagnosticList& 
     }
 }
 
+// A value for ward patients and one for ICU patients: `{ward: x, icu: y}`.
+void read_by_care(MapReader& parent, std::string_view key, Bounds bounds, double& ward,
+                  double& icu) {
+    if (auto map = parent.map(key)) {
+        if (const auto v = map->number("ward", bounds)) ward = *v;
+        if (const auto v = map->number("icu", bounds)) icu = *v;
+        map->finish();
+    }
+}
+
+void read_hospital_contacts(MapReader& map, HospitalsSection& out) {
+    out.contacts = true;
+    read_by_care(map, "patient_contacts", Bounds::between(0, 1000), out.ward_patient_contacts,
+                 out.icu_patient_contacts);
+    read_by_care(map, "ppe_efficacy", Bounds::probability(), out.ward_ppe_efficacy,
+                 out.icu_ppe_efficacy);
+    map.finish();
+}
+
 void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& problems,
                     HospitalsSection& out) {
     out.present = true;
@@ -282,6 +301,7 @@ void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& 
     if (const auto share = map.number("non_covid_icu_occupancy", Bounds::between(0, 0.99)))
         out.non_covid_icu_occupancy = *share;
     read_supplies(map, out, problems);
+    if (auto contacts = map.map("contacts")) read_hospital_contacts(*contacts, out);
     map.finish();
 }
 

@@ -39,8 +39,8 @@ struct DiseaseSection {
     std::filesystem::path parameters_file;
     disease::DiseaseParameters parameters;
     double r0 = 0.0;
-    std::array<double, 4> layer_weights{1.0, 1.0, 1.0,
-                                        1.0};  ///< household, school, work, community
+    /// household, school, work, community, hospital
+    std::array<double, 5> layer_weights{1.0, 1.0, 1.0, 1.0, 1.0};
 };
 
 /// One entry of `seeding:`: infections per day for `days` days from `date`.
@@ -94,10 +94,10 @@ struct InterventionSection {
     std::string type;  ///< contacts, schools, telework, masks, shielding, vaccination,
                        ///< testing, tracing, mass_testing
     std::optional<core::Date> start, end;
-    std::string trigger;                        ///< name of a trigger, or empty
-    std::array<double, 4> layers{1, 1, 1, 1};   ///< contacts: factor by layer
-    std::array<double, 4> wearing{0, 0, 0, 0};  ///< masks: share wearing by layer
-    int age_from = 0, age_to = 255;             ///< contacts: ages covered
+    std::string trigger;                           ///< name of a trigger, or empty
+    std::array<double, 5> layers{1, 1, 1, 1, 1};   ///< contacts: factor by layer
+    std::array<double, 5> wearing{0, 0, 0, 0, 0};  ///< masks: share wearing by layer
+    int age_from = 0, age_to = 255;                ///< contacts: ages covered
     std::vector<std::string> regions;  ///< contacts, vaccination: region keys (empty = all)
     std::array<double, 6> levels{1, 1, 1, 1, 1, 1};   ///< schools: attendance by level
     double fraction = 0;                              ///< telework
@@ -178,6 +178,18 @@ struct HospitalsSection {
     /// (Lefrant et al. 2020; hospital_overflow.csv).
     double non_covid_icu_occupancy = 0.0;
     std::vector<SupplyEntry> supplies;
+    /// `contacts:` given: patients in a bed meet the staff on duty (docs/model.md, Hospitals).
+    bool contacts = false;
+    /// Staff a patient meets a day. Ward: patients of general wards met 14 people in 24 hours,
+    /// most of them staff (Jiang et al. 2017, Singapore; visits were suspended in spring 2020):
+    /// 12 staff. ICU: about four times the ward's nurses per bed (3.6 vs 0.81 above) and
+    /// continuous care; 20 is an estimate, no measured count was found.
+    double ward_patient_contacts = 12, icu_patient_contacts = 20;
+    /// Transmission reduction by protective equipment. Chu et al. (2020, Lancet, meta-analysis):
+    /// risk x 0.33 with surgical or similar masks, x 0.04 with N95/FFP2 respirators (adjusted
+    /// odds ratio of masks overall 0.15). Wards: surgical masks, FFP2 kept for aerosol-generating
+    /// care in France in spring 2020 (0.67); ICU: FFP2 for most care, imperfect use (0.85).
+    double ward_ppe_efficacy = 0.67, icu_ppe_efficacy = 0.85;
     core::SourceLocation location;
 };
 

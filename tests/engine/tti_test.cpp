@@ -9,6 +9,7 @@
 #include "sim/core/date.hpp"
 #include "sim/interventions/plan.hpp"
 #include "sim/interventions/tti.hpp"
+#include "tests/support/fingerprint.hpp"
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
@@ -76,18 +77,6 @@ double measure_total(const engine::ReplicateResult& r, Measure m) {
 
 double people(const Prepared& run, std::size_t region) {
     return run.population.region_offsets[region + 1] - run.population.region_offsets[region];
-}
-
-// FNV-1a over the trajectories: a fingerprint of a run.
-std::uint64_t fingerprint(const engine::ReplicateResult& r) {
-    std::uint64_t hash = 14695981039346656037ull;
-    for (const auto* series : {&r.counts, &r.incidence}) {
-        for (const auto v : *series) {
-            hash ^= static_cast<std::uint32_t>(v);
-            hash *= 1099511628211ull;
-        }
-    }
-    return hash;
 }
 
 }  // namespace
@@ -285,8 +274,9 @@ TEST_CASE("without test-trace-isolate a run is bit-identical to the engine befor
     for (std::uint32_t r = 0; r < 2; ++r) {
         CAPTURE(r);
         const auto result = run.simulation(r).run();
-        CHECK(fingerprint(result) == expected[r]);
-        CHECK(fingerprint(dormant.simulation(r).run()) == fingerprint(result));
+        CHECK(sortie::testing::fingerprint(result) == expected[r]);
+        CHECK(sortie::testing::fingerprint(dormant.simulation(r).run()) ==
+              sortie::testing::fingerprint(result));
     }
 }
 

@@ -158,8 +158,8 @@ const std::vector<Case> kCases = {
      "ward_beds or both"},
     {"hospitals-unknown-key.yaml",
      "$/hospitals-unknown-key.yaml:4:3: hospitals.transfer: unknown key 'transfer'; did you "
-     "mean 'transfers'? valid keys: capacity, changes, non_covid_icu_occupancy, overflow, "
-     "ramp_days, staff, supplies, transfers"},
+     "mean 'transfers'? valid keys: capacity, changes, contacts, non_covid_icu_occupancy, "
+     "overflow, ramp_days, staff, supplies, transfers"},
     {"hospitals-staff-share-above-one.yaml",
      "$/hospitals-staff-share-above-one.yaml:5:18: hospitals.staff.covid_share: must be between "
      "0 and 1 (got 1.5)"},
@@ -182,6 +182,16 @@ const std::vector<Case> kCases = {
     {"hospitals-supply-negative-use.yaml",
      "$/hospitals-supply-negative-use.yaml:5:58: hospitals.supplies[0].per_ward_patient_day: must "
      "be at least 0 (got -30)"},
+    {"hospitals-ppe-above-one.yaml",
+     "$/hospitals-ppe-above-one.yaml:5:37: hospitals.contacts.ppe_efficacy.icu: must be between 0 "
+     "and 1 (got 1.5)"},
+    {"hospitals-contacts-unknown-key.yaml",
+     "$/hospitals-contacts-unknown-key.yaml:5:5: hospitals.contacts.patient_contact: unknown key "
+     "'patient_contact'; did you mean 'patient_contacts'? valid keys: patient_contacts, "
+     "ppe_efficacy"},
+    {"hospitals-negative-patient-contacts.yaml",
+     "$/hospitals-negative-patient-contacts.yaml:5:30: hospitals.contacts.patient_contacts.ward: "
+     "must be between 0 and 1000 (got -2)"},
 };
 
 std::string with_folder(std::string text) {

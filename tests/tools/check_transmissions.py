@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 
 LAYER_EVENTS = ["infections_household", "infections_school", "infections_work",
-                "infections_community"]
+                "infections_community", "infections_hospital"]
 
 
 def check(condition, message):

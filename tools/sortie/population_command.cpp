@@ -77,12 +77,12 @@ json venues(const population::GroupLayer& layer) {
 
 json contacts_per_day(const contacts::ContactSurvey& survey) {
     json result = json::object();
-    for (std::size_t l = 0; l < contacts::kLayers; ++l) {
+    for (std::size_t l = 0; l < contacts::kContactModelLayers; ++l) {
         const auto layer = static_cast<contacts::Layer>(l);
         json bands = json::array();
         for (std::size_t b = 0; b < contacts::kAgeBands; ++b)
             bands.push_back(survey.mean_in_band(layer, b));
-        result[std::string(contacts::kLayerNames[l])] = {
+        result[std::string(contacts::kContactModelLayerNames[l])] = {
             {"mean", survey.mean(layer)},
             {"mean_per_member", survey.mean_per_member(layer)},
             {"by_age_band", bands}};
@@ -148,25 +148,25 @@ void print_text(const json& r) {
     fmt::print("\ncontacts per day, measured on {} agents\n",
                r["contacts_sampled_agents"].get<std::uint64_t>());
     fmt::print("{:<8} {:>10}", "age", "people");
-    for (const auto& name : contacts::kLayerNames) fmt::print(" {:>10}", name);
+    for (const auto& name : contacts::kContactModelLayerNames) fmt::print(" {:>10}", name);
     fmt::print("\n");
     for (std::size_t b = 0; b < contacts::kAgeBands; ++b) {
         const auto& band = r["age_bands"][b];
         fmt::print("{:<8} {:>10}",
                    fmt::format("{}-{}", band["from"].get<int>(), band["to"].get<int>()),
                    band["count"].get<std::uint64_t>());
-        for (const auto& name : contacts::kLayerNames) {
+        for (const auto& name : contacts::kContactModelLayerNames) {
             fmt::print(" {:>10.2f}",
                        r["contacts_per_day"][std::string(name)]["by_age_band"][b].get<double>());
         }
         fmt::print("\n");
     }
     fmt::print("{:<8} {:>10}", "all", r["agents"].get<std::uint64_t>());
-    for (const auto& name : contacts::kLayerNames) {
+    for (const auto& name : contacts::kContactModelLayerNames) {
         fmt::print(" {:>10.2f}", r["contacts_per_day"][std::string(name)]["mean"].get<double>());
     }
     fmt::print("\n{:<19}", "per member");
-    for (const auto& name : contacts::kLayerNames) {
+    for (const auto& name : contacts::kContactModelLayerNames) {
         fmt::print(" {:>10.2f}",
                    r["contacts_per_day"][std::string(name)]["mean_per_member"].get<double>());
     }

@@ -98,7 +98,7 @@ engine::ScenarioResult describe(const scenario::Scenario& scenario, const Model&
 }
 
 // Where an infection happened: the household, school or workplace the two share (venue
-// index), or the infectee's region for a community contact.
+// index), or the infectee's region for a community or hospital contact.
 std::int32_t place_of(const engine::Transmission& t, const population::Population& p) {
     const AgentId b = t.infectee;
     switch (t.layer) {
@@ -109,6 +109,7 @@ std::int32_t place_of(const engine::Transmission& t, const population::Populatio
         case contacts::Layer::kWork:
             return static_cast<std::int32_t>(p.workplaces.group_venue[p.work_group[b]]);
         case contacts::Layer::kCommunity:
+        case contacts::Layer::kHospital:  // the staff member's region: the patient's bed's
             break;
     }
     return static_cast<std::int32_t>(p.region[b]);

@@ -167,7 +167,7 @@ interventions::TestSpec test_spec(const scenario::TestSection& in) {
 
 interventions::TracingSpec tracing_spec(const scenario::TracingSection& in) {
     interventions::TracingSpec out;
-    out.traceable = in.traceable;
+    std::copy(in.traceable.begin(), in.traceable.end(), out.traceable.begin());
     out.lookback_days = in.lookback_days;
     out.delay_days = in.delay_days;
     out.index_cases_per_100k = in.index_cases_per_100k;
@@ -330,6 +330,8 @@ engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
     spec.covid_staff_share = section.covid_staff_share;
     spec.icu_staff = {section.icu_nurses, section.icu_doctors};
     spec.ward_staff = {section.ward_nurses, section.ward_doctors};
+    spec.contacts = {section.contacts, section.ward_patient_contacts, section.icu_patient_contacts,
+                     section.ward_ppe_efficacy, section.icu_ppe_efficacy};
     for (const auto& change : section.changes) {
         if (region_index(population, change.region) < 0)
             throw core::InputError(
