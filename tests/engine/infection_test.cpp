@@ -56,7 +56,7 @@ TEST_CASE("infects decides as u < -expm1(-exposure) for every exposure and draw"
             CAPTURE(exposure);
             CAPTURE(u);
             REQUIRE(infects(u, exposure) == reference(u, exposure));
-            infected += reference(u, exposure) ? 1 : 0;
+            if (reference(u, exposure)) ++infected;
             ++checked;
         }
     }
