@@ -1,5 +1,7 @@
 #include "sim/engine/calibration.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -125,35 +127,73 @@ struct Layers {
     std::array<double, contacts::kLayers> by_layer{};
 };
 
+// What one case gives a person of a given susceptibility: infection probabilities per contact
+// (household), per shared group (class, team) and summed over venue and community contacts.
+struct CaseTerms {
+    double household = 0, class_groups = 0, team_groups = 0;
+    std::array<double, 3> daily{};  ///< school venue, work venue, community
+};
+
+CaseTerms case_terms(const Case& c, const Structure& s, double beta, double susceptibility,
+                     const std::array<double, contacts::kLayers>& weight) {
+    CaseTerms t;
+    double total = 0, escape_class = 1, escape_team = 1;
+    // Layers of equal weight (all of them by default) share one expm1.
+    const bool work_as_school = weight[2] == weight[1];
+    const bool community_as_school = weight[3] == weight[1];
+    const bool community_as_work = weight[3] == weight[2];
+    for (double a : c) {
+        const double x = beta * susceptibility * a;
+        total += a;
+        const double school = -std::expm1(-x * weight[1]);
+        const double work = work_as_school ? school : -std::expm1(-x * weight[2]);
+        const double community = community_as_school ? school
+                                 : community_as_work ? work
+                                                     : -std::expm1(-x * weight[3]);
+        escape_class *= 1 - s.class_pair * school;
+        escape_team *= 1 - s.team_pair * work;
+        t.daily[0] += school;
+        t.daily[1] += work;
+        t.daily[2] += community;
+    }
+    t.household = -std::expm1(-beta * susceptibility * total * weight[0]);
+    t.class_groups = 1 - escape_class;
+    t.team_groups = 1 - escape_team;
+    return t;
+}
+
 Layers next_generation(const Structure& s, double beta,
                        const std::array<double, contacts::kLayers>& weight) {
-    Layers k;
-    const std::size_t daily_layer[3] = {1, 2, 3};
-    for (std::size_t i = 0; i < kAgeBands; ++i) {
-        const auto& cases = s.cases[i];
-        if (cases.empty()) continue;
+    // Each band of infectors in parallel; the sums are then taken in the sequential order,
+    // so the result (and the calibrated rate) does not depend on the threads.
+    std::array<std::array<std::array<double, contacts::kLayers>, kAgeBands>, kAgeBands> sums{};
+    tbb::parallel_for(std::size_t{0}, kAgeBands, [&](std::size_t i) {
+        std::vector<CaseTerms> terms;
         for (std::size_t j = 0; j < kAgeBands; ++j) {
-            std::array<double, contacts::kLayers> sum{};
-            for (const auto& c : cases) {
-                double total = 0, escape_class = 1, escape_team = 1;
-                std::array<double, 3> daily{};
-                for (double a : c) {
-                    const double x = beta * s.susceptibility[j] * a;
-                    total += a;
-                    escape_class *= 1 - s.class_pair * -std::expm1(-x * weight[1]);
-                    escape_team *= 1 - s.team_pair * -std::expm1(-x * weight[2]);
-                    for (std::size_t l = 0; l < 3; ++l)
-                        daily[l] += -std::expm1(-x * weight[daily_layer[l]]);
-                }
-                sum[0] += s.household[i][j] *
-                          -std::expm1(-beta * s.susceptibility[j] * total * weight[0]);
-                sum[1] += s.classmates[i][j] * (1 - escape_class) + s.daily[0][i][j] * daily[0];
-                sum[2] += s.teammates[i][j] * (1 - escape_team) + s.daily[1][i][j] * daily[1];
-                sum[3] += s.daily[2][i][j] * daily[2];
+            // Neighbouring bands often share a susceptibility (it is given by 10 years): the
+            // terms, which depend on j through it alone, are then reused (half the expm1s).
+            if (j == 0 || s.susceptibility[j] != s.susceptibility[j - 1]) {
+                terms.clear();
+                for (const auto& c : s.cases[i])
+                    terms.push_back(case_terms(c, s, beta, s.susceptibility[j], weight));
             }
+            auto& sum = sums[i][j];
+            for (const auto& t : terms) {
+                sum[0] += s.household[i][j] * t.household;
+                sum[1] += s.classmates[i][j] * t.class_groups + s.daily[0][i][j] * t.daily[0];
+                sum[2] += s.teammates[i][j] * t.team_groups + s.daily[1][i][j] * t.daily[1];
+                sum[3] += s.daily[2][i][j] * t.daily[2];
+            }
+        }
+    });
+    Layers k;
+    for (std::size_t i = 0; i < kAgeBands; ++i) {
+        const auto cases = double(s.cases[i].size());
+        if (cases == 0) continue;
+        for (std::size_t j = 0; j < kAgeBands; ++j) {
             for (std::size_t l = 0; l < contacts::kLayers; ++l) {
-                k.total[i][j] += sum[l] / double(cases.size());
-                k.by_layer[l] += sum[l] / double(cases.size());
+                k.total[i][j] += sums[i][j][l] / cases;
+                k.by_layer[l] += sums[i][j][l] / cases;
             }
         }
     }

@@ -8,6 +8,7 @@
 
 #include "sim/core/rng_streams.hpp"
 #include "sim/core/samplers.hpp"
+#include "sim/engine/infection.hpp"
 
 namespace sortie::engine {
 namespace {
@@ -243,7 +244,7 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                         (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
                         (restrictions_in_force_ ? home_factor(a, b, layer, day) : 1.0f) *
                         vaccine_susceptibility(b, day);
-                    if (core::to_unit_interval(bits) < -std::expm1(-exposure))
+                    if (infects(core::to_unit_interval(bits), exposure))
                         local.push_back({b, bits, a, layer});
                 });
             }

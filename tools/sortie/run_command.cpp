@@ -96,9 +96,11 @@ int run(const RunOptions& options) {
         run_scenarios(scenarios, progress,
                       {options.transmissions, options.checkpoint_every, store ? &*store : nullptr});
     result.command_line = options.command_line;
+    const auto write_start = std::chrono::steady_clock::now();
     output::write_run(options.output, result);
+    const std::chrono::duration<double> write_time = std::chrono::steady_clock::now() - write_start;
     if (store) store->remove();  // only once the result is complete
-    progress.note(fmt::format("wrote {}", options.output));
+    progress.note(fmt::format("wrote {} in {:.2f} s", options.output, write_time.count()));
     return kExitSuccess;
 }
 

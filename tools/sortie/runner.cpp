@@ -58,10 +58,13 @@ struct Model {
 };
 
 void build_model(const scenario::Scenario& scenario, Model& model, Progress& progress) {
+    const auto start = Clock::now();
     const auto inputs = prepare(scenario);
     model.population =
         population::build(inputs.population, inputs.tables, core::RngKey::from_seed(scenario.seed));
     model.contacts.emplace(model.population, inputs.contacts);
+    const double build_seconds = seconds_since(start);
+    const auto calibration_start = Clock::now();
     model.disease.emplace(scenario.disease.parameters);
     auto& spec = model.spec;
     spec.days = scenario.days();
@@ -73,9 +76,12 @@ void build_model(const scenario::Scenario& scenario, Model& model, Progress& pro
                                  *model.contacts, *model.disease, scenario.disease.r0,
                                  spec.layer_weight, core::RngKey::from_seed(scenario.seed))
                                  .transmission_rate;
-    progress.note(fmt::format(
-        "{}: {} agents, R0 {} -> transmission rate {:.5g} per unit of infectiousness",
-        scenario.name, model.population.size(), scenario.disease.r0, spec.transmission_rate));
+    // The split of a run's time (benchmarks/run reads these lines).
+    progress.note(
+        fmt::format("{}: {} agents, R0 {} -> transmission rate {:.5g} per unit of infectiousness "
+                    "(population built in {:.2f} s, calibrated in {:.2f} s)",
+                    scenario.name, model.population.size(), scenario.disease.r0,
+                    spec.transmission_rate, build_seconds, seconds_since(calibration_start)));
 }
 
 engine::ScenarioResult describe(const scenario::Scenario& scenario, const Model& model) {
@@ -289,7 +295,10 @@ engine::RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios
         build_model(scenarios[i], model, progress);
         run.scenarios.push_back(describe(scenarios[i], model));
         run.scenarios.back().transmission_log = settings.transmissions;
+        const auto start = Clock::now();
         run_replicates({scenarios[i], i, model, run.scenarios.back(), progress, settings});
+        progress.note(fmt::format("{}: {} replicates in {:.2f} s", scenarios[i].name,
+                                  scenarios[i].replicates, seconds_since(start)));
         if (interrupt_requested()) {
             throw Interrupted(settings.store
                                   ? fmt::format("the checkpoint is in {}; run the same command "
