@@ -20,8 +20,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 problem 1
 $S bench --problems "$D" > "$D/out" ; rc=$?
 test $rc -eq 5 && grep -q "VERIFICATION: FAILED: no expected.yaml" "$D/out" || fail "no expected.yaml: exit $rc"
-$S bench --problems "$D" --record > "$D/out" || fail "record: exit $?"
-grep -q "VERIFICATION: PASSED" "$D/out" || fail "record did not pass"
+$S bench --problems "$D" --record --json > "$D/out.json" || fail "record: exit $?"
+/usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["verification"]["status"] == "PASSED"' "$D/out.json" || fail "record --json: not JSON or not passed"
 grep -q '^problem_version: 1$' "$D/expected.yaml" || fail "expected.yaml lacks the version"
 grep -q '^  small: "[0-9a-f]\{16\}"$' "$D/expected.yaml" || fail "expected.yaml lacks small"
 SORTIE_BENCH_PROBLEMS="$D" $S bench --threads 2 > "$D/out" || fail "second run: exit $?"

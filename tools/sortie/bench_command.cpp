@@ -24,6 +24,7 @@
 #include "sim/scenario/bench_problem.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
+#include "tools/sortie/interrupt.hpp"
 #include "tools/sortie/memory_estimate.hpp"
 #include "tools/sortie/result_checksum.hpp"
 #include "tools/sortie/runner.hpp"
@@ -331,6 +332,7 @@ int run_bench(const BenchOptions& options) {
     const std::size_t threads =
         std::size_t(options.threads > 0 ? options.threads : core::available_cpus());
     tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
+    catch_interrupts();  // SIGINT/SIGTERM stop at a day boundary (exit 130), recording nothing
     const Problem problem = load_problem(options);
     check_memory(problem, threads);
     std::vector<Sample> samples;
