@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace sortie::core {
 namespace {
@@ -46,18 +47,31 @@ std::size_t peak_resident_bytes() {
     return 0;
 }
 
-std::size_t available_memory_bytes() {
+namespace {
+
+// A "Key:   123 kB" line of /proc/meminfo, in bytes.
+std::size_t meminfo_bytes(std::string_view key) {
     std::ifstream in("/proc/meminfo");
     std::string line;
     while (std::getline(in, line)) {
-        if (line.rfind("MemAvailable:", 0) == 0) {
-            std::istringstream fields(line.substr(13));
+        if (line.rfind(key, 0) == 0) {
+            std::istringstream fields(line.substr(key.size()));
             std::size_t kib = 0;
             fields >> kib;
             return kib * 1024;
         }
     }
     return 0;
+}
+
+}  // namespace
+
+std::size_t available_memory_bytes() {
+    return meminfo_bytes("MemAvailable:");
+}
+
+std::size_t total_memory_bytes() {
+    return meminfo_bytes("MemTotal:");
 }
 
 std::string cpu_model() {

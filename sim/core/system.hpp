@@ -15,6 +15,9 @@ std::size_t peak_resident_bytes();
 /// Memory the kernel could give without swapping (MemAvailable), in bytes, or 0 if unknown.
 std::size_t available_memory_bytes();
 
+/// The machine's memory (MemTotal), in bytes, or 0 if unknown.
+std::size_t total_memory_bytes();
+
 /// The CPU model ("AMD EPYC ..."), or "unknown".
 std::string cpu_model();
 

@@ -34,9 +34,11 @@ int run_cli(int argc, char** argv) {
     const auto run = sortie::cli::add_run_command(app, command_line);
     const auto summary = sortie::cli::add_summary_command(app);
     const auto validate = sortie::cli::add_validate_command(app);
+    const auto bench = sortie::cli::add_bench_command(app);
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 bad input, 3 output error,\n"
-        "4 not enough memory, 130 interrupted, 100-114 command-line errors.");
+        "4 not enough memory, 5 benchmark verification failed, 130 interrupted,\n"
+        "100-114 command-line errors.");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -46,6 +48,7 @@ int run_cli(int argc, char** argv) {
     if (app.got_subcommand("run")) return run();
     if (app.got_subcommand("summary")) return summary();
     if (app.got_subcommand("validate")) return validate();
+    if (app.got_subcommand("bench")) return bench();
     std::fputs(app.help().c_str(), stdout);
     return sortie::cli::kExitSuccess;
 }

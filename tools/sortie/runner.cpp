@@ -57,11 +57,14 @@ struct Model {
     engine::EngineSpec spec;
 };
 
-void build_model(const scenario::Scenario& scenario, Model& model, Progress& progress) {
+void build_model(const scenario::Scenario& scenario, Model& model, Progress& progress,
+                 RunTimings* timings) {
     const auto start = Clock::now();
     const auto inputs = prepare(scenario);
     model.population =
         population::build(inputs.population, inputs.tables, core::RngKey::from_seed(scenario.seed));
+    if (timings) timings->population_seconds += seconds_since(start);
+    const auto contacts_start = Clock::now();
     model.contacts.emplace(model.population, inputs.contacts);
     const double build_seconds = seconds_since(start);
     const auto calibration_start = Clock::now();
@@ -76,6 +79,7 @@ void build_model(const scenario::Scenario& scenario, Model& model, Progress& pro
                                  *model.contacts, *model.disease, scenario.disease.r0,
                                  spec.layer_weight, core::RngKey::from_seed(scenario.seed))
                                  .transmission_rate;
+    if (timings) timings->model_seconds += seconds_since(contacts_start);
     // The split of a run's time (benchmarks/run reads these lines).
     progress.note(
         fmt::format("{}: {} agents, R0 {} -> transmission rate {:.5g} per unit of infectiousness "
@@ -192,6 +196,8 @@ void run_replicate(const ReplicateJob& job, std::uint32_t r) {
         job.result.replicates[r].transmissions =
             transmission_log(simulation.transmissions(), model.population);
     if (store) store->save_finished(job.index, r, job.result.replicates[r]);
+    if (job.settings.timings)
+        job.settings.timings->contact_evaluations += simulation.contact_evaluations();
     job.progress.replicate_done(job.scenario.name, r, job.scenario.replicates, seconds_since(start),
                                 job.result.replicates[r].r0_realised,
                                 simulation.contact_evaluations());
@@ -292,11 +298,12 @@ engine::RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios
     engine::RunResult run;
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
         Model model;
-        build_model(scenarios[i], model, progress);
+        build_model(scenarios[i], model, progress, settings.timings);
         run.scenarios.push_back(describe(scenarios[i], model));
         run.scenarios.back().transmission_log = settings.transmissions;
         const auto start = Clock::now();
         run_replicates({scenarios[i], i, model, run.scenarios.back(), progress, settings});
+        if (settings.timings) settings.timings->simulation_seconds += seconds_since(start);
         progress.note(fmt::format("{}: {} replicates in {:.2f} s", scenarios[i].name,
                                   scenarios[i].replicates, seconds_since(start)));
         if (interrupt_requested()) {

@@ -45,11 +45,21 @@ class Progress {
     std::chrono::steady_clock::time_point last_draw_{};
 };
 
+/// Where a run spent its time (wall seconds, summed over its scenarios) and the contacts it
+/// evaluated: the figures of `sortie bench`.
+struct RunTimings {
+    double population_seconds = 0;  ///< building the synthetic populations
+    double model_seconds = 0;       ///< contact layers, disease model, calibration
+    double simulation_seconds = 0;  ///< the day loops of all replicates (run concurrently)
+    std::atomic<std::uint64_t> contact_evaluations{0};  ///< summed over replicates
+};
+
 /// Options of `sortie run` beyond the scenarios.
 struct RunSettings {
     bool transmissions = false;              ///< keep each replicate's transmission log
     std::uint32_t checkpoint_every = 0;      ///< save each unfinished replicate's state this often
     const CheckpointStore* store = nullptr;  ///< checkpoints, if any
+    RunTimings* timings = nullptr;           ///< filled in when given
 };
 
 /// Runs every replicate of every scenario, in order. Within a scenario, replicates run
