@@ -29,4 +29,7 @@ std::function<int()> add_validate_command(CLI::App& app);
 /// Registers `sortie run`; `command_line` is recorded in the result file.
 std::function<int()> add_run_command(CLI::App& app, std::string command_line);
 
+/// Registers `sortie collect`: joins slice files into one result file.
+std::function<int()> add_collect_command(CLI::App& app, std::string command_line);
+
 }  // namespace sortie::cli
