@@ -15,7 +15,7 @@ $MPIRUN $S $RUN --threads 1 -o "$D/mpi.h5" || fail "mpirun -np 2"
 h5diff --exclude-attribute / "$D/single.h5" "$D/mpi.h5" || fail "the MPI run differs"
 
 # Kill rank 1 once rank 0 holds a finished task; mpirun then ends the job.
-BIG="run $SC/lockdown.yaml --set population.size=60000 --set end=2020-06-30 --replicates 8 --quiet"
+BIG="run $SC/lockdown.yaml --set population.size=100000 --set end=2020-06-30 --replicates 8 --quiet"
 $S $BIG --threads 2 -o "$D/big-single.h5" || fail "single-process run (8 replicates)"
 $MPIRUN $S $BIG --threads 1 --checkpoint-every 1000 -o "$D/big.h5" & pid=$!
 i=0

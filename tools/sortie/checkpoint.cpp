@@ -146,8 +146,7 @@ void CheckpointStore::save_finished(std::size_t scenario, std::uint32_t replicat
     fs::remove(file(scenario, replicate, "state"));
 }
 
-void CheckpointStore::save_description(std::size_t scenario,
-                                       const std::vector<char>& image) const {
+void CheckpointStore::save_description(std::size_t scenario, const std::vector<char>& image) const {
     write_bytes(folder_ / fmt::format("scenario-{}.description", scenario), image.data(),
                 image.size());
 }

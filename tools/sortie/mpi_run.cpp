@@ -321,16 +321,19 @@ bool prepared_everywhere(bool ok) {
     return any == 0;
 }
 
-// Rank 0: results already in the checkpoint (--resume) are not handed out again.
+// Rank 0: results already in the checkpoint (--resume) are not handed out again; their
+// scenario's description was saved before them.
 std::vector<Task> unfinished(const Setup& setup, Gathered& gathered, Progress& progress) {
     std::vector<Task> left;
     for (const auto& task : setup.tasks) {
         auto done =
             setup.store ? setup.store->finished(task.scenario, task.replicate) : std::nullopt;
-        if (!done) {
+        auto description = done ? setup.store->description(task.scenario) : std::nullopt;
+        if (!description) {
             left.push_back(task);
             continue;
         }
+        gathered.describe(task.scenario, std::move(*description));
         gathered.keep(task, replicate_image(*done));
         progress.skip(setup.scenarios[task.scenario].days());
     }
