@@ -62,7 +62,15 @@ Handle untimed_creation(hid_t property_class, const Object& object) {
 }
 
 hid_t file_type(Element element) {
-    return element == Element::kInt32 ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+    switch (element) {
+        case Element::kInt32:
+            return H5T_STD_I32LE;
+        case Element::kFloat64:
+            return H5T_IEEE_F64LE;
+        case Element::kUInt8:
+            break;
+    }
+    return H5T_STD_U8LE;
 }
 
 std::string quoted(const std::string& name) {
@@ -392,6 +400,10 @@ void write_values(const Object& dataset, std::span<const double> values) {
     write_selection(dataset, H5T_NATIVE_DOUBLE, values.data(), values.size(), std::nullopt);
 }
 
+void write_values(const Object& dataset, std::span<const std::uint8_t> values) {
+    write_selection(dataset, H5T_NATIVE_UINT8, values.data(), values.size(), std::nullopt);
+}
+
 void write_slice(const Object& dataset, hsize_t index, std::span<const std::int32_t> values) {
     write_selection(dataset, H5T_NATIVE_INT32, values.data(), values.size(), index);
 }
@@ -406,6 +418,10 @@ void read_values(const Object& dataset, std::span<std::int32_t> values) {
 
 void read_values(const Object& dataset, std::span<double> values) {
     read_selection(dataset, H5T_NATIVE_DOUBLE, values.data(), values.size(), std::nullopt);
+}
+
+void read_values(const Object& dataset, std::span<std::uint8_t> values) {
+    read_selection(dataset, H5T_NATIVE_UINT8, values.data(), values.size(), std::nullopt);
 }
 
 void read_slice(const Object& dataset, hsize_t index, std::span<std::int32_t> values) {

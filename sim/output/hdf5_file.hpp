@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -103,7 +104,7 @@ std::int32_t read_int32_attribute(const Object& object, const std::string& name)
 std::uint64_t read_uint64_attribute(const Object& object, const std::string& name);
 
 /// Element types of numeric datasets.
-enum class Element { kInt32, kFloat64 };
+enum class Element { kInt32, kFloat64, kUInt8 };
 
 /// Creates a numeric dataset of `shape`. With a non-empty `chunk`, the data are chunked and
 /// compressed (shuffle, then deflate level 4). Throws OutputError.
@@ -117,12 +118,14 @@ std::vector<hsize_t> shape(const Object& dataset);
 /// Writes all of a dataset; `values` must hold exactly its number of elements.
 void write_values(const Object& dataset, std::span<const std::int32_t> values);
 void write_values(const Object& dataset, std::span<const double> values);
+void write_values(const Object& dataset, std::span<const std::uint8_t> values);
 /// Writes the slice `index` along the first dimension (dataset[index, ...]).
 void write_slice(const Object& dataset, hsize_t index, std::span<const std::int32_t> values);
 void write_slice(const Object& dataset, hsize_t index, std::span<const double> values);
 /// Reads all of a dataset into `values`, whose size must be its number of elements.
 void read_values(const Object& dataset, std::span<std::int32_t> values);
 void read_values(const Object& dataset, std::span<double> values);
+void read_values(const Object& dataset, std::span<std::uint8_t> values);
 /// Reads the slice `index` along the first dimension into `values`.
 void read_slice(const Object& dataset, hsize_t index, std::span<std::int32_t> values);
 void read_slice(const Object& dataset, hsize_t index, std::span<double> values);
@@ -137,5 +140,13 @@ std::vector<std::string> read_strings(const Object& dataset);
 void make_scale(const Object& dataset, const std::string& axis);
 /// Attaches `scale` to dimension `dimension` of `dataset`. Throws OutputError.
 void attach_scale(const Object& dataset, const Object& scale, unsigned dimension);
+
+/// Writes a file crash-safely: `write` fills `<path>.partial`, which is fsynced and renamed to
+/// `path` (then the directory is fsynced); on failure the `.partial` file is removed and
+/// nothing is left at `path`. Throws OutputError.
+void write_atomically(const std::filesystem::path& path,
+                      const std::function<void(const std::filesystem::path& partial)>& write);
+/// The current UTC time as YYYY-MM-DDThh:mm:ssZ (the volatile `created` attribute).
+std::string utc_now();
 
 }  // namespace sortie::output::detail

@@ -109,17 +109,6 @@ void check_run(const fs::path& path, const RunResult& run) {
 
 // ---- Root attributes ----
 
-std::string utc_now() {
-    using namespace std::chrono;
-    const auto now = floor<seconds>(system_clock::now());
-    const auto today = floor<days>(now);
-    const year_month_day date(today);
-    const hh_mm_ss time(now - today);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(date.year()),
-                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                       time.hours().count(), time.minutes().count(), time.seconds().count());
-}
-
 std::string hdf5_version() {
     unsigned major = 0, minor = 0, release = 0;
     H5get_libversion(&major, &minor, &release);
@@ -131,7 +120,7 @@ void write_root_attributes(const Object& file, const RunResult& run) {
     detail::write_attribute(file, "git_commit", core::git_commit());
     detail::write_attribute(file, "build_type", core::build_type());
     detail::write_attribute(file, layout::kCommandLine, run.command_line);
-    detail::write_attribute(file, layout::kCreated, utc_now());
+    detail::write_attribute(file, layout::kCreated, detail::utc_now());
     detail::write_attribute(file, "hdf5_version", hdf5_version());
     detail::write_attribute(file, "libraries", core::libraries());
     detail::write_attribute(file, layout::kVolatileAttributes,
@@ -493,14 +482,24 @@ void move_into_place(const fs::path& partial, const fs::path& path) {
 
 }  // namespace
 
-void write_run(const fs::path& path, const RunResult& run) {
-    detail::silence_hdf5_errors();
-    check_run(path, run);
+std::string detail::utc_now() {
+    using namespace std::chrono;
+    const auto now = floor<seconds>(system_clock::now());
+    const auto today = floor<days>(now);
+    const year_month_day date(today);
+    const hh_mm_ss time(now - today);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(date.year()),
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                       time.hours().count(), time.minutes().count(), time.seconds().count());
+}
+
+void detail::write_atomically(const fs::path& path,
+                              const std::function<void(const fs::path&)>& write) {
     fs::path partial = path;
     partial += ".partial";
     remove_stale(partial);
     try {
-        write_file(partial, run);
+        write(partial);
         fsync_path(partial, false);
         move_into_place(partial, path);
     } catch (...) {
@@ -509,6 +508,12 @@ void write_run(const fs::path& path, const RunResult& run) {
         throw;
     }
     fsync_path(directory_of(path), true);
+}
+
+void write_run(const fs::path& path, const RunResult& run) {
+    detail::silence_hdf5_errors();
+    check_run(path, run);
+    detail::write_atomically(path, [&](const fs::path& partial) { write_file(partial, run); });
 }
 
 }  // namespace sortie::output

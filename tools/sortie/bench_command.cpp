@@ -139,7 +139,7 @@ Sample run_once(const Problem& problem, const BenchOptions& options) {
     RunTimings timings;
     Progress progress(true);
     const engine::RunResult result =
-        run_scenarios(problem.scenarios, progress, {false, 0, nullptr, &timings});
+        run_scenarios(problem.scenarios, progress, {.timings = &timings});
     Sample sample;
     sample.population_seconds = timings.population_seconds;
     sample.model_seconds = timings.model_seconds;

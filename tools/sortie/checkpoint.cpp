@@ -11,6 +11,7 @@
 #include "sim/core/build_info.hpp"
 #include "sim/core/byte_stream.hpp"
 #include "sim/core/error.hpp"
+#include "tools/sortie/task_io.hpp"
 
 namespace sortie::cli {
 namespace fs = std::filesystem;
@@ -122,20 +123,7 @@ std::optional<engine::ReplicateResult> CheckpointStore::finished(std::size_t sce
     const auto bytes = read_bytes(path);
     if (!bytes) return std::nullopt;
     try {
-        core::ByteReader in(*bytes);
-        engine::ReplicateResult result;
-        in.array(result.counts);
-        in.array(result.incidence);
-        in.array(result.active);
-        in.array(result.measures);
-        in.array(result.hospital);
-        in.array(result.supplies);
-        result.r0_realised = in.value<double>();
-        auto& log = result.transmissions;
-        for (auto* column : {&log.day, &log.infector, &log.infectee, &log.layer, &log.place})
-            in.array(*column);
-        if (!in.at_end()) throw core::CorruptImage("longer than expected");
-        return result;
+        return replicate_from_image(*bytes);
     } catch (const core::CorruptImage& e) {
         fail(path, std::string("damaged checkpoint: ") + e.what());
     }
@@ -153,19 +141,18 @@ void CheckpointStore::save_state(std::size_t scenario, std::uint32_t replicate,
 
 void CheckpointStore::save_finished(std::size_t scenario, std::uint32_t replicate,
                                     const engine::ReplicateResult& result) const {
-    core::ByteWriter out;
-    out.array(result.counts);
-    out.array(result.incidence);
-    out.array(result.active);
-    out.array(result.measures);
-    out.array(result.hospital);
-    out.array(result.supplies);
-    out.value(result.r0_realised);
-    const auto& log = result.transmissions;
-    for (const auto* column : {&log.day, &log.infector, &log.infectee, &log.layer, &log.place})
-        out.array(*column);
-    write_bytes(file(scenario, replicate, "done"), out.bytes().data(), out.bytes().size());
+    const auto image = replicate_image(result);
+    write_bytes(file(scenario, replicate, "done"), image.data(), image.size());
     fs::remove(file(scenario, replicate, "state"));
+}
+
+void CheckpointStore::save_description(std::size_t scenario, const std::vector<char>& image) const {
+    write_bytes(folder_ / fmt::format("scenario-{}.description", scenario), image.data(),
+                image.size());
+}
+
+std::optional<std::vector<char>> CheckpointStore::description(std::size_t scenario) const {
+    return read_bytes(folder_ / fmt::format("scenario-{}.description", scenario));
 }
 
 void CheckpointStore::remove() const {

@@ -31,5 +31,7 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line);
 
 /// Registers `sortie bench`: the benchmark problem at a standard size, timed and verified.
 std::function<int()> add_bench_command(CLI::App& app);
+/// Registers `sortie collect`: joins slice files into one result file.
+std::function<int()> add_collect_command(CLI::App& app, std::string command_line);
 
 }  // namespace sortie::cli

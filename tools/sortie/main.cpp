@@ -15,6 +15,7 @@
 #include "tools/sortie/exit_codes.hpp"
 #include "tools/sortie/interrupt.hpp"
 #include "tools/sortie/memory_estimate.hpp"
+#include "tools/sortie/slices.hpp"
 #include "tools/sortie/summary.hpp"
 
 namespace {
@@ -35,9 +36,11 @@ int run_cli(int argc, char** argv) {
     const auto summary = sortie::cli::add_summary_command(app);
     const auto validate = sortie::cli::add_validate_command(app);
     const auto bench = sortie::cli::add_bench_command(app);
+    const auto collect = sortie::cli::add_collect_command(app, command_line);
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 bad input, 3 output error,\n"
-        "4 not enough memory, 5 benchmark verification failed, 130 interrupted,\n"
+        "4 not enough memory, 5 tasks failed or missing (the others kept),\n"
+        "6 benchmark verification failed, 130 interrupted, "
         "100-114 command-line errors.");
     try {
         app.parse(argc, argv);
@@ -49,6 +52,7 @@ int run_cli(int argc, char** argv) {
     if (app.got_subcommand("summary")) return summary();
     if (app.got_subcommand("validate")) return validate();
     if (app.got_subcommand("bench")) return bench();
+    if (app.got_subcommand("collect")) return collect();
     std::fputs(app.help().c_str(), stdout);
     return sortie::cli::kExitSuccess;
 }
@@ -70,6 +74,9 @@ int main(int argc, char** argv) {
     } catch (const sortie::cli::CheckpointError& e) {
         fmt::print(stderr, "sortie: {}\n", e.what());
         return sortie::cli::kExitOutputError;
+    } catch (const sortie::cli::IncompleteRun& e) {
+        fmt::print(stderr, "sortie: {}\n", e.what());
+        return sortie::cli::kExitIncomplete;
     } catch (const sortie::cli::NotEnoughMemory& e) {
         fmt::print(stderr, "sortie: not enough memory: {}\n", e.what());
         return sortie::cli::kExitOutOfMemory;

@@ -30,6 +30,18 @@ void add_int32_dataset(Fnv1a64& hash, std::string_view name, const ScenarioResul
     }
 }
 
+void add_float64_dataset(Fnv1a64& hash, std::string_view name, const ScenarioResult& scenario,
+                         std::vector<double> ReplicateResult::*values) {
+    std::uint64_t count = 0;
+    for (const auto& replicate : scenario.replicates) count += (replicate.*values).size();
+    hash.add(name);
+    hash.add(std::string_view("\0", 1));
+    hash.add_u64(count);
+    for (const auto& replicate : scenario.replicates) {
+        for (const double v : replicate.*values) hash.add_u64(std::bit_cast<std::uint64_t>(v));
+    }
+}
+
 void add_r0(Fnv1a64& hash, const ScenarioResult& scenario) {
     hash.add(std::string_view("r0_realised\0", 12));
     hash.add_u64(scenario.replicates.size());
@@ -65,6 +77,7 @@ std::uint64_t result_checksum(const engine::RunResult& run) {
         add_int32_dataset(hash, "interventions_active", scenario, &ReplicateResult::active);
         add_int32_dataset(hash, "measures", scenario, &ReplicateResult::measures);
         add_int32_dataset(hash, "hospital", scenario, &ReplicateResult::hospital);
+        add_float64_dataset(hash, "supplies", scenario, &ReplicateResult::supplies);
         add_r0(hash, scenario);
     }
     return hash.value();

@@ -143,13 +143,29 @@ engine::TransmissionLog transmission_log(const std::vector<engine::Transmission>
 /// algorithm cancel the others mid-day, so the interruption is reported after the pipeline.
 struct StopReplicate {};
 
+/// The failures of a run, recorded from the threads running tasks.
+struct FailureLog {
+    std::mutex mutex;
+    std::vector<TaskFailure> failures;
+    const TaskEvents& events;
+
+    void add(const Task& task, std::exception_ptr error) {
+        TaskFailure failure{task, failure_message(error), std::move(error)};
+        if (events.failed) events.failed(failure);
+        std::lock_guard lock(mutex);
+        failures.push_back(std::move(failure));
+    }
+};
+
 struct ReplicateJob {
     const scenario::Scenario& scenario;
-    std::size_t index;  ///< of the scenario in the run (checkpoint file names)
+    std::uint32_t index;  ///< of the scenario in the run (checkpoint file names)
     const Model& model;
     engine::ScenarioResult& result;
+    std::vector<std::uint8_t>& finished;  ///< per replicate
     Progress& progress;
     const RunSettings& settings;
+    FailureLog& log;
 };
 
 void save_state(const ReplicateJob& job, std::uint32_t r, const engine::Simulation& simulation) {
@@ -170,6 +186,12 @@ void restore_state(const ReplicateJob& job, std::uint32_t r, engine::Simulation&
             fmt::format("scenario '{}', replicate {}: {}", job.scenario.name, r, e.what()));
     }
     job.progress.skip(simulation.next_day());
+}
+
+void finish(const ReplicateJob& job, std::uint32_t r) {
+    job.finished[r] = 1;
+    if (job.settings.events.finished)
+        job.settings.events.finished({job.index, r}, job.result.replicates[r]);
 }
 
 void run_replicate(const ReplicateJob& job, std::uint32_t r) {
@@ -198,41 +220,83 @@ void run_replicate(const ReplicateJob& job, std::uint32_t r) {
     if (store) store->save_finished(job.index, r, job.result.replicates[r]);
     if (job.settings.timings)
         job.settings.timings->contact_evaluations += simulation.contact_evaluations();
+    finish(job, r);
     job.progress.replicate_done(job.scenario.name, r, job.scenario.replicates, seconds_since(start),
                                 job.result.replicates[r].r0_realised,
                                 simulation.contact_evaluations());
 }
 
-void run_replicates(const ReplicateJob& job) {
-    std::vector<std::uint32_t> waiting;
-    for (std::uint32_t r = 0; r < job.scenario.replicates; ++r) {
-        auto finished =
-            job.settings.store ? job.settings.store->finished(job.index, r) : std::nullopt;
-        if (finished) {
-            job.result.replicates[r] = std::move(*finished);
-            job.progress.skip(job.model.spec.days);
-        } else {
-            waiting.push_back(r);
-        }
+// A failing replicate is recorded; the pipeline, and the other replicates, go on.
+void run_replicate_or_record(const ReplicateJob& job, std::uint32_t r) {
+    try {
+        run_replicate(job, r);
+    } catch (...) {
+        job.result.replicates[r] = {};
+        job.log.add({job.index, r}, std::current_exception());
     }
-    std::size_t next = 0;
+}
+
+/// The tasks of one source, taken one at a time as threads become free (so that a source
+/// shared by several processes balances their load), with one task of look-ahead that may
+/// belong to the next scenario.
+class TaskFeed {
+  public:
+    explicit TaskFeed(TaskSource& source) : source_(source) {}
+
+    /// The next task if it belongs to `scenario`; none at the end or at another scenario.
+    std::optional<Task> take(std::uint32_t scenario) {
+        const auto task = peek();
+        if (!task || task->scenario != scenario) return std::nullopt;
+        pending_.reset();
+        return task;
+    }
+    /// The next task, left in place.
+    std::optional<Task> peek() {
+        if (!pending_ && !interrupt_requested()) pending_ = source_.next();
+        return pending_;
+    }
+
+  private:
+    TaskSource& source_;
+    std::optional<Task> pending_;
+};
+
+// A replicate already finished in the checkpoint: no need to run it again.
+bool restore_finished(const ReplicateJob& job, std::uint32_t r) {
+    if (!job.settings.store) return false;
+    auto finished = job.settings.store->finished(job.index, r);
+    if (!finished) return false;
+    job.result.replicates[r] = std::move(*finished);
+    job.progress.skip(job.model.spec.days);
+    finish(job, r);
+    return true;
+}
+
+void run_replicates(const ReplicateJob& job, TaskFeed& feed) {
     tbb::parallel_pipeline(
         replicates_in_flight(
-            waiting.size(), threads(),
+            job.scenario.replicates, threads(),
             replicate_bytes(job.model.population.size(), job.settings.transmissions,
                             intervention_bytes_per_agent(job.scenario)),
             core::available_memory_bytes()),
         tbb::make_filter<void, std::uint32_t>(tbb::filter_mode::serial_in_order,
                                               [&](tbb::flow_control& control) -> std::uint32_t {
-                                                  if (next == waiting.size() ||
-                                                      interrupt_requested()) {
-                                                      control.stop();
-                                                      return 0;
+                                                  while (const auto task = feed.take(job.index)) {
+                                                      if (!restore_finished(job, task->replicate))
+                                                          return task->replicate;
                                                   }
-                                                  return waiting[next++];
+                                                  control.stop();
+                                                  return 0;
                                               }) &
-            tbb::make_filter<std::uint32_t, void>(tbb::filter_mode::parallel,
-                                                  [&](std::uint32_t r) { run_replicate(job, r); }));
+            tbb::make_filter<std::uint32_t, void>(tbb::filter_mode::parallel, [&](std::uint32_t r) {
+                run_replicate_or_record(job, r);
+            }));
+}
+
+// A scenario whose model cannot be built fails each of its tasks.
+void fail_scenario(std::uint32_t scenario, TaskFeed& feed, FailureLog& log,
+                   const std::exception_ptr& error) {
+    while (const auto task = feed.take(scenario)) log.add(*task, error);
 }
 
 }  // namespace
@@ -284,10 +348,100 @@ void Progress::replicate_done(const std::string& scenario, std::uint32_t replica
                contact_evaluations, double(contact_evaluations) / seconds / 1e6, eta());
 }
 
+void Progress::remote_done(const std::string& scenario, std::uint32_t replicate,
+                           std::uint32_t replicates, std::uint32_t days, int rank) {
+    done_ += days;
+    ++replicates_done_;
+    if (quiet_) return;
+    std::lock_guard lock(mutex_);
+    fmt::print(stderr, "{}{}: replicate {}/{} done on rank {}; {}\n", terminal_ ? "\r\033[K" : "",
+               scenario, replicate + 1, replicates, rank, eta());
+}
+
 void Progress::note(const std::string& text) {
     if (quiet_) return;
     std::lock_guard lock(mutex_);
     fmt::print(stderr, "{}{}\n", terminal_ ? "\r\033[K" : "", text);
+}
+
+std::optional<Task> TaskList::next() {
+    if (next_ == tasks_.size()) return std::nullopt;
+    return tasks_[next_++];
+}
+
+std::vector<Task> all_tasks(const std::vector<scenario::Scenario>& scenarios) {
+    std::vector<Task> tasks;
+    for (std::size_t s = 0; s < scenarios.size(); ++s)
+        for (std::uint32_t r = 0; r < scenarios[s].replicates; ++r)
+            tasks.push_back({static_cast<std::uint32_t>(s), r});
+    return tasks;
+}
+
+std::vector<Task> slice_tasks(const std::vector<scenario::Scenario>& scenarios, std::uint32_t index,
+                              std::uint32_t count) {
+    std::vector<Task> tasks;
+    const auto all = all_tasks(scenarios);
+    for (std::size_t t = index; t < all.size(); t += count) tasks.push_back(all[t]);
+    return tasks;
+}
+
+std::string failure_message(const std::exception_ptr& error) {
+    try {
+        if (error) std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+    }
+    return "unknown error";
+}
+
+TasksOutcome run_tasks(const std::vector<scenario::Scenario>& scenarios, Progress& progress,
+                       const RunSettings& settings) {
+    std::optional<TaskList> everything;
+    TaskSource* source = settings.source;
+    if (!source) source = &everything.emplace(all_tasks(scenarios));
+    TasksOutcome outcome;
+    outcome.run.scenarios.resize(scenarios.size());
+    for (const auto& s : scenarios) outcome.finished.emplace_back(s.replicates, std::uint8_t{0});
+    FailureLog log{{}, {}, settings.events};
+    TaskFeed feed(*source);
+    while (const auto first = feed.peek()) {
+        const std::uint32_t s = first->scenario;
+        Model model;
+        try {
+            build_model(scenarios[s], model, progress, settings.timings);
+        } catch (...) {
+            fail_scenario(s, feed, log, std::current_exception());
+            continue;
+        }
+        auto& result = outcome.run.scenarios[s];
+        result = describe(scenarios[s], model);
+        result.transmission_log = settings.transmissions;
+        if (settings.events.described) settings.events.described(s, result);
+        const auto start = Clock::now();
+        run_replicates(
+            {scenarios[s], s, model, result, outcome.finished[s], progress, settings, log}, feed);
+        if (settings.timings) settings.timings->simulation_seconds += seconds_since(start);
+        // The split of a run's time (benchmarks/run reads this line).
+        const auto& finished = outcome.finished[s];
+        progress.note(fmt::format("{}: {} replicates in {:.2f} s", scenarios[s].name,
+                                  std::count(finished.begin(), finished.end(), 1),
+                                  seconds_since(start)));
+    }
+    if (interrupt_requested()) {
+        throw Interrupted(settings.store
+                              ? fmt::format("the checkpoint is in {}; run the same command "
+                                            "with --resume to continue",
+                                            settings.store->folder().string())
+                              : "nothing was written");
+    }
+    outcome.failures = std::move(log.failures);
+    // The first failure (run_scenarios rethrows it) must not depend on the threads.
+    std::sort(outcome.failures.begin(), outcome.failures.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.task.scenario, a.task.replicate) <
+               std::pair(b.task.scenario, b.task.replicate);
+    });
+    return outcome;
 }
 
 engine::RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios,
@@ -295,26 +449,9 @@ engine::RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios
     std::uint64_t work = 0;
     for (const auto& s : scenarios) work += std::uint64_t{s.replicates} * s.days();
     progress.expect(work);
-    engine::RunResult run;
-    for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        Model model;
-        build_model(scenarios[i], model, progress, settings.timings);
-        run.scenarios.push_back(describe(scenarios[i], model));
-        run.scenarios.back().transmission_log = settings.transmissions;
-        const auto start = Clock::now();
-        run_replicates({scenarios[i], i, model, run.scenarios.back(), progress, settings});
-        if (settings.timings) settings.timings->simulation_seconds += seconds_since(start);
-        progress.note(fmt::format("{}: {} replicates in {:.2f} s", scenarios[i].name,
-                                  scenarios[i].replicates, seconds_since(start)));
-        if (interrupt_requested()) {
-            throw Interrupted(settings.store
-                                  ? fmt::format("the checkpoint is in {}; run the same command "
-                                                "with --resume to continue",
-                                                settings.store->folder().string())
-                                  : "nothing was written");
-        }
-    }
-    return run;
+    auto outcome = run_tasks(scenarios, progress, settings);
+    if (!outcome.failures.empty()) std::rethrow_exception(outcome.failures.front().error);
+    return std::move(outcome.run);
 }
 
 }  // namespace sortie::cli

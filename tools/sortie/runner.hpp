@@ -5,7 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,9 @@ class Progress {
                         std::uint32_t replicates, double seconds, double r0,
                         std::uint64_t contact_evaluations);
     void note(const std::string& text);
+    /// A replicate finished by another process (an MPI rank): `days` of work done.
+    void remote_done(const std::string& scenario, std::uint32_t replicate, std::uint32_t replicates,
+                     std::uint32_t days, int rank);
 
   private:
     std::string eta() const;
@@ -54,20 +60,89 @@ struct RunTimings {
     std::atomic<std::uint64_t> contact_evaluations{0};  ///< summed over replicates
 };
 
+/// One unit of work of a run: a replicate of a scenario (each sweep point is a scenario).
+struct Task {
+    std::uint32_t scenario = 0;  ///< index in the run's list of scenarios
+    std::uint32_t replicate = 0;
+};
+
+/// Hands out the tasks a process runs, in the run's order (by scenario, then replicate), so
+/// that each scenario's population is built once per process.
+class TaskSource {
+  public:
+    virtual ~TaskSource() = default;
+    /// The next task, or none when there are no more. Called by one thread at a time.
+    virtual std::optional<Task> next() = 0;
+};
+
+/// A fixed list of tasks.
+class TaskList final : public TaskSource {
+  public:
+    explicit TaskList(std::vector<Task> tasks) : tasks_(std::move(tasks)) {}
+    std::optional<Task> next() override;
+
+  private:
+    std::vector<Task> tasks_;
+    std::size_t next_ = 0;
+};
+
+/// Every task of the run, in order: scenario 0's replicates, then scenario 1's, ...
+std::vector<Task> all_tasks(const std::vector<scenario::Scenario>& scenarios);
+/// The tasks of slice `index` of `count`: round robin over all_tasks (task t when
+/// t mod count = index), so that each slice gets a share of every scenario's replicates.
+std::vector<Task> slice_tasks(const std::vector<scenario::Scenario>& scenarios, std::uint32_t index,
+                              std::uint32_t count);
+
+/// A task that threw: its result is missing, the other tasks go on.
+struct TaskFailure {
+    Task task;
+    std::string message;
+    std::exception_ptr error;  ///< null when it was reported by another process
+};
+
+/// What the caller learns while tasks run (each optional).
+struct TaskEvents {
+    /// A scenario's model is built; its description (ScenarioResult without results) is ready.
+    std::function<void(std::uint32_t scenario, const engine::ScenarioResult&)> described;
+    /// A task finished; called concurrently from the threads running tasks.
+    std::function<void(const Task&, const engine::ReplicateResult&)> finished;
+    /// A task failed; called concurrently.
+    std::function<void(const TaskFailure&)> failed;
+};
+
 /// Options of `sortie run` beyond the scenarios.
 struct RunSettings {
     bool transmissions = false;              ///< keep each replicate's transmission log
     std::uint32_t checkpoint_every = 0;      ///< save each unfinished replicate's state this often
     const CheckpointStore* store = nullptr;  ///< checkpoints, if any
-    RunTimings* timings = nullptr;           ///< filled in when given
+    TaskSource* source = nullptr;            ///< the tasks to run; null: all of them
+    TaskEvents events;
+    RunTimings* timings = nullptr;  ///< filled in when given (sortie bench)
 };
 
-/// Runs every replicate of every scenario, in order. Within a scenario, replicates run
-/// concurrently (as many as threads, fewer when memory is short), each parallel inside; the
-/// result does not depend on that. Throws core::InputError for inputs that only turn out wrong
-/// once the tables are read (unknown regions, bad tables), Interrupted after SIGINT/SIGTERM
-/// (with the checkpoint saved, if any).
+/// What a process did of a run.
+struct TasksOutcome {
+    /// Every scenario of the run; those whose model was built are described (non-empty name)
+    /// and hold the results of their finished tasks.
+    engine::RunResult run;
+    std::vector<std::vector<std::uint8_t>> finished;  ///< [scenario][replicate]: 1 when done
+    std::vector<TaskFailure> failures;                ///< in no particular order
+};
+
+/// Runs the tasks of `settings.source`. Within a scenario, replicates run concurrently (as
+/// many as threads, fewer when memory is short), each parallel inside; the result does not
+/// depend on that. A task that throws (also while its scenario's tables are read: unknown
+/// regions, bad tables) is recorded in `failures` and the others go on. Throws Interrupted
+/// after SIGINT/SIGTERM (with the checkpoint saved, if any).
+TasksOutcome run_tasks(const std::vector<scenario::Scenario>& scenarios, Progress& progress,
+                       const RunSettings& settings);
+
+/// Runs every replicate of every scenario, in order (run_tasks over all tasks), and rethrows
+/// the first failure, if any.
 engine::RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios,
                                 Progress& progress, const RunSettings& settings = {});
+
+/// The message of a failure: what() of a standard exception.
+std::string failure_message(const std::exception_ptr& error);
 
 }  // namespace sortie::cli

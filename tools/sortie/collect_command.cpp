@@ -1,0 +1,44 @@
+// `sortie collect SLICE... -o OUT.h5`: joins the slice files of a run (job-array slices, a
+// rerun of missing tasks) into the result file one process would have written.
+#include <fmt/format.h>
+
+#include "sim/output/writer.hpp"
+#include "tools/sortie/commands.hpp"
+#include "tools/sortie/exit_codes.hpp"
+#include "tools/sortie/slices.hpp"
+
+namespace sortie::cli {
+namespace {
+
+struct CollectOptions {
+    std::vector<std::string> slices;
+    std::string output;
+    std::string command_line;
+};
+
+int collect(const CollectOptions& options) {
+    engine::RunResult run = join_slices(options.slices);
+    run.command_line = options.command_line;
+    output::write_run(options.output, run);
+    std::size_t tasks = 0;
+    for (const auto& s : run.scenarios) tasks += s.replicates.size();
+    fmt::print(stderr, "wrote {} ({} scenarios, {} tasks from {} slices)\n", options.output,
+               run.scenarios.size(), tasks, options.slices.size());
+    return kExitSuccess;
+}
+
+}  // namespace
+
+std::function<int()> add_collect_command(CLI::App& app, std::string command_line) {
+    auto options = std::make_shared<CollectOptions>();
+    options->command_line = std::move(command_line);
+    auto* command = app.add_subcommand(
+        "collect",
+        "Join the slice files of a run (sortie run --task-index/--task-count, --only-missing) "
+        "into one result file; lists the missing tasks if there are any");
+    command->add_option("slices", options->slices, "Slice files (HDF5)")->required();
+    command->add_option("-o,--output", options->output, "Result file (HDF5)")->required();
+    return [options] { return collect(*options); };
+}
+
+}  // namespace sortie::cli
