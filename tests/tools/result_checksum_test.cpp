@@ -36,6 +36,7 @@ RunResult sample_run() {
         replicate.active = {0, 1};
         replicate.measures = {7};
         replicate.hospital = {8, 9};
+        replicate.supplies = {10.5, std::numeric_limits<double>::infinity()};
         replicate.r0_realised = 2.5 + r;
         scenario.replicates.push_back(replicate);
     }
@@ -71,7 +72,8 @@ TEST_CASE("the checksum is the documented byte stream") {
     expected.add(std::string_view("counts\0", 7));
     expected.add_u64(2);
     expected.add(std::array<unsigned char, 8>{4, 3, 2, 1, 0xff, 0xff, 0xff, 0xff});
-    for (std::string_view name : {"incidence", "interventions_active", "measures", "hospital"}) {
+    for (std::string_view name :
+         {"incidence", "interventions_active", "measures", "hospital", "supplies"}) {
         expected.add(name);
         expected.add(std::string_view("\0", 1));
         expected.add_u64(0);
@@ -96,6 +98,7 @@ TEST_CASE("the checksum changes with any result value") {
     CHECK(changed([](ReplicateResult& r) { r.active[1] = 0; }));
     CHECK(changed([](ReplicateResult& r) { r.measures[0] = -7; }));
     CHECK(changed([](ReplicateResult& r) { r.hospital[1] = 10; }));
+    CHECK(changed([](ReplicateResult& r) { r.supplies[0] = std::nextafter(10.5, 11.0); }));
     CHECK(changed([](ReplicateResult& r) {
         r.r0_realised = std::nextafter(r.r0_realised, std::numeric_limits<double>::infinity());
     }));

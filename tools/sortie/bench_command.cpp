@@ -138,8 +138,9 @@ Sample run_once(const Problem& problem, const BenchOptions& options) {
     const double cpu_start = cpu_seconds();
     RunTimings timings;
     Progress progress(true);
-    const engine::RunResult result =
-        run_scenarios(problem.scenarios, progress, {.timings = &timings});
+    RunSettings settings;
+    settings.timings = &timings;
+    const engine::RunResult result = run_scenarios(problem.scenarios, progress, settings);
     Sample sample;
     sample.population_seconds = timings.population_seconds;
     sample.model_seconds = timings.model_seconds;
