@@ -15,12 +15,8 @@ using sortie::testing::Prepared;
 
 namespace {
 
-// 20,000 agents, explicit seeds: a few hundred hospital patients over five months.
 const Prepared& epidemic() {
-    static const Prepared run(kScenarios / "france-2020" / "unmitigated.yaml",
-                              {"population.size=20000", "end=2020-06-30",
-                               "seeding=[{date: 2020-02-01, infections: 20}]"});
-    return run;
+    return sortie::testing::hospital_epidemic();
 }
 
 engine::HospitalSpec beds(const Prepared& run, std::int32_t ward, std::int32_t icu,

@@ -12,17 +12,12 @@
 using namespace sortie;
 using engine::HospitalMeasure;
 using engine::SupplyMeasure;
-using sortie::testing::kScenarios;
 using sortie::testing::Prepared;
 
 namespace {
 
-// 20,000 agents, explicit seeds: a few hundred hospital patients over five months.
 const Prepared& epidemic() {
-    static const Prepared run(kScenarios / "france-2020" / "unmitigated.yaml",
-                              {"population.size=20000", "end=2020-06-30",
-                               "seeding=[{date: 2020-02-01, infections: 20}]"});
-    return run;
+    return sortie::testing::hospital_epidemic();
 }
 
 constexpr std::int32_t kWardBeds = 3, kIcuBeds = 2;

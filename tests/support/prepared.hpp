@@ -54,4 +54,13 @@ struct Prepared {
     }
 };
 
+/// France's structure at 20,000 agents, unmitigated from 20 infections on 1 February 2020 to
+/// the end of June: a few hundred hospital patients (the hospital and supplies tests).
+inline const Prepared& hospital_epidemic() {
+    static const Prepared run(kScenarios / "france-2020" / "unmitigated.yaml",
+                              {"population.size=20000", "end=2020-06-30",
+                               "seeding=[{date: 2020-02-01, infections: 20}]"});
+    return run;
+}
+
 }  // namespace sortie::testing
