@@ -30,6 +30,15 @@ constexpr std::size_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
 
 // ---- Checks made before anything is written ----
 
+// A per-day series of a replicate must hold `expected` values (days x values per day).
+void check_length(const fs::path& path, const ScenarioResult& scenario, std::size_t replicate,
+                  const char* what, std::size_t actual, std::size_t expected) {
+    if (actual == expected) return;
+    throw OutputError(path, fmt::format("scenario '{}', replicate {}: {} holds {} values, "
+                                        "expected {}",
+                                        scenario.name, replicate, what, actual, expected));
+}
+
 void check_size(const fs::path& path, const ScenarioResult& scenario, std::size_t replicate,
                 const char* what, std::size_t actual, std::size_t last_axis,
                 const char* last_axis_name) {
@@ -67,34 +76,15 @@ void check_scenario(const fs::path& path, const ScenarioResult& scenario) {
         check_size(path, scenario, r, "counts", replicate.counts.size(), engine::kStates, "states");
         check_size(path, scenario, r, "incidence", replicate.incidence.size(), engine::kEvents,
                    "events");
-        const std::size_t measures = std::size_t{scenario.days} * scenario.measures_per_day();
-        if (replicate.measures.size() != measures) {
-            throw OutputError(path,
-                              fmt::format("scenario '{}', replicate {}: measures holds {} "
-                                          "values, expected {}",
-                                          scenario.name, r, replicate.measures.size(), measures));
-        }
-        const std::size_t hospital = std::size_t{scenario.days} * scenario.hospital_per_day();
-        if (replicate.hospital.size() != hospital) {
-            throw OutputError(path,
-                              fmt::format("scenario '{}', replicate {}: hospital holds {} "
-                                          "values, expected {}",
-                                          scenario.name, r, replicate.hospital.size(), hospital));
-        }
-        const std::size_t supplies = std::size_t{scenario.days} * scenario.supplies_per_day();
-        if (replicate.supplies.size() != supplies) {
-            throw OutputError(path,
-                              fmt::format("scenario '{}', replicate {}: supplies holds {} "
-                                          "values, expected {}",
-                                          scenario.name, r, replicate.supplies.size(), supplies));
-        }
-        const std::size_t active = std::size_t{scenario.days} * scenario.interventions.size();
-        if (replicate.active.size() != active) {
-            throw OutputError(
-                path, fmt::format("scenario '{}', replicate {}: interventions_active holds {} "
-                                  "values, expected {}",
-                                  scenario.name, r, replicate.active.size(), active));
-        }
+        const std::size_t days = scenario.days;
+        check_length(path, scenario, r, "measures", replicate.measures.size(),
+                     days * scenario.measures_per_day());
+        check_length(path, scenario, r, "hospital", replicate.hospital.size(),
+                     days * scenario.hospital_per_day());
+        check_length(path, scenario, r, "supplies", replicate.supplies.size(),
+                     days * scenario.supplies_per_day());
+        check_length(path, scenario, r, "interventions_active", replicate.active.size(),
+                     days * scenario.interventions.size());
     }
 }
 
