@@ -1,0 +1,66 @@
+#pragma once
+
+// Many Philox4x32-10 blocks at once, bit for bit equal to Random123's r123::Philox4x32_R<10>
+// (and so to draw_u64). The contact kernel decides each pair of classmates with one block;
+// computing 8 (AVX2) or 16 (AVX-512F) blocks per instruction stream removes most of that cost
+// without changing a single draw.
+//
+// The instruction set is chosen once at run time from the CPU (no -march flag: a build must run
+// on any x86-64, and results must not depend on the machine). set_philox_isa() forces another
+// one, e.g. the scalar path, to compare.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "sim/core/rng.hpp"
+
+namespace sortie::core {
+
+/// The implementations of the batched Philox, narrowest first. All give identical results.
+enum class Isa : std::uint8_t {
+    kScalar,  ///< Random123, one block at a time; every build and CPU.
+    kAvx2,    ///< 8 blocks at a time; x86-64 CPUs with AVX2.
+    kAvx512,  ///< 16 blocks at a time; x86-64 CPUs with AVX-512F.
+};
+
+/// "scalar", "avx2" or "avx512".
+std::string_view isa_name(Isa isa);
+
+/// Whether this build and this CPU can run `isa`.
+bool philox_isa_supported(Isa isa);
+
+/// The widest instruction set this build and CPU support: the default.
+Isa best_philox_isa();
+
+/// The instruction set the batched functions use now.
+Isa philox_isa();
+
+/// Makes the batched functions use `isa` (process-wide; results do not change, only speed).
+/// For tests and comparisons; not meant to be called while other threads draw.
+/// Throws std::invalid_argument if `isa` is not supported here.
+void set_philox_isa(Isa isa);
+
+/// Counters as structure-of-arrays: word[j][i] is word j of counter i.
+struct PhiloxCounters {
+    std::array<const std::uint32_t*, 4> word;
+};
+
+/// Blocks as structure-of-arrays: word[j][i] is word j of block i.
+struct PhiloxBlocks {
+    std::array<std::uint32_t*, 4> word;
+};
+
+/// Philox4x32-10 of `n` counters under `key`: block i equals
+/// r123::Philox4x32_R<10>()({c0[i], c1[i], c2[i], c3[i]}, {key.low, key.high}).
+/// Output arrays must not overlap the input arrays.
+void philox_blocks(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlocks out);
+
+/// The pair draws of `n` pairs: out[i] == draw_u64(key, stream, day, low[i], high[i]).
+/// This is the draw that decides whether agents low[i] and high[i] meet on `day`; the contact
+/// kernel calls it once per group instead of once per pair. `out` must not overlap the inputs.
+void draw_u64_pairs(RngKey key, StreamId stream, std::uint32_t day, const std::uint32_t* low,
+                    const std::uint32_t* high, std::size_t n, std::uint64_t* out);
+
+}  // namespace sortie::core
