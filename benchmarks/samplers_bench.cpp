@@ -2,9 +2,12 @@
 // (one decision per agent and day). Run: benchmarks/run-micro (see README).
 #include <benchmark/benchmark.h>
 
+#include <array>
+#include <string>
 #include <vector>
 
 #include "sim/core/alias_table.hpp"
+#include "sim/core/philox_batch.hpp"
 #include "sim/core/samplers.hpp"
 
 using namespace sortie::core;
@@ -61,6 +64,88 @@ void BM_alias(benchmark::State& s) {
     run(s, [&table](Draws& d) { return table.sample(d); });
 }
 
+// The contact kernel's pair draws for one pupil of a class of 25: 24 pairs (lower id, higher
+// id), one Philox block each. Time per iteration / 24 = ns per block.
+constexpr std::size_t kClassmates = 24;
+
+struct PupilPairs {
+    std::array<std::uint32_t, kClassmates> low{}, high{};
+
+    explicit PupilPairs(std::uint32_t pupil) {
+        std::uint32_t other = pupil - 12;
+        for (std::size_t i = 0; i < kClassmates; ++i, ++other) {
+            if (other == pupil) ++other;
+            low[i] = other < pupil ? other : pupil;
+            high[i] = other < pupil ? pupil : other;
+        }
+    }
+};
+
+void BM_pairs_one_by_one(benchmark::State& state) {
+    std::array<std::uint64_t, kClassmates> out{};
+    std::uint32_t pupil = 1000;
+    for (auto _ : state) {
+        const PupilPairs pairs(pupil++);
+        for (std::size_t i = 0; i < kClassmates; ++i) {
+            out[i] = draw_u64(kKey, kStream, 0, pairs.low[i], pairs.high[i]);
+        }
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kClassmates));
+}
+
+// draw_u64_pairs on the instruction set given as argument (Isa: 0 scalar, 1 AVX2, 2 AVX-512F).
+void BM_pairs_batched(benchmark::State& state) {
+    const auto isa = static_cast<Isa>(state.range(0));
+    if (!philox_isa_supported(isa)) {
+        state.SkipWithError("instruction set not supported here");
+        return;
+    }
+    const Isa saved = philox_isa();
+    set_philox_isa(isa);
+    state.SetLabel(std::string(isa_name(isa)));
+    std::array<std::uint64_t, kClassmates> out{};
+    std::uint32_t pupil = 1000;
+    for (auto _ : state) {
+        const PupilPairs pairs(pupil++);
+        draw_u64_pairs(kKey, kStream, 0, pairs.low.data(), pairs.high.data(), kClassmates,
+                       out.data());
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kClassmates));
+    set_philox_isa(saved);
+}
+
+// Throughput of philox_blocks on 4096 counters (time per iteration / 4096 = ns per block).
+void BM_blocks_batched(benchmark::State& state) {
+    const auto isa = static_cast<Isa>(state.range(0));
+    if (!philox_isa_supported(isa)) {
+        state.SkipWithError("instruction set not supported here");
+        return;
+    }
+    const Isa saved = philox_isa();
+    set_philox_isa(isa);
+    state.SetLabel(std::string(isa_name(isa)));
+    constexpr std::size_t kCount = 4096;
+    std::vector<std::uint32_t> counters(4 * kCount), blocks(4 * kCount);
+    for (std::size_t i = 0; i < counters.size(); ++i) counters[i] = static_cast<std::uint32_t>(i);
+    const auto word = [&](std::vector<std::uint32_t>& v, std::size_t j) {
+        return v.data() + j * kCount;
+    };
+    for (auto _ : state) {
+        philox_blocks(
+            kKey, {{word(counters, 0), word(counters, 1), word(counters, 2), word(counters, 3)}},
+            kCount, {{word(blocks, 0), word(blocks, 1), word(blocks, 2), word(blocks, 3)}});
+        benchmark::DoNotOptimize(blocks.data());
+        benchmark::ClobberMemory();
+        ++counters[0];
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCount));
+    set_philox_isa(saved);
+}
+
 }  // namespace
 
 BENCHMARK(BM_raw_u64);
@@ -75,4 +160,7 @@ BENCHMARK(BM_gamma)->Arg(1)->Arg(10)->Arg(25)->Arg(300);
 BENCHMARK(BM_lognormal);
 BENCHMARK(BM_negative_binomial);
 BENCHMARK(BM_alias);
+BENCHMARK(BM_pairs_one_by_one);
+BENCHMARK(BM_pairs_batched)->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_blocks_batched)->Arg(0)->Arg(1)->Arg(2);
 BENCHMARK_MAIN();

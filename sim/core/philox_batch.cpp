@@ -37,55 +37,45 @@ void pairs_scalar(RngKey key, StreamId stream, std::uint32_t day, const std::uin
     for (std::size_t i = 0; i < n; ++i) out[i] = draw_u64(key, stream, day, low[i], high[i]);
 }
 
-// The vector paths compute whole batches of kWidth; a short last batch is padded with zero
-// counters in local arrays, and only its real results are copied out.
+// A vector kernel computes up to kVectors vectors of kWidth blocks at once: one Philox block is
+// a chain of 10 dependent rounds, so several independent vectors in flight keep the multipliers
+// busy. kernels[v - 1] handles `count` items in v vectors, (v - 1) * kWidth < count <=
+// v * kWidth; the last vector is loaded and stored under a lane mask, so nothing past `count`
+// is read or written.
 
-using BlocksBatch = void (*)(RngKey, PhiloxCounters, PhiloxBlocks);
-using PairsBatch = void (*)(RngKey, StreamId, std::uint32_t, const std::uint32_t*,
-                            const std::uint32_t*, std::uint64_t*);
+using BlocksKernel = void (*)(RngKey, PhiloxCounters, std::size_t, PhiloxBlocks);
+using PairsKernel = void (*)(RngKey, StreamId, std::uint32_t, const std::uint32_t*,
+                             const std::uint32_t*, std::size_t, std::uint64_t*);
 
-template <std::size_t kWidth>
-void blocks_in_batches(BlocksBatch batch, RngKey key, PhiloxCounters counters, std::size_t n,
-                       PhiloxBlocks out) {
-    const auto shifted = [](auto words, std::size_t by) {
-        for (auto& word : words) word += by;
-        return words;
-    };
+/// Calls run(kernel, first, count) on consecutive batches covering [0, n).
+template <std::size_t kWidth, typename Kernel, std::size_t kMaxVectors, typename Run>
+void in_batches(const std::array<Kernel, kMaxVectors>& kernels, std::size_t n, Run run) {
+    constexpr std::size_t kLargest = kWidth * kMaxVectors;
     std::size_t first = 0;
-    for (; first + kWidth <= n; first += kWidth) {
-        batch(key, {shifted(counters.word, first)}, {shifted(out.word, first)});
-    }
-    if (first == n) return;
+    for (; first + kLargest <= n; first += kLargest) run(kernels.back(), first, kLargest);
     const std::size_t rest = n - first;
-    std::array<std::array<std::uint32_t, kWidth>, 4> counter_pad{}, block_pad{};
-    PhiloxCounters padded_counters{};
-    PhiloxBlocks padded_blocks{};
-    for (std::size_t j = 0; j < 4; ++j) {
-        std::copy_n(counters.word[j] + first, rest, counter_pad[j].begin());
-        padded_counters.word[j] = counter_pad[j].data();
-        padded_blocks.word[j] = block_pad[j].data();
-    }
-    batch(key, padded_counters, padded_blocks);
-    for (std::size_t j = 0; j < 4; ++j)
-        std::copy_n(block_pad[j].begin(), rest, out.word[j] + first);
+    if (rest > 0) run(kernels[(rest + kWidth - 1) / kWidth - 1], first, rest);
 }
 
-template <std::size_t kWidth>
-void pairs_in_batches(PairsBatch batch, RngKey key, StreamId stream, std::uint32_t day,
-                      const std::uint32_t* low, const std::uint32_t* high, std::size_t n,
-                      std::uint64_t* out) {
-    std::size_t first = 0;
-    for (; first + kWidth <= n; first += kWidth) {
-        batch(key, stream, day, low + first, high + first, out + first);
-    }
-    if (first == n) return;
-    const std::size_t rest = n - first;
-    std::array<std::uint32_t, kWidth> low_pad{}, high_pad{};
-    std::array<std::uint64_t, kWidth> out_pad{};
-    std::copy_n(low + first, rest, low_pad.begin());
-    std::copy_n(high + first, rest, high_pad.begin());
-    batch(key, stream, day, low_pad.data(), high_pad.data(), out_pad.data());
-    std::copy_n(out_pad.begin(), rest, out + first);
+template <std::size_t kWidth, std::size_t kMaxVectors>
+void blocks_in_batches(const std::array<BlocksKernel, kMaxVectors>& kernels, RngKey key,
+                       PhiloxCounters counters, std::size_t n, PhiloxBlocks out) {
+    const auto from = [](auto words, std::size_t first) {
+        for (auto& word : words) word += first;
+        return words;
+    };
+    in_batches<kWidth>(kernels, n, [&](BlocksKernel kernel, std::size_t first, std::size_t count) {
+        kernel(key, {from(counters.word, first)}, count, {from(out.word, first)});
+    });
+}
+
+template <std::size_t kWidth, std::size_t kMaxVectors>
+void pairs_in_batches(const std::array<PairsKernel, kMaxVectors>& kernels, RngKey key,
+                      StreamId stream, std::uint32_t day, const std::uint32_t* low,
+                      const std::uint32_t* high, std::size_t n, std::uint64_t* out) {
+    in_batches<kWidth>(kernels, n, [&](PairsKernel kernel, std::size_t first, std::size_t count) {
+        kernel(key, stream, day, low + first, high + first, count, out + first);
+    });
 }
 
 #if defined(__x86_64__)
@@ -98,6 +88,8 @@ void pairs_in_batches(PairsBatch batch, RngKey key, StreamId stream, std::uint32
 namespace avx2 {
 
 constexpr std::size_t kWidth = 8;
+// Four vectors use the 16 registers with a few spills, still faster than three.
+constexpr std::size_t kMaxVectors = 4;
 
 struct Words {
     __m256i w0, w1, w2, w3;
@@ -107,12 +99,33 @@ SORTIE_TARGET_AVX2 inline __m256i splat(std::uint32_t x) {
     return _mm256_set1_epi32(static_cast<int>(x));
 }
 
-SORTIE_TARGET_AVX2 inline __m256i load(const std::uint32_t* p) {
-    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+/// Lanes i < count are all ones; count may exceed the width.
+SORTIE_TARGET_AVX2 inline __m256i lanes_below(std::size_t count) {
+    const auto limit = static_cast<int>(std::min(count, kWidth));
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(limit), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-SORTIE_TARGET_AVX2 inline void store(void* p, __m256i v) {
-    _mm256_storeu_si256(static_cast<__m256i*>(p), v);
+/// 64-bit lanes i < count (from `first`) are all ones.
+SORTIE_TARGET_AVX2 inline __m256i wide_lanes_below(std::size_t count, long long first) {
+    const auto limit = static_cast<long long>(std::min(count, kWidth));
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x(limit),
+                              _mm256_setr_epi64x(first, first + 1, first + 2, first + 3));
+}
+
+SORTIE_TARGET_AVX2 inline __m256i load(const std::uint32_t* p, std::size_t count) {
+    if (count >= kWidth) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return _mm256_maskload_epi32(reinterpret_cast<const int*>(p), lanes_below(count));
+}
+
+SORTIE_TARGET_AVX2 inline void store(std::uint32_t* p, __m256i v, std::size_t count) {
+    if (count >= kWidth) return _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
+    _mm256_maskstore_epi32(reinterpret_cast<int*>(p), lanes_below(count), v);
+}
+
+SORTIE_TARGET_AVX2 inline void store(std::uint64_t* p, __m256i v, std::size_t count,
+                                     long long first) {
+    if (count >= kWidth) return _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
+    _mm256_maskstore_epi64(reinterpret_cast<long long*>(p), wide_lanes_below(count, first), v);
 }
 
 SORTIE_TARGET_AVX2 inline __m256i xor3(__m256i a, __m256i b, __m256i c) {
@@ -136,33 +149,10 @@ SORTIE_TARGET_AVX2 inline Words round(const Words& x, __m256i key0, __m256i key1
     return {xor3(high1, x.w1, key0), low1, xor3(high0, x.w3, key1), low0};
 }
 
-SORTIE_TARGET_AVX2 inline Words philox(Words x, RngKey key) {
-    __m256i key0 = splat(key.low), key1 = splat(key.high);
-    x = round(x, key0, key1);
-    for (int r = 1; r < kRounds; ++r) {
-        key0 = _mm256_add_epi32(key0, splat(kKeyStep0));
-        key1 = _mm256_add_epi32(key1, splat(kKeyStep1));
-        x = round(x, key0, key1);
-    }
-    return x;
-}
-
-SORTIE_TARGET_AVX2 void blocks(RngKey key, PhiloxCounters counters, PhiloxBlocks out) {
-    const Words x = philox({load(counters.word[0]), load(counters.word[1]), load(counters.word[2]),
-                            load(counters.word[3])},
-                           key);
-    store(out.word[0], x.w0);
-    store(out.word[1], x.w1);
-    store(out.word[2], x.w2);
-    store(out.word[3], x.w3);
-}
-
-SORTIE_TARGET_AVX2 void pairs(RngKey key, StreamId stream, std::uint32_t day,
-                              const std::uint32_t* low, const std::uint32_t* high,
-                              std::uint64_t* out) {
-    const __m256i k = load(high);
-    const Words x =
-        philox({load(low), splat(day), splat(stream.value), _mm256_srli_epi32(k, 1)}, key);
+// Writes the draws k of blocks x: words 0-1 where k is even, 2-3 where odd, as 64-bit numbers
+// (high word second).
+SORTIE_TARGET_AVX2 inline void store_draws(const Words& x, __m256i k, std::uint64_t* out,
+                                           std::size_t count) {
     const __m256i odd = _mm256_cmpeq_epi32(_mm256_and_si256(k, splat(1)), splat(1));
     const __m256i low_words = _mm256_blendv_epi8(x.w0, x.w2, odd);
     const __m256i high_words = _mm256_blendv_epi8(x.w1, x.w3, odd);
@@ -170,9 +160,20 @@ SORTIE_TARGET_AVX2 void pairs(RngKey key, StreamId stream, std::uint32_t day,
     const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     const __m256i lows = _mm256_permutevar8x32_epi32(low_words, order);
     const __m256i highs = _mm256_permutevar8x32_epi32(high_words, order);
-    store(out, _mm256_unpacklo_epi32(lows, highs));
-    store(out + 4, _mm256_unpackhi_epi32(lows, highs));
+    store(out, _mm256_unpacklo_epi32(lows, highs), count, 0);
+    store(out + 4, _mm256_unpackhi_epi32(lows, highs), count, 4);
 }
+
+SORTIE_TARGET_AVX2 inline __m256i add(__m256i a, __m256i b) {
+    return _mm256_add_epi32(a, b);
+}
+SORTIE_TARGET_AVX2 inline __m256i shift_right_1(__m256i a) {
+    return _mm256_srli_epi32(a, 1);
+}
+
+#define SORTIE_TARGET SORTIE_TARGET_AVX2
+#include "sim/core/philox_batch_kernels.inc"
+#undef SORTIE_TARGET
 
 }  // namespace avx2
 
@@ -185,6 +186,8 @@ SORTIE_TARGET_AVX2 void pairs(RngKey key, StreamId stream, std::uint32_t day,
 namespace avx512 {
 
 constexpr std::size_t kWidth = 16;
+// 32 registers hold four vectors' state without spills.
+constexpr std::size_t kMaxVectors = 4;
 constexpr __mmask16 kOddLanes = 0xAAAA;
 
 struct Words {
@@ -195,12 +198,17 @@ SORTIE_TARGET_AVX512 inline __m512i splat(std::uint32_t x) {
     return _mm512_set1_epi32(static_cast<int>(x));
 }
 
-SORTIE_TARGET_AVX512 inline __m512i load(const std::uint32_t* p) {
-    return _mm512_loadu_si512(p);
+/// Lanes i < count; count may exceed the width.
+SORTIE_TARGET_AVX512 inline __mmask16 lanes_below(std::size_t count) {
+    return static_cast<__mmask16>((1u << std::min(count, kWidth)) - 1u);
 }
 
-SORTIE_TARGET_AVX512 inline void store(void* p, __m512i v) {
-    _mm512_storeu_si512(p, v);
+SORTIE_TARGET_AVX512 inline __m512i load(const std::uint32_t* p, std::size_t count) {
+    return _mm512_maskz_loadu_epi32(lanes_below(count), p);
+}
+
+SORTIE_TARGET_AVX512 inline void store(std::uint32_t* p, __m512i v, std::size_t count) {
+    _mm512_mask_storeu_epi32(p, lanes_below(count), v);
 }
 
 SORTIE_TARGET_AVX512 inline __m512i xor3(__m512i a, __m512i b, __m512i c) {
@@ -222,33 +230,9 @@ SORTIE_TARGET_AVX512 inline Words round(const Words& x, __m512i key0, __m512i ke
     return {xor3(high1, x.w1, key0), low1, xor3(high0, x.w3, key1), low0};
 }
 
-SORTIE_TARGET_AVX512 inline Words philox(Words x, RngKey key) {
-    __m512i key0 = splat(key.low), key1 = splat(key.high);
-    x = round(x, key0, key1);
-    for (int r = 1; r < kRounds; ++r) {
-        key0 = _mm512_add_epi32(key0, splat(kKeyStep0));
-        key1 = _mm512_add_epi32(key1, splat(kKeyStep1));
-        x = round(x, key0, key1);
-    }
-    return x;
-}
-
-SORTIE_TARGET_AVX512 void blocks(RngKey key, PhiloxCounters counters, PhiloxBlocks out) {
-    const Words x = philox({load(counters.word[0]), load(counters.word[1]), load(counters.word[2]),
-                            load(counters.word[3])},
-                           key);
-    store(out.word[0], x.w0);
-    store(out.word[1], x.w1);
-    store(out.word[2], x.w2);
-    store(out.word[3], x.w3);
-}
-
-SORTIE_TARGET_AVX512 void pairs(RngKey key, StreamId stream, std::uint32_t day,
-                                const std::uint32_t* low, const std::uint32_t* high,
-                                std::uint64_t* out) {
-    const __m512i k = load(high);
-    const Words x =
-        philox({load(low), splat(day), splat(stream.value), _mm512_srli_epi32(k, 1)}, key);
+// As avx2::store_draws.
+SORTIE_TARGET_AVX512 inline void store_draws(const Words& x, __m512i k, std::uint64_t* out,
+                                             std::size_t count) {
     const __mmask16 odd = _mm512_test_epi32_mask(k, splat(1));
     const __m512i low_words = _mm512_mask_blend_epi32(odd, x.w0, x.w2);
     const __m512i high_words = _mm512_mask_blend_epi32(odd, x.w1, x.w3);
@@ -256,9 +240,22 @@ SORTIE_TARGET_AVX512 void pairs(RngKey key, StreamId stream, std::uint32_t day,
     const __m512i order = _mm512_setr_epi32(0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15);
     const __m512i lows = _mm512_permutexvar_epi32(order, low_words);
     const __m512i highs = _mm512_permutexvar_epi32(order, high_words);
-    store(out, _mm512_unpacklo_epi32(lows, highs));
-    store(out + 8, _mm512_unpackhi_epi32(lows, highs));
+    const __mmask16 lanes = lanes_below(count);
+    _mm512_mask_storeu_epi64(out, static_cast<__mmask8>(lanes), _mm512_unpacklo_epi32(lows, highs));
+    _mm512_mask_storeu_epi64(out + 8, static_cast<__mmask8>(lanes >> 8),
+                             _mm512_unpackhi_epi32(lows, highs));
 }
+
+SORTIE_TARGET_AVX512 inline __m512i add(__m512i a, __m512i b) {
+    return _mm512_add_epi32(a, b);
+}
+SORTIE_TARGET_AVX512 inline __m512i shift_right_1(__m512i a) {
+    return _mm512_srli_epi32(a, 1);
+}
+
+#define SORTIE_TARGET SORTIE_TARGET_AVX512
+#include "sim/core/philox_batch_kernels.inc"
+#undef SORTIE_TARGET
 
 }  // namespace avx512
 
@@ -338,9 +335,9 @@ void philox_blocks(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlo
     switch (philox_isa()) {
 #if defined(__x86_64__)
         case Isa::kAvx512:
-            return blocks_in_batches<avx512::kWidth>(avx512::blocks, key, counters, n, out);
+            return blocks_in_batches<avx512::kWidth>(avx512::kBlocksKernels, key, counters, n, out);
         case Isa::kAvx2:
-            return blocks_in_batches<avx2::kWidth>(avx2::blocks, key, counters, n, out);
+            return blocks_in_batches<avx2::kWidth>(avx2::kBlocksKernels, key, counters, n, out);
 #endif
         default:
             return blocks_scalar(key, counters, n, out);
@@ -352,10 +349,11 @@ void draw_u64_pairs(RngKey key, StreamId stream, std::uint32_t day, const std::u
     switch (philox_isa()) {
 #if defined(__x86_64__)
         case Isa::kAvx512:
-            return pairs_in_batches<avx512::kWidth>(avx512::pairs, key, stream, day, low, high, n,
-                                                    out);
+            return pairs_in_batches<avx512::kWidth>(avx512::kPairsKernels, key, stream, day, low,
+                                                    high, n, out);
         case Isa::kAvx2:
-            return pairs_in_batches<avx2::kWidth>(avx2::pairs, key, stream, day, low, high, n, out);
+            return pairs_in_batches<avx2::kWidth>(avx2::kPairsKernels, key, stream, day, low, high,
+                                                  n, out);
 #endif
         default:
             return pairs_scalar(key, stream, day, low, high, n, out);
