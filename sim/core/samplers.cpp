@@ -11,9 +11,9 @@ __extension__ using Uint128 = unsigned __int128;
 // Below this mean, inversion (one uniform, about mean+1 steps) beats transformed rejection.
 constexpr double kPoissonInversionLimit = 10.0;
 
-std::uint32_t poisson_by_inversion(Draws& draws, double mean) {
+std::uint32_t poisson_by_inversion(Draws& draws, double mean, double exp_minus_mean) {
     const double u = draws.uniform();
-    double probability = std::exp(-mean);
+    double probability = exp_minus_mean;
     double cumulative = probability;
     std::uint32_t k = 0;
     // probability reaches 0 (underflow) long before k overflows, which ends the rare loop
@@ -91,8 +91,16 @@ double standard_normal(Draws& draws) {
 
 std::uint32_t poisson(Draws& draws, double mean) {
     if (!(mean > 0.0)) return 0;
-    if (mean < kPoissonInversionLimit) return poisson_by_inversion(draws, mean);
+    if (mean < kPoissonInversionLimit) return poisson_by_inversion(draws, mean, std::exp(-mean));
     return poisson_by_transformed_rejection(draws, mean);
+}
+
+PoissonSampler::PoissonSampler(double mean) : mean_(mean), exp_minus_mean_(std::exp(-mean)) {}
+
+std::uint32_t PoissonSampler::operator()(Draws& draws) const {
+    if (!(mean_ > 0.0)) return 0;
+    if (mean_ < kPoissonInversionLimit) return poisson_by_inversion(draws, mean_, exp_minus_mean_);
+    return poisson_by_transformed_rejection(draws, mean_);
 }
 
 double gamma(Draws& draws, double shape, double scale) {

@@ -202,3 +202,19 @@ TEST_CASE("log_factorial is exact at both sides of the switch to Stirling's seri
         CHECK(log_factorial(k) == doctest::Approx(std::lgamma(k + 1.0)).epsilon(1e-13));
     }
 }
+
+TEST_CASE("a PoissonSampler gives poisson's draws bit for bit, using as many random numbers") {
+    // The contact kernel's means (community contacts by band, venue contacts) and both
+    // algorithms' sides of the switch at 10, and the edge cases 0 and below.
+    for (double mean : {0.0, -1.0, 1e-3, 0.37, 2.79, 3.2, 9.999, 10.0, 50.0, 5000.0}) {
+        CAPTURE(mean);
+        const PoissonSampler sampler(mean);
+        for (std::uint32_t agent = 0; agent < 20000; ++agent) {
+            Draws a(RngKey::from_seed(7), kStream, 3, agent),
+                b(RngKey::from_seed(7), kStream, 3, agent);
+            const std::uint32_t expected = poisson(a, mean);
+            REQUIRE(sampler(b) == expected);
+            REQUIRE(b.used() == a.used());
+        }
+    }
+}
