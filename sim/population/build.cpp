@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/error.hpp"
+#include "sim/core/system.hpp"
 #include "sim/population/detail/steps.hpp"
 
 namespace sortie::population {
@@ -75,12 +76,13 @@ void allocate_columns(std::vector<RegionSlice>& slices, Population& population) 
         next_household += static_cast<std::uint32_t>(slice.household_sizes.size());
         population.region_offsets.push_back(next_agent);
     }
-    population.age.resize(next_agent);
-    population.region.resize(next_agent);
+    // The columns the transmission kernel reads at random (core/system.hpp).
+    core::assign_on_huge_pages(population.age, next_agent);
+    core::assign_on_huge_pages(population.region, next_agent);
     population.occupation.resize(next_agent, Occupation::kNotEmployed);
-    population.household.resize(next_agent);
-    population.school_group.assign(next_agent, kNoGroup);
-    population.work_group.assign(next_agent, kNoGroup);
+    core::assign_on_huge_pages(population.household, next_agent);
+    core::assign_on_huge_pages(population.school_group, next_agent, kNoGroup);
+    core::assign_on_huge_pages(population.work_group, next_agent, kNoGroup);
     population.household_offsets.assign(std::size_t{next_household} + 1, 0);
 }
 
