@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/error.hpp"
+#include "sim/core/system.hpp"
 
 namespace sortie::contacts {
 namespace {
@@ -122,6 +123,8 @@ void ContactModel::calibrate_groups(const ContactSpec& spec) {
     rates_.work_venue_mean = work.venue_mean;
     class_threshold_ = threshold_of(school.pair_probability);
     team_threshold_ = threshold_of(work.pair_probability);
+    school_venue_contacts_ = core::PoissonSampler(school.venue_mean);
+    work_venue_contacts_ = core::PoissonSampler(work.venue_mean);
 }
 
 void ContactModel::build_community(const ContactSpec& spec) {
@@ -137,7 +140,7 @@ void ContactModel::build_community(const ContactSpec& spec) {
     }
     for (std::size_t b = 0; b + 1 < bucket_offsets_.size(); ++b)
         bucket_offsets_[b + 1] += bucket_offsets_[b];
-    by_region_band_.resize(population.size());
+    core::assign_on_huge_pages(by_region_band_, population.size());  // read at random
     std::vector<std::uint32_t> next(bucket_offsets_.begin(), bucket_offsets_.end() - 1);
     for (AgentId a = 0; a < population.size(); ++a) {
         by_region_band_[next[population.region[a] * kAgeBands + age_band(population.age[a])]++] = a;
@@ -150,6 +153,7 @@ void ContactModel::build_community(const ContactSpec& spec) {
         for (double c : row) rates_.community_mean[i] += c;
         if (rates_.community_mean[i] == 0.0) std::fill(row.begin(), row.end(), 1.0);
         band_tables_.emplace_back(row);
+        community_contacts_[i] = core::PoissonSampler(rates_.community_mean[i]);
     }
 
     // Regions: stay with 1 - outside share; otherwise a gravity law, people / distance^2.

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "sim/contacts/layers.hpp"
 #include "sim/contacts/matrix.hpp"
 #include "sim/core/alias_table.hpp"
+#include "sim/core/philox_batch.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/rng_streams.hpp"
 #include "sim/core/samplers.hpp"
@@ -15,6 +19,14 @@
 namespace sortie::contacts {
 
 using population::AgentId;
+
+/// A contact found by ContactModel::collect(): an agent, or while `pending` a position in the
+/// community index.
+struct FoundContact {
+    AgentId other;
+    Layer layer;
+    bool pending;
+};
 
 /// Mean contacts per day by layer, and how they split between small groups and venues.
 /// Defaults: Mistry et al. (2021), mean effective contacts per day by setting; the group
@@ -74,32 +86,50 @@ class ContactModel {
     template <typename Visit>
     void school(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
         groups(population_->schools, population_->school_group[agent], agent, day, key,
-               class_threshold_, rates_.school_venue_mean, core::streams::kClassContacts,
+               class_threshold_, school_venue_contacts_, core::streams::kClassContacts,
                core::streams::kSchoolContacts, Layer::kSchool, visit);
     }
 
     template <typename Visit>
     void work(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
         groups(population_->workplaces, population_->work_group[agent], agent, day, key,
-               team_threshold_, rates_.work_venue_mean, core::streams::kTeamContacts,
+               team_threshold_, work_venue_contacts_, core::streams::kTeamContacts,
                core::streams::kWorkplaceContacts, Layer::kWork, visit);
     }
 
     template <typename Visit>
     void community(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
-        const std::size_t band = age_band(population_->age[agent]);
-        core::Draws draws(key, core::streams::kCommunityContacts, day, agent);
-        const std::uint32_t count = core::poisson(draws, rates_.community_mean[band]);
-        const std::size_t regions = population_->regions.size();
-        for (std::uint32_t c = 0; c < count; ++c) {
-            const std::size_t other_band = band_tables_[band].sample(draws);
-            const std::size_t region =
-                regions == 1 ? 0 : region_tables_[population_->region[agent]].sample(draws);
-            const std::size_t bucket = region * kAgeBands + other_band;
-            const auto first = bucket_offsets_[bucket], size = bucket_offsets_[bucket + 1] - first;
-            if (size == 0) continue;
-            const AgentId other = by_region_band_[first + core::uniform_int(draws, size)];
+        community_positions(agent, day, key, [&](std::uint32_t position) {
+            const AgentId other = by_region_band_[position];
             if (other != agent) visit(other, Layer::kCommunity);
+        });
+    }
+
+    /// Appends the contacts of `agent` on `day` to `out`, in for_each_contact's order, except
+    /// that a community contact is left as its position in the community index (`pending`)
+    /// and may be the agent itself: resolve() turns positions into agents. Looking the
+    /// positions up in a batch overlaps their cache misses, which a contact at a time cannot
+    /// do (at 10^7 agents and more, most of the kernel's time; benchmarks/RESULTS.md).
+    void collect(AgentId agent, std::uint32_t day, core::RngKey key,
+                 std::vector<FoundContact>& out) const {
+        const auto add = [&](AgentId other, Layer layer) { out.push_back({other, layer, false}); };
+        household(agent, add);
+        school(agent, day, key, add);
+        work(agent, day, key, add);
+        community_positions(agent, day, key, [&](std::uint32_t position) {
+            out.push_back({position, Layer::kCommunity, true});
+        });
+    }
+
+    /// Turns the pending community positions of collect() into agents, prefetching them all
+    /// first.
+    void resolve(std::span<FoundContact> found) const {
+        for (const auto& c : found)
+            if (c.pending) __builtin_prefetch(&by_region_band_[c.other]);
+        for (auto& c : found) {
+            if (!c.pending) continue;
+            c.other = by_region_band_[c.other];
+            c.pending = false;
         }
     }
 
@@ -115,27 +145,47 @@ class ContactModel {
 
     static std::uint64_t threshold_of(double probability);
 
+    /// Calls emit(position in by_region_band_) for each community contact of the day.
+    template <typename Emit>
+    void community_positions(AgentId agent, std::uint32_t day, core::RngKey key,
+                             Emit&& emit) const {
+        const std::size_t band = age_band(population_->age[agent]);
+        core::Draws draws(key, core::streams::kCommunityContacts, day, agent);
+        const std::uint32_t count = community_contacts_[band](draws);
+        const std::size_t regions = population_->regions.size();
+        for (std::uint32_t c = 0; c < count; ++c) {
+            const std::size_t other_band = band_tables_[band].sample(draws);
+            const std::size_t region =
+                regions == 1 ? 0 : region_tables_[population_->region[agent]].sample(draws);
+            const std::size_t bucket = region * kAgeBands + other_band;
+            const auto first = bucket_offsets_[bucket], size = bucket_offsets_[bucket + 1] - first;
+            if (size == 0) continue;
+            emit(static_cast<std::uint32_t>(first + core::uniform_int(draws, size)));
+        }
+    }
+
     template <typename Visit>
     void groups(const population::GroupLayer& layer, std::uint32_t group, AgentId agent,
                 std::uint32_t day, core::RngKey key, std::uint64_t pair_threshold,
-                double venue_mean, core::StreamId pair_stream, core::StreamId venue_stream,
-                Layer tag, Visit&& visit) const {
+                const core::PoissonSampler& venue_contacts, core::StreamId pair_stream,
+                core::StreamId venue_stream, Layer tag, Visit&& visit) const {
         if (group == population::kNoGroup) return;
-        for (auto i = layer.group_offsets[group]; i < layer.group_offsets[group + 1]; ++i) {
-            const AgentId other = layer.members[i];
-            if (other == agent) continue;
-            const AgentId low = other < agent ? other : agent, high = other < agent ? agent : other;
-            if (pair_threshold == kAlways ||
-                core::draw_u64(key, pair_stream, day, low, high) < pair_threshold) {
-                visit(other, tag);
-            }
+        const std::uint32_t begin = layer.group_offsets[group],
+                            end = layer.group_offsets[group + 1];
+        if (pair_threshold == kAlways) {
+            for (auto i = begin; i < end; ++i)
+                if (layer.members[i] != agent) visit(layer.members[i], tag);
+        } else {
+            for (auto i = begin; i < end; i += kPairsPerBatch)
+                pairs(layer, i, std::min(end, i + kPairsPerBatch), agent, day, key, pair_threshold,
+                      pair_stream, tag, visit);
         }
         const std::uint32_t venue = layer.group_venue[group];
         const std::uint32_t size = layer.venue_size(venue);
         if (size < 2) return;
         const std::uint32_t first = layer.venue_first_member(venue);
         core::Draws draws(key, venue_stream, day, agent);
-        const std::uint32_t count = core::poisson(draws, venue_mean);
+        const std::uint32_t count = venue_contacts(draws);
         for (std::uint32_t c = 0; c < count; ++c) {
             // Uniform over the others: draw among size-1 places, the agent's own place stands
             // for the last one.
@@ -147,6 +197,31 @@ class ContactModel {
         }
     }
 
+    /// Group members [begin, end) that `agent` meets on `day`: one pair draw each, computed
+    /// together (core/philox_batch.hpp: vector instructions, the same draws as draw_u64).
+    template <typename Visit>
+    void pairs(const population::GroupLayer& layer, std::uint32_t begin, std::uint32_t end,
+               AgentId agent, std::uint32_t day, core::RngKey key, std::uint64_t pair_threshold,
+               core::StreamId pair_stream, Layer tag, Visit&& visit) const {
+        std::array<AgentId, kPairsPerBatch> others, low{}, high{};
+        std::array<std::uint64_t, kPairsPerBatch> draws;
+        std::size_t n = 0;
+        for (auto i = begin; i < end; ++i) {
+            const AgentId other = layer.members[i];
+            if (other == agent) continue;
+            others[n] = other;
+            low[n] = other < agent ? other : agent;
+            high[n] = other < agent ? agent : other;
+            ++n;
+        }
+        core::draw_u64_pairs(key, pair_stream, day, low.data(), high.data(), n, draws.data());
+        for (std::size_t k = 0; k < n; ++k)
+            if (draws[k] < pair_threshold) visit(others[k], tag);
+    }
+
+    /// Pair draws computed per call of draw_u64_pairs: a class or a team in one or two.
+    static constexpr std::uint32_t kPairsPerBatch = 64;
+
     void calibrate_groups(const ContactSpec& spec);
     void build_community(const ContactSpec& spec);
 
@@ -154,6 +229,8 @@ class ContactModel {
     LayerRates rates_;
     BandMatrix community_rates_{};
     std::uint64_t class_threshold_ = 0, team_threshold_ = 0;
+    core::PoissonSampler school_venue_contacts_, work_venue_contacts_;  ///< per day, by layer
+    std::array<core::PoissonSampler, kAgeBands> community_contacts_;    ///< per day, by age band
     std::vector<core::AliasTable> band_tables_;    ///< age band of a community contact, by band
     std::vector<core::AliasTable> region_tables_;  ///< region of a community contact, by region
     std::vector<AgentId> by_region_band_;          ///< agents sorted by (region, age band)

@@ -215,3 +215,33 @@ TEST_CASE("bad contact parameters are refused with their key") {
                          "contacts.community.per_day: must be a number >= 0 (got -1)",
                          sortie::core::InputError);
 }
+
+TEST_CASE("collect and resolve give for_each_contact's contacts in its order") {
+    // The kernel examines the collected list: its order fixes which random number each
+    // contact draws, so a different order would change the epidemic.
+    const RngKey key = RngKey::from_seed(13);
+    std::vector<FoundContact> found;
+    std::size_t compared = 0, self_picks = 0;
+    for (AgentId a = 0; a < france_million().size(); a += 97) {
+        std::vector<std::pair<AgentId, Layer>> expected, got;
+        france_model().for_each_contact(a, 4, key, [&](AgentId other, Layer layer) {
+            expected.push_back({other, layer});
+        });
+        found.clear();
+        france_model().collect(a, 4, key, found);
+        france_model().resolve(found);
+        for (const auto& c : found) {
+            REQUIRE_FALSE(c.pending);
+            if (c.other == a) {
+                REQUIRE(c.layer == Layer::kCommunity);  // the only layer that may pick oneself
+                ++self_picks;
+                continue;
+            }
+            got.push_back({c.other, c.layer});
+        }
+        REQUIRE(got == expected);
+        compared += got.size();
+    }
+    CHECK(compared > 100000);
+    CHECK(self_picks < 10);
+}
