@@ -8,7 +8,9 @@
 
 #include "sim/core/rng_streams.hpp"
 #include "sim/core/samplers.hpp"
+#include "sim/core/system.hpp"
 #include "sim/engine/infection.hpp"
+#include "sim/population/tables.hpp"
 
 namespace sortie::engine {
 namespace {
@@ -53,16 +55,20 @@ Simulation::Simulation(const population::Population& population,
       disease_(disease),
       spec_(spec),
       key_(key),
-      state_(population.size(), State::kSusceptible),
-      next_event_day_(population.size(), 0),
-      infection_day_(population.size(), 0),
-      multiplier_(population.size(), 0.0f),
-      history_(population.size()),
       counts_(population.regions.size() * contacts::kAgeBands * kStates, 0),
       incidence_(population.regions.size() * contacts::kAgeBands * kEvents, 0),
       measures_(population.regions.size() * kMeasures, 0),
       plan_(spec.interventions, spec.triggers, population.regions.size()) {
+    // Read at random for each contact and each infected agent (core/system.hpp).
+    const std::size_t agents = population.size();
+    core::assign_on_huge_pages(state_, agents, State::kSusceptible);
+    core::assign_on_huge_pages(susceptible_age_, agents);
+    core::assign_on_huge_pages(next_event_day_, agents);
+    core::assign_on_huge_pages(infection_day_, agents);
+    core::assign_on_huge_pages(multiplier_, agents);
+    core::assign_on_huge_pages(history_, agents);
     for (AgentId a = 0; a < population.size(); ++a) ++counts_[cell(a) * kStates];
+    set_susceptible_ages();
     std::uint32_t seeds = 0;
     for (const auto& s : spec_.seeding)
         seeds += static_cast<std::uint32_t>(std::ceil(s.infections)) * s.days;
@@ -178,6 +184,7 @@ void Simulation::restore(core::ByteReader& in) {
     in.array(result_.hospital, std::size_t{next_day_} * hospital_.size());
     in.array(result_.supplies, std::size_t{next_day_} * supply_stock_.size() * kSupplyMeasures);
     if (!in.at_end()) throw core::CorruptImage("checkpoint longer than expected");
+    set_susceptible_ages();
 }
 
 void Simulation::seed(std::uint32_t day) {
@@ -212,43 +219,113 @@ void Simulation::seed(std::uint32_t day) {
     }
 }
 
+// The infectious agents of active_[from, to) from `from` on, up to kInfectorsPerBatch of them,
+// with their contacts of the day; returns where to continue. Gathering a batch before
+// examining it lets resolve() and the prefetches below overlap the cache misses of its
+// contacts (each is a random access into the per-agent columns).
+std::size_t Simulation::collect_batch(std::uint32_t day, std::size_t from, std::size_t to,
+                                      TransmitBatch& batch) const {
+    batch.infectors.clear();
+    batch.contacts.clear();
+    std::size_t i = from;
+    for (; i < to && batch.infectors.size() < kInfectorsPerBatch; ++i) {
+        if (i + kInfectorsPerBatch < to) prefetch_infector(active_[i + kInfectorsPerBatch]);
+        const AgentId a = active_[i];
+        const double force = force_of_infection(a, day);
+        if (force <= 0.0) continue;
+        const auto first = static_cast<std::uint32_t>(batch.contacts.size());
+        contacts_.collect(a, day, key_, batch.contacts);
+        batch.infectors.push_back({a, first, force});
+    }
+    contacts_.resolve(batch.contacts);
+    for (const auto& c : batch.contacts) __builtin_prefetch(&susceptible_age_[c.other]);
+    return i;
+}
+
+void Simulation::set_susceptible_ages() {
+    static_assert(population::kMaxAge + 1 <= 0xFF, "age + 1 must fit a byte");
+    for (AgentId a = 0; a < population_.size(); ++a) {
+        susceptible_age_[a] = state_[a] == State::kSusceptible
+                                  ? static_cast<std::uint8_t>(population_.age[a] + 1)
+                                  : std::uint8_t{0};
+    }
+}
+
+// The columns an infector's force and contacts read, requested well before they are needed
+// (the active list is in no useful order in memory).
+void Simulation::prefetch_infector(AgentId a) const {
+    __builtin_prefetch(&state_[a]);
+    __builtin_prefetch(&infection_day_[a]);
+    __builtin_prefetch(&multiplier_[a]);
+    __builtin_prefetch(&population_.age[a]);
+    __builtin_prefetch(&population_.household[a]);
+    __builtin_prefetch(&population_.school_group[a]);
+    __builtin_prefetch(&population_.work_group[a]);
+}
+
+// The infection draws of a batch's contacts, in each infector's contact order (the draws of
+// an infector are a sequence, so the order is part of the result); returns the contacts
+// examined.
+std::uint64_t Simulation::expose_batch(std::uint32_t day, const TransmitBatch& batch,
+                                       std::vector<Candidate>& found) const {
+    std::uint64_t evaluations = 0;
+    for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
+        const auto& infector = batch.infectors[n];
+        const AgentId a = infector.agent;
+        const std::size_t last = n + 1 < batch.infectors.size()
+                                     ? batch.infectors[n + 1].first_contact
+                                     : batch.contacts.size();
+        core::Draws draws(key_, core::streams::kInfection, day, a);
+        for (std::size_t c = infector.first_contact; c < last; ++c) {
+            const AgentId b = batch.contacts[c].other;
+            const contacts::Layer layer = batch.contacts[c].layer;
+            if (b == a) continue;  // a community pick of the agent itself: no contact
+            ++evaluations;
+            const std::uint8_t age_plus_one = susceptible_age_[b];
+            if (age_plus_one == 0) continue;  // not susceptible
+            const std::uint64_t bits = draws.next_u64();
+            // The draw above is taken whatever the policy, so that a policy changes only the
+            // infections it prevents (common random numbers).
+            const double exposure =
+                infector.force * spec_.layer_weight[std::size_t(layer)] *
+                disease_.susceptibility(static_cast<std::uint8_t>(age_plus_one - 1)) *
+                (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
+                (restrictions_in_force_ ? home_factor(a, b, layer, day) : 1.0f) *
+                vaccine_susceptibility(b, day);
+            if (infects(core::to_unit_interval(bits), exposure))
+                found.push_back({b, bits, a, layer});
+        }
+    }
+    return evaluations;
+}
+
+// Transmission rate x relative infectiousness of the state x individual multiplier x the
+// infectiousness profile of the day; 0 when not infectious.
+double Simulation::force_of_infection(AgentId a, std::uint32_t day) const {
+    const State s = state_[a];
+    if (!infectious(s)) return 0.0;
+    const double relative = s == State::kAsymptomatic ? disease_.parameters().relative_asymptomatic
+                            : s == State::kPresymptomatic
+                                ? disease_.parameters().relative_presymptomatic
+                                : 1.0;
+    return spec_.transmission_rate * relative * multiplier_[a] *
+           disease_.profile(day - infection_day_[a]);
+}
+
 void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     tbb::enumerable_thread_specific<std::vector<Candidate>> found;
+    tbb::enumerable_thread_specific<TransmitBatch> batches;
     tbb::enumerable_thread_specific<std::uint64_t> evaluated(0);
-    const double beta = spec_.transmission_rate;
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, active_.size(), 256), [&](const auto& range) {
-            auto& local = found.local();
-            auto& evaluations = evaluated.local();
-            for (std::size_t i = range.begin(); i < range.end(); ++i) {
-                const AgentId a = active_[i];
-                const State s = state_[a];
-                if (!infectious(s)) continue;
-                const double relative =
-                    s == State::kAsymptomatic     ? disease_.parameters().relative_asymptomatic
-                    : s == State::kPresymptomatic ? disease_.parameters().relative_presymptomatic
-                                                  : 1.0;
-                const double force =
-                    beta * relative * multiplier_[a] * disease_.profile(day - infection_day_[a]);
-                if (force <= 0.0) continue;
-                core::Draws draws(key_, core::streams::kInfection, day, a);
-                contacts_.for_each_contact(a, day, key_, [&](AgentId b, contacts::Layer layer) {
-                    ++evaluations;
-                    if (state_[b] != State::kSusceptible) return;
-                    const std::uint64_t bits = draws.next_u64();
-                    // The draw above is taken whatever the policy, so that a policy changes
-                    // only the infections it prevents (common random numbers).
-                    const double exposure =
-                        force * spec_.layer_weight[std::size_t(layer)] *
-                        disease_.susceptibility(population_.age[b]) *
-                        (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
-                        (restrictions_in_force_ ? home_factor(a, b, layer, day) : 1.0f) *
-                        vaccine_susceptibility(b, day);
-                    if (infects(core::to_unit_interval(bits), exposure))
-                        local.push_back({b, bits, a, layer});
-                });
-            }
-        });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active_.size(), 256),
+                      [&](const auto& range) {
+                          auto& batch = batches.local();
+                          auto& local = found.local();
+                          auto& evaluations = evaluated.local();
+                          for (std::size_t i = range.begin(); i < range.end();) {
+                              i = collect_batch(day, i, range.end(), batch);
+                              evaluations += expose_batch(day, batch, local);
+                          }
+                      });
     for (auto n : evaluated) contact_evaluations_ += n;
     winners.clear();
     for (auto& local : found) winners.insert(winners.end(), local.begin(), local.end());
@@ -273,6 +350,7 @@ void Simulation::infect(AgentId agent, std::uint32_t day, AgentId infector, cont
     multiplier_[agent] = static_cast<float>(core::gamma(draws, k, 1.0 / k));
     avert_severe_disease(agent, day);
     infection_day_[agent] = static_cast<std::uint16_t>(day);
+    susceptible_age_[agent] = 0;
     count_event(agent, Event::kInfections);
     count_event(agent, seeded ? Event::kInfectionsSeeded : infection_event(layer));
     if (record_transmissions_) transmissions_.push_back({day, infector, agent, layer});

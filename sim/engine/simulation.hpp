@@ -100,8 +100,29 @@ class Simulation {
         contacts::Layer layer;
     };
 
+    /// Infectious agents and their contacts of the day, examined together (transmit()).
+    struct TransmitBatch {
+        struct Infector {
+            AgentId agent;
+            std::uint32_t first_contact;  ///< in `contacts`
+            double force;
+        };
+        std::vector<Infector> infectors;
+        std::vector<contacts::FoundContact> contacts;
+    };
+    /// Enough contacts (about 11 each) in flight to overlap their cache misses, few enough to
+    /// stay in the L1 cache.
+    static constexpr std::size_t kInfectorsPerBatch = 16;
+
     void seed(std::uint32_t day);
     void transmit(std::uint32_t day, std::vector<Candidate>& winners);
+    std::size_t collect_batch(std::uint32_t day, std::size_t from, std::size_t to,
+                              TransmitBatch& batch) const;
+    std::uint64_t expose_batch(std::uint32_t day, const TransmitBatch& batch,
+                               std::vector<Candidate>& found) const;
+    double force_of_infection(AgentId agent, std::uint32_t day) const;
+    void prefetch_infector(AgentId agent) const;
+    void set_susceptible_ages();
     void infect(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
                 bool seeded);
     void progress(std::uint32_t day, std::size_t first);
@@ -186,6 +207,9 @@ class Simulation {
     core::RngKey key_;
 
     std::vector<State> state_;
+    /// Age + 1 while susceptible, 0 once infected: what the kernel reads of each contact (is
+    /// it susceptible, and how much) in one byte, so one cache miss instead of two.
+    std::vector<std::uint8_t> susceptible_age_;
     std::vector<std::uint16_t> next_event_day_;
     std::vector<std::uint16_t> infection_day_;
     std::vector<float> multiplier_;

@@ -12,10 +12,10 @@
 namespace sortie::cli {
 namespace {
 
-// Everything a replicate holds per agent (sim/engine/simulation.hpp): state, next event day,
-// infection day, infectiousness multiplier, natural history, and at worst every agent in the
-// list of the infected.
-constexpr std::size_t kReplicateBytesPerAgent = sizeof(engine::State) + 2 + 2 + sizeof(float) +
+// Everything a replicate holds per agent (sim/engine/simulation.hpp): state, age while
+// susceptible, next event day, infection day, infectiousness multiplier, natural history, and
+// at worst every agent in the list of the infected.
+constexpr std::size_t kReplicateBytesPerAgent = sizeof(engine::State) + 1 + 2 + 2 + sizeof(float) +
                                                 sizeof(disease::History) + sizeof(std::uint32_t);
 // A transmission kept in the engine (16 bytes) and in the log (5 int32), at worst one per agent.
 constexpr std::size_t kTransmissionBytes = 16 + 5 * 4;
