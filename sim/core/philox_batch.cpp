@@ -362,4 +362,12 @@ void draw_u64_pairs(RngKey key, StreamId stream, std::uint32_t day, const std::u
     }
 }
 
+void PrecomputedCursors::compute(RngKey key) {
+    constexpr std::size_t kStride = kPrecomputedStride;
+    const std::uint32_t* c = counters_.data();
+    std::uint32_t* w = words_.data();
+    philox_blocks(key, {{c, c + kStride, c + 2 * kStride, c + 3 * kStride}}, size_,
+                  {{w, w + kStride, w + 2 * kStride, w + 3 * kStride}});
+}
+
 }  // namespace sortie::core

@@ -63,4 +63,38 @@ void philox_blocks(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlo
 void draw_u64_pairs(RngKey key, StreamId stream, std::uint32_t day, const std::uint32_t* low,
                     const std::uint32_t* high, std::size_t n, std::uint64_t* out);
 
+/// The first blocks of many cursors, computed together by philox_blocks: request() each
+/// cursor's blocks, compute() once, then give blocks() to each cursor's Draws. The contact
+/// kernel asks, for a batch of infectious people, the blocks of their community, venue and
+/// infection draws at once (scalar, one at a time, they were half of its work). Up to
+/// kPrecomputedStride blocks; a request beyond gets none (its Draws computes its own).
+class PrecomputedCursors {
+  public:
+    struct Request {
+        std::uint32_t where = 0, count = 0;
+    };
+    void clear() { size_ = 0; }
+    /// Asks for blocks [0, count) of (stream, day, agent).
+    Request request(StreamId stream, std::uint32_t day, std::uint32_t agent, std::uint32_t count) {
+        if (size_ + count > kPrecomputedStride) return {size_, 0};
+        const Request r{size_, count};
+        for (std::uint32_t block = 0; block < count; ++block, ++size_) {
+            // The counter layout of detail::philox_block.
+            counters_[size_] = agent;
+            counters_[kPrecomputedStride + size_] = day;
+            counters_[2 * kPrecomputedStride + size_] = stream.value;
+            counters_[3 * kPrecomputedStride + size_] = block;
+        }
+        return r;
+    }
+    /// Computes every block requested since clear().
+    void compute(RngKey key);
+    /// The blocks of a request (after compute()).
+    PrecomputedBlocks blocks(Request r) const { return {words_.data() + r.where, r.count}; }
+
+  private:
+    std::array<std::uint32_t, 4 * kPrecomputedStride> counters_, words_;
+    std::uint32_t size_ = 0;
+};
+
 }  // namespace sortie::core

@@ -2,6 +2,7 @@
 
 #include <Random123/philox.h>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace sortie::core {
@@ -62,6 +63,15 @@ inline double to_unit_interval(std::uint64_t bits) {
     return static_cast<double>(bits >> 11) * 0x1.0p-53;
 }
 
+/// Blocks 0..count-1 of a cursor computed in advance (PrecomputedCursors in philox_batch.hpp,
+/// with vector instructions); Draws reads them instead of computing them. Word j of block i is
+/// words[j * kPrecomputedStride + i] (the layout the vector code writes).
+inline constexpr std::size_t kPrecomputedStride = 1024;
+struct PrecomputedBlocks {
+    const std::uint32_t* words = nullptr;
+    std::uint32_t count = 0;
+};
+
 /// A cursor over the draws of one (stream, day, agent): the sequence k = first, first+1, ...
 /// It is cheap to create and lives for one decision; it never crosses agents, so no result
 /// depends on which thread handles which agent. The samplers in samplers.hpp consume it.
@@ -69,11 +79,23 @@ class Draws {
   public:
     Draws(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent)
         : key_(key), stream_(stream), day_(day), agent_(agent) {}
+    /// The same cursor, whose first blocks were computed in advance: they must be this
+    /// cursor's own (key, stream, day, agent, block 0...), or the draws would differ.
+    Draws(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent,
+          PrecomputedBlocks precomputed)
+        : key_(key), stream_(stream), day_(day), agent_(agent), precomputed_(precomputed) {}
 
     /// The next 64 random bits; draw_u64(key, stream, day, agent, k) for k = 0, 1, ...
     std::uint64_t next_u64() {
         if (buffered_ == 0) {
-            block_ = detail::philox_block(key_, stream_, day_, agent_, next_block_++);
+            if (next_block_ < precomputed_.count) {
+                const std::uint32_t* w = precomputed_.words + next_block_;
+                constexpr std::size_t kStride = kPrecomputedStride;
+                block_ = {{w[0], w[kStride], w[2 * kStride], w[3 * kStride]}};
+            } else {
+                block_ = detail::philox_block(key_, stream_, day_, agent_, next_block_);
+            }
+            ++next_block_;
             buffered_ = 1;
             return detail::join(block_[1], block_[0]);
         }
@@ -97,6 +119,7 @@ class Draws {
     std::uint32_t agent_;
     std::uint32_t next_block_ = 0;
     std::uint32_t buffered_ = 0;  ///< draws left in block_ (0 or 1)
+    PrecomputedBlocks precomputed_;
     detail::Philox::ctr_type block_{};
 };
 

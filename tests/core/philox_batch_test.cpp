@@ -194,3 +194,23 @@ TEST_CASE("a pupil's classmate pairs drawn in one batch are the kernel's pair dr
         check_pairs(key, StreamId{3}, 45, low, high, low.size());
     }
 }
+
+TEST_CASE("Draws over precomputed blocks give the cursor's own draws, beyond them too") {
+    const RngKey key = RngKey::from_seed(0x5eed);
+    PrecomputedCursors cursors;
+    std::vector<PrecomputedCursors::Request> requests;
+    // Cursors with 0 to 9 blocks in advance, until the capacity refuses one.
+    std::uint32_t asked = 0;
+    for (std::uint32_t agent = 0; asked <= kPrecomputedStride + 40; ++agent) {
+        const std::uint32_t count = agent % 10;
+        requests.push_back(cursors.request(kTestStream, 17, agent * 7919, count));
+        asked += count;
+    }
+    CHECK(requests.back().count == 0);  // over capacity: none, the Draws computes its own
+    cursors.compute(key);
+    for (std::uint32_t agent = 0; agent < requests.size(); ++agent) {
+        Draws plain(key, kTestStream, 17, agent * 7919);
+        Draws fast(key, kTestStream, 17, agent * 7919, cursors.blocks(requests[agent]));
+        for (int k = 0; k < 25; ++k) REQUIRE(fast.next_u64() == plain.next_u64());
+    }
+}
