@@ -28,6 +28,11 @@ struct FoundContact {
     bool pending;
 };
 
+/// Blocks of an agent's venue and community draws of a day computed in advance (or none).
+struct ContactDraws {
+    core::PrecomputedBlocks school_venue, work_venue, community;
+};
+
 /// Mean contacts per day by layer, and how they split between small groups and venues.
 /// Defaults: Mistry et al. (2021), mean effective contacts per day by setting; the group
 /// shares are estimates (docs/model.md).
@@ -110,16 +115,51 @@ class ContactModel {
     /// and may be the agent itself: resolve() turns positions into agents. Looking the
     /// positions up in a batch overlaps their cache misses, which a contact at a time cannot
     /// do (at 10^7 agents and more, most of the kernel's time; benchmarks/RESULTS.md).
-    void collect(AgentId agent, std::uint32_t day, core::RngKey key,
-                 std::vector<FoundContact>& out) const {
+    /// `draws`: blocks of the agent's venue and community draws computed in advance (see
+    /// precompute_draws), or none.
+    void collect(AgentId agent, std::uint32_t day, core::RngKey key, std::vector<FoundContact>& out,
+                 const ContactDraws& draws = {}) const {
         const auto add = [&](AgentId other, Layer layer) { out.push_back({other, layer, false}); };
         household(agent, add);
-        school(agent, day, key, add);
-        work(agent, day, key, add);
-        community_positions(agent, day, key, [&](std::uint32_t position) {
-            out.push_back({position, Layer::kCommunity, true});
-        });
+        groups(population_->schools, population_->school_group[agent], agent, day, key,
+               class_threshold_, school_venue_contacts_, core::streams::kClassContacts,
+               core::streams::kSchoolContacts, Layer::kSchool, add, draws.school_venue);
+        groups(population_->workplaces, population_->work_group[agent], agent, day, key,
+               team_threshold_, work_venue_contacts_, core::streams::kTeamContacts,
+               core::streams::kWorkplaceContacts, Layer::kWork, add, draws.work_venue);
+        community_positions(
+            agent, day, key,
+            [&](std::uint32_t position) {
+                out.push_back({position, Layer::kCommunity, true});
+            },
+            draws.community);
     }
+
+    /// Asks `cursors` for the first blocks of the agent's venue and community draws of the
+    /// day: about what an agent uses (more are computed one at a time when needed). Returns
+    /// where they will be, for collect() once `cursors` has computed them.
+    struct DrawRequests {
+        core::PrecomputedCursors::Request school_venue, work_venue, community;
+    };
+    DrawRequests request_draws(AgentId agent, std::uint32_t day,
+                               core::PrecomputedCursors& cursors) const {
+        return {cursors.request(core::streams::kSchoolContacts, day, agent,
+                                venue_blocks(population_->school_group[agent])),
+                cursors.request(core::streams::kWorkplaceContacts, day, agent,
+                                venue_blocks(population_->work_group[agent])),
+                cursors.request(core::streams::kCommunityContacts, day, agent, kCommunityBlocks)};
+    }
+    static ContactDraws draws_of(const DrawRequests& where,
+                                 const core::PrecomputedCursors& cursors) {
+        return {cursors.blocks(where.school_venue), cursors.blocks(where.work_venue),
+                cursors.blocks(where.community)};
+    }
+    // Venue contacts: a count then a pick each, about 3 a day (2 blocks); community contacts:
+    // a count then about 5 draws each, 2.8 a day on average (8 blocks).
+    static std::uint32_t venue_blocks(std::uint32_t group) {
+        return group == population::kNoGroup ? 0 : 2;
+    }
+    static constexpr std::uint32_t kCommunityBlocks = 8;
 
     /// Turns the pending community positions of collect() into agents, prefetching them all
     /// first.
@@ -147,10 +187,10 @@ class ContactModel {
 
     /// Calls emit(position in by_region_band_) for each community contact of the day.
     template <typename Emit>
-    void community_positions(AgentId agent, std::uint32_t day, core::RngKey key,
-                             Emit&& emit) const {
+    void community_positions(AgentId agent, std::uint32_t day, core::RngKey key, Emit&& emit,
+                             core::PrecomputedBlocks precomputed = {}) const {
         const std::size_t band = age_band(population_->age[agent]);
-        core::Draws draws(key, core::streams::kCommunityContacts, day, agent);
+        core::Draws draws(key, core::streams::kCommunityContacts, day, agent, precomputed);
         const std::uint32_t count = community_contacts_[band](draws);
         const std::size_t regions = population_->regions.size();
         for (std::uint32_t c = 0; c < count; ++c) {
@@ -168,7 +208,8 @@ class ContactModel {
     void groups(const population::GroupLayer& layer, std::uint32_t group, AgentId agent,
                 std::uint32_t day, core::RngKey key, std::uint64_t pair_threshold,
                 const core::PoissonSampler& venue_contacts, core::StreamId pair_stream,
-                core::StreamId venue_stream, Layer tag, Visit&& visit) const {
+                core::StreamId venue_stream, Layer tag, Visit&& visit,
+                core::PrecomputedBlocks precomputed = {}) const {
         if (group == population::kNoGroup) return;
         const std::uint32_t begin = layer.group_offsets[group],
                             end = layer.group_offsets[group + 1];
@@ -184,7 +225,7 @@ class ContactModel {
         const std::uint32_t size = layer.venue_size(venue);
         if (size < 2) return;
         const std::uint32_t first = layer.venue_first_member(venue);
-        core::Draws draws(key, venue_stream, day, agent);
+        core::Draws draws(key, venue_stream, day, agent, precomputed);
         const std::uint32_t count = venue_contacts(draws);
         for (std::uint32_t c = 0; c < count; ++c) {
             // Uniform over the others: draw among size-1 places, the agent's own place stands

@@ -227,15 +227,30 @@ std::size_t Simulation::collect_batch(std::uint32_t day, std::size_t from, std::
                                       TransmitBatch& batch) const {
     batch.infectors.clear();
     batch.contacts.clear();
+    batch.contact_draws.clear();
+    batch.cursors.clear();
     std::size_t i = from;
     for (; i < to && batch.infectors.size() < kInfectorsPerBatch; ++i) {
-        if (i + kInfectorsPerBatch < to) prefetch_infector(active_[i + kInfectorsPerBatch]);
         const AgentId a = active_[i];
         const double force = force_of_infection(a, day);
         if (force <= 0.0) continue;
-        const auto first = static_cast<std::uint32_t>(batch.contacts.size());
-        contacts_.collect(a, day, key_, batch.contacts);
-        batch.infectors.push_back({a, first, force});
+        batch.infectors.push_back({a, 0, force});
+        batch.contact_draws.push_back(contacts_.request_draws(a, day, batch.cursors));
+    }
+    // The next batch's columns load while this one is worked on.
+    for (std::size_t next = i; next < std::min(to, i + kPrefetchedAhead); ++next)
+        prefetch_infector(active_[next]);
+    for (const auto& infector : batch.infectors) {
+        __builtin_prefetch(&population_.household_offsets[population_.household[infector.agent]]);
+    }
+    // The random numbers of the batch's contacts together (vector instructions), then the
+    // contacts themselves.
+    batch.cursors.compute(key_);
+    for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
+        auto& infector = batch.infectors[n];
+        infector.first_contact = static_cast<std::uint32_t>(batch.contacts.size());
+        contacts_.collect(infector.agent, day, key_, batch.contacts,
+                          contacts_.draws_of(batch.contact_draws[n], batch.cursors));
     }
     contacts_.resolve(batch.contacts);
     for (const auto& c : batch.contacts) __builtin_prefetch(&susceptible_age_[c.other]);
@@ -258,6 +273,7 @@ void Simulation::prefetch_infector(AgentId a) const {
     __builtin_prefetch(&infection_day_[a]);
     __builtin_prefetch(&multiplier_[a]);
     __builtin_prefetch(&population_.age[a]);
+    __builtin_prefetch(&population_.region[a]);
     __builtin_prefetch(&population_.household[a]);
     __builtin_prefetch(&population_.school_group[a]);
     __builtin_prefetch(&population_.work_group[a]);
@@ -266,16 +282,26 @@ void Simulation::prefetch_infector(AgentId a) const {
 // The infection draws of a batch's contacts, in each infector's contact order (the draws of
 // an infector are a sequence, so the order is part of the result); returns the contacts
 // examined.
-std::uint64_t Simulation::expose_batch(std::uint32_t day, const TransmitBatch& batch,
+std::uint64_t Simulation::expose_batch(std::uint32_t day, TransmitBatch& batch,
                                        std::vector<Candidate>& found) const {
+    // First the infection draws all infectors will use: one per susceptible contact.
+    batch.cursors.clear();
+    batch.infection_draws.clear();
+    for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
+        std::uint32_t susceptible = 0;
+        for (std::size_t c = batch.infectors[n].first_contact; c < batch.contacts_end(n); ++c)
+            susceptible += susceptible_age_[batch.contacts[c].other] != 0;
+        batch.infection_draws.push_back(batch.cursors.request(
+            core::streams::kInfection, day, batch.infectors[n].agent, (susceptible + 1) / 2));
+    }
+    batch.cursors.compute(key_);
     std::uint64_t evaluations = 0;
     for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
         const auto& infector = batch.infectors[n];
         const AgentId a = infector.agent;
-        const std::size_t last = n + 1 < batch.infectors.size()
-                                     ? batch.infectors[n + 1].first_contact
-                                     : batch.contacts.size();
-        core::Draws draws(key_, core::streams::kInfection, day, a);
+        const std::size_t last = batch.contacts_end(n);
+        core::Draws draws(key_, core::streams::kInfection, day, a,
+                          batch.cursors.blocks(batch.infection_draws[n]));
         for (std::size_t c = infector.first_contact; c < last; ++c) {
             const AgentId b = batch.contacts[c].other;
             const contacts::Layer layer = batch.contacts[c].layer;

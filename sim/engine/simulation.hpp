@@ -7,6 +7,7 @@
 
 #include "sim/contacts/contact_model.hpp"
 #include "sim/core/byte_stream.hpp"
+#include "sim/core/philox_batch.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/disease/natural_history.hpp"
 #include "sim/engine/hospitals.hpp"
@@ -109,16 +110,27 @@ class Simulation {
         };
         std::vector<Infector> infectors;
         std::vector<contacts::FoundContact> contacts;
+        std::vector<contacts::ContactModel::DrawRequests> contact_draws;  ///< by infector
+        std::vector<core::PrecomputedCursors::Request> infection_draws;   ///< by infector
+        core::PrecomputedCursors cursors;
+
+        /// The end of the contacts of infector n.
+        std::size_t contacts_end(std::size_t n) const {
+            return n + 1 < infectors.size() ? infectors[n + 1].first_contact : contacts.size();
+        }
     };
     /// Enough contacts (about 11 each) in flight to overlap their cache misses, few enough to
     /// stay in the L1 cache.
     static constexpr std::size_t kInfectorsPerBatch = 16;
+    /// Active agents whose columns are prefetched for the next batch: most active agents are
+    /// infectious (the others are skipped).
+    static constexpr std::size_t kPrefetchedAhead = 24;
 
     void seed(std::uint32_t day);
     void transmit(std::uint32_t day, std::vector<Candidate>& winners);
     std::size_t collect_batch(std::uint32_t day, std::size_t from, std::size_t to,
                               TransmitBatch& batch) const;
-    std::uint64_t expose_batch(std::uint32_t day, const TransmitBatch& batch,
+    std::uint64_t expose_batch(std::uint32_t day, TransmitBatch& batch,
                                std::vector<Candidate>& found) const;
     double force_of_infection(AgentId agent, std::uint32_t day) const;
     void prefetch_infector(AgentId agent) const;
