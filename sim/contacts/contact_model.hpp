@@ -21,7 +21,7 @@ namespace sortie::contacts {
 using population::AgentId;
 
 /// A contact found by ContactModel::collect(): an agent, or while `pending` a position in the
-/// community index.
+/// community index (community) or in the members of schools or workplaces (venue picks).
 struct FoundContact {
     AgentId other;
     Layer layer;
@@ -92,14 +92,18 @@ class ContactModel {
     void school(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
         groups(population_->schools, population_->school_group[agent], agent, day, key,
                class_threshold_, school_venue_contacts_, core::streams::kClassContacts,
-               core::streams::kSchoolContacts, Layer::kSchool, visit);
+               core::streams::kSchoolContacts, Layer::kSchool, visit, [&](std::uint32_t pick) {
+                   visit(population_->schools.members[pick], Layer::kSchool);
+               });
     }
 
     template <typename Visit>
     void work(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
         groups(population_->workplaces, population_->work_group[agent], agent, day, key,
                team_threshold_, work_venue_contacts_, core::streams::kTeamContacts,
-               core::streams::kWorkplaceContacts, Layer::kWork, visit);
+               core::streams::kWorkplaceContacts, Layer::kWork, visit, [&](std::uint32_t pick) {
+                   visit(population_->workplaces.members[pick], Layer::kWork);
+               });
     }
 
     template <typename Visit>
@@ -111,22 +115,31 @@ class ContactModel {
     }
 
     /// Appends the contacts of `agent` on `day` to `out`, in for_each_contact's order, except
-    /// that a community contact is left as its position in the community index (`pending`)
-    /// and may be the agent itself: resolve() turns positions into agents. Looking the
-    /// positions up in a batch overlaps their cache misses, which a contact at a time cannot
-    /// do (at 10^7 agents and more, most of the kernel's time; benchmarks/RESULTS.md).
-    /// `draws`: blocks of the agent's venue and community draws computed in advance (see
-    /// precompute_draws), or none.
+    /// that community and venue picks are left as positions (`pending`; a community pick may
+    /// be the agent itself): resolve() turns them into agents. Looking the positions up in a
+    /// batch overlaps their cache misses, which a contact at a time cannot do (at 10^7 agents
+    /// and more, most of the kernel's time; benchmarks/RESULTS.md). `draws`: blocks of the
+    /// agent's venue and community draws computed in advance (request_draws), or none.
     void collect(AgentId agent, std::uint32_t day, core::RngKey key, std::vector<FoundContact>& out,
                  const ContactDraws& draws = {}) const {
         const auto add = [&](AgentId other, Layer layer) { out.push_back({other, layer, false}); };
         household(agent, add);
-        groups(population_->schools, population_->school_group[agent], agent, day, key,
-               class_threshold_, school_venue_contacts_, core::streams::kClassContacts,
-               core::streams::kSchoolContacts, Layer::kSchool, add, draws.school_venue);
-        groups(population_->workplaces, population_->work_group[agent], agent, day, key,
-               team_threshold_, work_venue_contacts_, core::streams::kTeamContacts,
-               core::streams::kWorkplaceContacts, Layer::kWork, add, draws.work_venue);
+        groups(
+            population_->schools, population_->school_group[agent], agent, day, key,
+            class_threshold_, school_venue_contacts_, core::streams::kClassContacts,
+            core::streams::kSchoolContacts, Layer::kSchool, add,
+            [&](std::uint32_t pick) {
+                out.push_back({pick, Layer::kSchool, true});
+            },
+            draws.school_venue);
+        groups(
+            population_->workplaces, population_->work_group[agent], agent, day, key,
+            team_threshold_, work_venue_contacts_, core::streams::kTeamContacts,
+            core::streams::kWorkplaceContacts, Layer::kWork, add,
+            [&](std::uint32_t pick) {
+                out.push_back({pick, Layer::kWork, true});
+            },
+            draws.work_venue);
         community_positions(
             agent, day, key,
             [&](std::uint32_t position) {
@@ -161,16 +174,24 @@ class ContactModel {
     }
     static constexpr std::uint32_t kCommunityBlocks = 8;
 
-    /// Turns the pending community positions of collect() into agents, prefetching them all
+    /// Turns the pending positions of collect() (community picks in the community index,
+    /// venue picks in the school or workplace members) into agents, prefetching them all
     /// first.
     void resolve(std::span<FoundContact> found) const {
         for (const auto& c : found)
-            if (c.pending) __builtin_prefetch(&by_region_band_[c.other]);
+            if (c.pending) __builtin_prefetch(&index_of(c.layer)[c.other]);
         for (auto& c : found) {
             if (!c.pending) continue;
-            c.other = by_region_band_[c.other];
+            c.other = index_of(c.layer)[c.other];
             c.pending = false;
         }
+    }
+
+    /// The array a pending contact of this layer points into.
+    const AgentId* index_of(Layer layer) const {
+        return layer == Layer::kCommunity ? by_region_band_.data()
+               : layer == Layer::kSchool  ? population_->schools.members.data()
+                                          : population_->workplaces.members.data();
     }
 
     const LayerRates& rates() const { return rates_; }
@@ -204,11 +225,13 @@ class ContactModel {
         }
     }
 
-    template <typename Visit>
+    /// Class or team contacts by pair draws, then venue-wide ones: venue_pick(position in
+    /// layer.members) for each.
+    template <typename Visit, typename VenuePick>
     void groups(const population::GroupLayer& layer, std::uint32_t group, AgentId agent,
                 std::uint32_t day, core::RngKey key, std::uint64_t pair_threshold,
                 const core::PoissonSampler& venue_contacts, core::StreamId pair_stream,
-                core::StreamId venue_stream, Layer tag, Visit&& visit,
+                core::StreamId venue_stream, Layer tag, Visit&& visit, VenuePick&& venue_pick,
                 core::PrecomputedBlocks precomputed = {}) const {
         if (group == population::kNoGroup) return;
         const std::uint32_t begin = layer.group_offsets[group],
@@ -225,6 +248,8 @@ class ContactModel {
         const std::uint32_t size = layer.venue_size(venue);
         if (size < 2) return;
         const std::uint32_t first = layer.venue_first_member(venue);
+        std::uint32_t self = begin;  // the agent's own place, in its group
+        while (self < end && layer.members[self] != agent) ++self;
         core::Draws draws(key, venue_stream, day, agent, precomputed);
         const std::uint32_t count = venue_contacts(draws);
         for (std::uint32_t c = 0; c < count; ++c) {
@@ -232,9 +257,7 @@ class ContactModel {
             // for the last one.
             const auto pick =
                 first + static_cast<std::uint32_t>(core::uniform_int(draws, size - 1));
-            const AgentId other = layer.members[pick] == agent ? layer.members[first + size - 1]
-                                                               : layer.members[pick];
-            visit(other, tag);
+            venue_pick(pick == self ? first + size - 1 : pick);
         }
     }
 

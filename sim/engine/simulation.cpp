@@ -2,6 +2,7 @@
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
@@ -105,9 +106,9 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
         progress(day, 0);  // 1. transitions due today (state at the start of the day)
         vaccinate(day);    // 1b. the day's vaccine doses
         const std::size_t first_new = active_.size();
-        seed(day);               // 2. infections from outside
-        transmit(day, winners);  // 3. contacts of the infectious, in parallel
-        for (const auto& w : winners) infect(w.infectee, day, w.infector, w.layer, false);  // 4.
+        seed(day);                       // 2. infections from outside
+        transmit(day, winners);          // 3. contacts of the infectious, in parallel
+        infect_winners(day, winners);    // 4.
         progress(day, first_new);        // 5. zero-day stages of today's infections only
         test_trace_isolate(day);         // 5b. effective from tomorrow
         record_day(day, result);         // 6.
@@ -240,9 +241,7 @@ std::size_t Simulation::collect_batch(std::uint32_t day, std::size_t from, std::
     // The next batch's columns load while this one is worked on.
     for (std::size_t next = i; next < std::min(to, i + kPrefetchedAhead); ++next)
         prefetch_infector(active_[next]);
-    for (const auto& infector : batch.infectors) {
-        __builtin_prefetch(&population_.household_offsets[population_.household[infector.agent]]);
-    }
+    for (const auto& infector : batch.infectors) prefetch_places(infector.agent);
     // The random numbers of the batch's contacts together (vector instructions), then the
     // contacts themselves.
     batch.cursors.compute(key_);
@@ -277,6 +276,21 @@ void Simulation::prefetch_infector(AgentId a) const {
     __builtin_prefetch(&population_.household[a]);
     __builtin_prefetch(&population_.school_group[a]);
     __builtin_prefetch(&population_.work_group[a]);
+}
+
+// The start of the infector's household, class and team, and their venues: the next loads the
+// contact enumeration makes, each a random access.
+void Simulation::prefetch_places(AgentId a) const {
+    __builtin_prefetch(&population_.household_offsets[population_.household[a]]);
+    const std::uint32_t school = population_.school_group[a], work = population_.work_group[a];
+    if (school != population::kNoGroup) {
+        __builtin_prefetch(&population_.schools.group_offsets[school]);
+        __builtin_prefetch(&population_.schools.group_venue[school]);
+    }
+    if (work != population::kNoGroup) {
+        __builtin_prefetch(&population_.workplaces.group_offsets[work]);
+        __builtin_prefetch(&population_.workplaces.group_venue[work]);
+    }
 }
 
 // The infection draws of a batch's contacts, in each infector's contact order (the draws of
@@ -358,7 +372,9 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     if (hospital_layer_on()) transmit_in_hospitals(day, winners);
     // Several infectors may reach the same person on a day: the attempt with the smallest
     // random key wins, whatever the order the threads found them in (DESIGN.md §4).
-    std::sort(winners.begin(), winners.end(), [](const Candidate& x, const Candidate& y) {
+    // (A total order: no two attempts share infectee, key and infector, so the parallel sort
+    // gives the same sequence as any other.)
+    tbb::parallel_sort(winners.begin(), winners.end(), [](const Candidate& x, const Candidate& y) {
         return std::tie(x.infectee, x.key, x.infector) < std::tie(y.infectee, y.key, y.infector);
     });
     winners.erase(std::unique(winners.begin(), winners.end(),
@@ -368,13 +384,35 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                   winners.end());
 }
 
+// Step 4: the day's infections. Their courses are sampled in parallel (each from the agent's
+// own streams, written to the agent's own columns), the bookkeeping in order.
+void Simulation::infect_winners(std::uint32_t day, const std::vector<Candidate>& winners) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, winners.size(), 512),
+                      [&](const auto& range) {
+                          for (std::size_t i = range.begin(); i < range.end(); ++i)
+                              sample_course(winners[i].infectee, day);
+                      });
+    for (const auto& w : winners) record_infection(w.infectee, day, w.infector, w.layer, false);
+}
+
 void Simulation::infect(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
                         bool seeded) {
+    sample_course(agent, day);
+    record_infection(agent, day, infector, layer, seeded);
+}
+
+// The natural history and the infectiousness multiplier of a new infection: a pure function
+// of the agent (stream kNaturalHistory, and kVaccineSevere when vaccinated).
+void Simulation::sample_course(AgentId agent, std::uint32_t day) {
     core::Draws draws(key_, core::streams::kNaturalHistory, 0, agent);
     history_[agent] = disease_.sample(population_.age[agent], draws);
     const double k = disease_.parameters().dispersion_k;
     multiplier_[agent] = static_cast<float>(core::gamma(draws, k, 1.0 / k));
     avert_severe_disease(agent, day);
+}
+
+void Simulation::record_infection(AgentId agent, std::uint32_t day, AgentId infector,
+                                  contacts::Layer layer, bool seeded) {
     infection_day_[agent] = static_cast<std::uint16_t>(day);
     susceptible_age_[agent] = 0;
     count_event(agent, Event::kInfections);
@@ -473,7 +511,12 @@ void Simulation::advance(AgentId a, std::uint32_t day) {
 // Agents before `first` are left as they are (step 5 needs only those infected today).
 void Simulation::progress(std::uint32_t day, std::size_t first) {
     std::size_t kept = first;
+    constexpr std::size_t kAhead = 32;  // the active list is in no useful order in memory
     for (std::size_t i = first; i < active_.size(); ++i) {
+        if (i + kAhead < active_.size()) {
+            __builtin_prefetch(&state_[active_[i + kAhead]]);
+            __builtin_prefetch(&next_event_day_[active_[i + kAhead]]);
+        }
         const AgentId a = active_[i];
         while (!removed(state_[a]) && next_event_day_[a] <= day) advance(a, day);
         if (!removed(state_[a])) active_[kept++] = a;

@@ -134,9 +134,14 @@ class Simulation {
                                std::vector<Candidate>& found) const;
     double force_of_infection(AgentId agent, std::uint32_t day) const;
     void prefetch_infector(AgentId agent) const;
+    void prefetch_places(AgentId agent) const;
     void set_susceptible_ages();
     void infect(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
                 bool seeded);
+    void infect_winners(std::uint32_t day, const std::vector<Candidate>& winners);
+    void sample_course(AgentId agent, std::uint32_t day);
+    void record_infection(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
+                          bool seeded);
     void progress(std::uint32_t day, std::size_t first);
     void advance(AgentId agent, std::uint32_t day);
     void enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days);
