@@ -95,16 +95,34 @@ void BM_pairs_one_by_one(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kClassmates));
 }
 
+// The batched Philox switched to the benchmark's instruction set (argument: 0 scalar, 1 AVX2,
+// 2 AVX-512F) while the benchmark runs; skipped with an error where the CPU lacks it.
+class IsaOfBenchmark {
+  public:
+    explicit IsaOfBenchmark(benchmark::State& state) : saved_(philox_isa()) {
+        const auto isa = static_cast<Isa>(state.range(0));
+        supported_ = philox_isa_supported(isa);
+        if (!supported_) {
+            state.SkipWithError("instruction set not supported here");
+            return;
+        }
+        set_philox_isa(isa);
+        state.SetLabel(std::string(isa_name(isa)));
+    }
+    ~IsaOfBenchmark() { set_philox_isa(saved_); }
+    IsaOfBenchmark(const IsaOfBenchmark&) = delete;
+    IsaOfBenchmark& operator=(const IsaOfBenchmark&) = delete;
+    bool supported() const { return supported_; }
+
+  private:
+    Isa saved_;
+    bool supported_ = false;
+};
+
 // draw_u64_pairs on the instruction set given as argument (Isa: 0 scalar, 1 AVX2, 2 AVX-512F).
 void BM_pairs_batched(benchmark::State& state) {
-    const auto isa = static_cast<Isa>(state.range(0));
-    if (!philox_isa_supported(isa)) {
-        state.SkipWithError("instruction set not supported here");
-        return;
-    }
-    const Isa saved = philox_isa();
-    set_philox_isa(isa);
-    state.SetLabel(std::string(isa_name(isa)));
+    const IsaOfBenchmark isa(state);
+    if (!isa.supported()) return;
     std::array<std::uint64_t, kClassmates> out{};
     std::uint32_t pupil = 1000;
     for (auto _ : state) {
@@ -115,19 +133,12 @@ void BM_pairs_batched(benchmark::State& state) {
         benchmark::ClobberMemory();
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kClassmates));
-    set_philox_isa(saved);
 }
 
 // Throughput of philox_blocks on 4096 counters (time per iteration / 4096 = ns per block).
 void BM_blocks_batched(benchmark::State& state) {
-    const auto isa = static_cast<Isa>(state.range(0));
-    if (!philox_isa_supported(isa)) {
-        state.SkipWithError("instruction set not supported here");
-        return;
-    }
-    const Isa saved = philox_isa();
-    set_philox_isa(isa);
-    state.SetLabel(std::string(isa_name(isa)));
+    const IsaOfBenchmark isa(state);
+    if (!isa.supported()) return;
     constexpr std::size_t kCount = 4096;
     std::vector<std::uint32_t> counters(4 * kCount), blocks(4 * kCount);
     for (std::size_t i = 0; i < counters.size(); ++i) counters[i] = static_cast<std::uint32_t>(i);
@@ -143,7 +154,6 @@ void BM_blocks_batched(benchmark::State& state) {
         ++counters[0];
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCount));
-    set_philox_isa(saved);
 }
 
 }  // namespace
