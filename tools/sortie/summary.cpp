@@ -51,13 +51,17 @@ Peak peak(const ScenarioResult& scenario, const ReplicateResult& replicate,
     return result;
 }
 
+// values[first] + values[first + stride] + ...: one column of a record laid out row by row.
+template <typename Values>
+std::int64_t column_total(const Values& values, std::size_t first, std::size_t stride) {
+    std::int64_t total = 0;
+    for (std::size_t i = first; i < values.size(); i += stride) total += values[i];
+    return total;
+}
+
 // An event summed over days, regions and age bands.
 std::int64_t event_total(const ReplicateResult& replicate, engine::Event event) {
-    std::int64_t total = 0;
-    for (std::size_t i = static_cast<std::size_t>(event); i < replicate.incidence.size();
-         i += engine::kEvents)
-        total += replicate.incidence[i];
-    return total;
+    return column_total(replicate.incidence, static_cast<std::size_t>(event), engine::kEvents);
 }
 
 // A hospital measure summed over regions on `day`.
@@ -73,11 +77,8 @@ std::int64_t hospital_on(const ScenarioResult& scenario, const ReplicateResult& 
 
 // A hospital measure summed over days and regions.
 std::int64_t hospital_total(const ReplicateResult& replicate, engine::HospitalMeasure measure) {
-    std::int64_t total = 0;
-    for (std::size_t i = static_cast<std::size_t>(measure); i < replicate.hospital.size();
-         i += engine::kHospitalMeasures)
-        total += replicate.hospital[i];
-    return total;
+    return column_total(replicate.hospital, static_cast<std::size_t>(measure),
+                        engine::kHospitalMeasures);
 }
 
 double demand_ratio(std::int64_t demand, std::int64_t capacity) {
