@@ -220,8 +220,8 @@ void Simulation::seed(std::uint32_t day) {
     }
 }
 
-// The infectious agents of active_[from, to) from `from` on, up to kInfectorsPerBatch of them,
-// with their contacts of the day; returns where to continue. Gathering a batch before
+// The infectious agents of active_by_id_[from, to) from `from` on, up to kInfectorsPerBatch of
+// them, with their contacts of the day; returns where to continue. Gathering a batch before
 // examining it lets resolve() and the prefetches below overlap the cache misses of its
 // contacts (each is a random access into the per-agent columns).
 std::size_t Simulation::collect_batch(std::uint32_t day, std::size_t from, std::size_t to,
@@ -232,7 +232,7 @@ std::size_t Simulation::collect_batch(std::uint32_t day, std::size_t from, std::
     batch.cursors.clear();
     std::size_t i = from;
     for (; i < to && batch.infectors.size() < kInfectorsPerBatch; ++i) {
-        const AgentId a = active_[i];
+        const AgentId a = active_by_id_[i];
         const double force = force_of_infection(a, day);
         if (force <= 0.0) continue;
         batch.infectors.push_back({a, 0, force});
@@ -240,7 +240,7 @@ std::size_t Simulation::collect_batch(std::uint32_t day, std::size_t from, std::
     }
     // The next batch's columns load while this one is worked on.
     for (std::size_t next = i; next < std::min(to, i + kPrefetchedAhead); ++next)
-        prefetch_infector(active_[next]);
+        prefetch_infector(active_by_id_[next]);
     for (const auto& infector : batch.infectors) prefetch_places(infector.agent);
     // The random numbers of the batch's contacts together (vector instructions), then the
     // contacts themselves.
@@ -356,6 +356,9 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     tbb::enumerable_thread_specific<std::vector<Candidate>> found;
     tbb::enumerable_thread_specific<TransmitBatch> batches;
     tbb::enumerable_thread_specific<std::uint64_t> evaluated(0);
+    // In id order, the infectors' columns are read almost in sequence (simulation.hpp).
+    active_by_id_.assign(active_.begin(), active_.end());
+    tbb::parallel_sort(active_by_id_.begin(), active_by_id_.end());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active_.size(), 256),
                       [&](const auto& range) {
                           auto& batch = batches.local();

@@ -232,6 +232,11 @@ class Simulation {
     std::vector<float> multiplier_;
     std::vector<disease::History> history_;
     std::vector<AgentId> active_;
+    /// active_ in id order, rebuilt by transmit() each day: consecutive infectors' columns then
+    /// share cache lines and pages (at a peak, a tenth of the agents is active), where
+    /// active_'s order (by day of infection) scatters them. active_ keeps its order, which
+    /// decides who is admitted first when beds run short.
+    std::vector<AgentId> active_by_id_;
 
     std::vector<std::int64_t> counts_;     ///< [region][band][state], current
     std::vector<std::int64_t> incidence_;  ///< [region][band][event], today

@@ -14,9 +14,10 @@ namespace {
 
 // Everything a replicate holds per agent (sim/engine/simulation.hpp): state, age while
 // susceptible, next event day, infection day, infectiousness multiplier, natural history, and
-// at worst every agent in the list of the infected.
+// at worst every agent in the list of the infected and in its copy in id order.
 constexpr std::size_t kReplicateBytesPerAgent = sizeof(engine::State) + 1 + 2 + 2 + sizeof(float) +
-                                                sizeof(disease::History) + sizeof(std::uint32_t);
+                                                sizeof(disease::History) +
+                                                2 * sizeof(std::uint32_t);
 // A transmission kept in the engine (16 bytes) and in the log (5 int32), at worst one per agent.
 constexpr std::size_t kTransmissionBytes = 16 + 5 * 4;
 // Buffers, TBB's threads and the libraries, whatever the population.
