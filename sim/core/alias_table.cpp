@@ -52,9 +52,4 @@ AliasTable::AliasTable(std::span<const double> weights)
     for (std::uint32_t i : small) probability_[i] = 1.0, alias_[i] = i;
 }
 
-std::uint32_t AliasTable::sample(Draws& draws) const {
-    const auto column = static_cast<std::uint32_t>(uniform_int(draws, probability_.size()));
-    return draws.uniform() < probability_[column] ? column : alias_[column];
-}
-
 }  // namespace sortie::core

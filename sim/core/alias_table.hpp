@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/core/rng.hpp"
+#include "sim/core/samplers.hpp"
 
 namespace sortie::core {
 
@@ -17,8 +18,11 @@ class AliasTable {
     /// Throws std::invalid_argument unless the weights are finite, non-negative, and not all 0.
     explicit AliasTable(std::span<const double> weights);
 
-    /// An index in [0, size()).
-    std::uint32_t sample(Draws& draws) const;
+    /// An index in [0, size()). Inline: the contact kernel samples a table per contact.
+    std::uint32_t sample(Draws& draws) const {
+        const auto column = static_cast<std::uint32_t>(uniform_int(draws, probability_.size()));
+        return draws.uniform() < probability_[column] ? column : alias_[column];
+    }
 
     std::size_t size() const { return probability_.size(); }
 

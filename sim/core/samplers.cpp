@@ -6,7 +6,7 @@
 namespace sortie::core {
 namespace {
 
-__extension__ using Uint128 = unsigned __int128;
+using detail::Uint128;
 
 // Below this mean, inversion (one uniform, about mean+1 steps) beats transformed rejection.
 constexpr double kPoissonInversionLimit = 10.0;
@@ -66,18 +66,19 @@ double standard_gamma_shape_at_least_one(Draws& draws, double shape) {
 
 }  // namespace
 
-std::uint64_t uniform_int(Draws& draws, std::uint64_t n) {
-    Uint128 product = Uint128{draws.next_u64()} * n;
+namespace detail {
+
+std::uint64_t uniform_int_rejecting(Draws& draws, std::uint64_t n, Uint128 product) {
     auto low = static_cast<std::uint64_t>(product);
-    if (low < n) {
-        const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
-        while (low < threshold) {
-            product = Uint128{draws.next_u64()} * n;
-            low = static_cast<std::uint64_t>(product);
-        }
+    const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
+    while (low < threshold) {
+        product = Uint128{draws.next_u64()} * n;
+        low = static_cast<std::uint64_t>(product);
     }
     return static_cast<std::uint64_t>(product >> 64);
 }
+
+}  // namespace detail
 
 double standard_normal(Draws& draws) {
     for (;;) {

@@ -19,9 +19,21 @@ inline bool bernoulli(Draws& draws, double p) {
     return draws.uniform() < p;
 }
 
+namespace detail {
+__extension__ using Uint128 = unsigned __int128;
+/// uniform_int's rare case: the first draw fell where it might have to be rejected.
+std::uint64_t uniform_int_rejecting(Draws& draws, std::uint64_t n, Uint128 product);
+}  // namespace detail
+
 /// Uniform integer in [0, n), exactly unbiased (Lemire's multiply-and-reject method).
-/// Precondition: n > 0.
-std::uint64_t uniform_int(Draws& draws, std::uint64_t n);
+/// Precondition: n > 0. Inline: the contact kernel calls it for every community and venue
+/// contact, and a call costs as much as the rest.
+inline std::uint64_t uniform_int(Draws& draws, std::uint64_t n) {
+    const detail::Uint128 product = detail::Uint128{draws.next_u64()} * n;
+    if (static_cast<std::uint64_t>(product) < n) [[unlikely]]
+        return detail::uniform_int_rejecting(draws, n, product);
+    return static_cast<std::uint64_t>(product >> 64);
+}
 
 /// Standard normal (Marsaglia's polar method; only log and sqrt from libm).
 double standard_normal(Draws& draws);

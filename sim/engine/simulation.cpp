@@ -5,6 +5,7 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "sim/core/rng_streams.hpp"
@@ -353,6 +354,7 @@ double Simulation::force_of_infection(AgentId a, std::uint32_t day) const {
 }
 
 void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
+    const auto start = std::chrono::steady_clock::now();
     tbb::enumerable_thread_specific<std::vector<Candidate>> found;
     tbb::enumerable_thread_specific<TransmitBatch> batches;
     tbb::enumerable_thread_specific<std::uint64_t> evaluated(0);
@@ -385,6 +387,8 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
                                   return x.infectee == y.infectee;
                               }),
                   winners.end());
+    transmission_seconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // Step 4: the day's infections. Their courses are sampled in parallel (each from the agent's

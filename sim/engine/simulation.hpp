@@ -87,6 +87,9 @@ class Simulation {
     static constexpr std::uint16_t kNeverVaccinated = 0xFFFF;
     /// Contacts of infectious agents examined so far (the transmission kernel's work).
     std::uint64_t contact_evaluations() const { return contact_evaluations_; }
+    /// Wall seconds spent in the transmission kernel (step 3 of the day) by this object: the
+    /// time the contact evaluations took. Not saved with the state: a measure, not a result.
+    double transmission_seconds() const { return transmission_seconds_; }
     /// Whether the agent is isolated or quarantined on `day` (as far as the run has gone).
     bool isolated(AgentId agent, std::uint32_t day) const;
     bool quarantined(AgentId agent, std::uint32_t day) const;
@@ -254,6 +257,7 @@ class Simulation {
     ReplicateResult result_;  ///< the trajectories so far
     bool record_transmissions_ = false;
     std::uint64_t contact_evaluations_ = 0;
+    double transmission_seconds_ = 0;
     std::vector<Transmission> transmissions_;
 
     // Vaccination: per-agent columns, allocated only when the scenario has a campaign.

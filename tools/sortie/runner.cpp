@@ -223,7 +223,8 @@ void run_replicate(const ReplicateJob& job, std::uint32_t r) {
     finish(job, r);
     job.progress.replicate_done(job.scenario.name, r, job.scenario.replicates, seconds_since(start),
                                 job.result.replicates[r].r0_realised,
-                                simulation.contact_evaluations());
+                                simulation.contact_evaluations(),
+                                simulation.transmission_seconds());
 }
 
 // A failing replicate is recorded; the pipeline, and the other replicates, go on.
@@ -337,15 +338,17 @@ void Progress::day_done(const std::string& scenario, std::uint32_t replicate, st
 
 void Progress::replicate_done(const std::string& scenario, std::uint32_t replicate,
                               std::uint32_t replicates, double seconds, double r0,
-                              std::uint64_t contact_evaluations) {
+                              std::uint64_t contact_evaluations, double kernel_seconds) {
     ++replicates_done_;
     if (quiet_) return;
     std::lock_guard lock(mutex_);
     fmt::print(stderr,
                "{}{}: replicate {}/{} done in {:.2f} s (realised R0 {:.2f}; {} contact "
-               "evaluations, {:.1f} million per second); {}\n",
+               "evaluations, {:.1f} million per second; {:.2f} s in the transmission kernel); "
+               "{}\n",
                terminal_ ? "\r\033[K" : "", scenario, replicate + 1, replicates, seconds, r0,
-               contact_evaluations, double(contact_evaluations) / seconds / 1e6, eta());
+               contact_evaluations, double(contact_evaluations) / seconds / 1e6, kernel_seconds,
+               eta());
 }
 
 void Progress::remote_done(const std::string& scenario, std::uint32_t replicate,

@@ -33,7 +33,7 @@ class Progress {
                   std::uint32_t days);
     void replicate_done(const std::string& scenario, std::uint32_t replicate,
                         std::uint32_t replicates, double seconds, double r0,
-                        std::uint64_t contact_evaluations);
+                        std::uint64_t contact_evaluations, double kernel_seconds);
     void note(const std::string& text);
     /// A replicate finished by another process (an MPI rank): `days` of work done.
     void remote_done(const std::string& scenario, std::uint32_t replicate, std::uint32_t replicates,
