@@ -124,8 +124,8 @@ struct Selection {
 Selection select(const Object& dataset, std::size_t count, std::optional<hsize_t> slice) {
     const std::string what = "cannot select in dataset '" + dataset.name() + "'";
     Handle file = checked(H5Dget_space(dataset.id()), H5Sclose, dataset, what);
+    std::vector<hsize_t> extent = shape(dataset);
     if (slice) {
-        std::vector<hsize_t> extent = shape(dataset);
         std::vector<hsize_t> start(extent.size(), 0);
         if (start.empty() || *slice >= extent[0]) dataset.fail(what + ": no such slice");
         start[0] = *slice;
@@ -138,8 +138,13 @@ Selection select(const Object& dataset, std::size_t count, std::optional<hsize_t
     if (selected < 0 || static_cast<std::size_t>(selected) != count)
         dataset.fail(what + ": " + std::to_string(count) + " values given for " +
                      std::to_string(selected) + " elements");
-    const hsize_t size = count;
-    Handle memory = checked(H5Screate_simple(1, &size, nullptr), H5Sclose, dataset, what);
+    // The memory side has the shape of the selection, not a flat list: with a flat one HDF5
+    // maps every element to its chunk one at a time, which took most of an ensemble's write
+    // time (benchmarks/RESULTS.md).
+    const int rank = static_cast<int>(extent.size());
+    Handle memory = rank == 0 ? checked(H5Screate(H5S_SCALAR), H5Sclose, dataset, what)
+                              : checked(H5Screate_simple(rank, extent.data(), nullptr), H5Sclose,
+                                        dataset, what);
     return {std::move(memory), std::move(file)};
 }
 
