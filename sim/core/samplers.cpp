@@ -96,12 +96,27 @@ std::uint32_t poisson(Draws& draws, double mean) {
     return poisson_by_transformed_rejection(draws, mean);
 }
 
-PoissonSampler::PoissonSampler(double mean) : mean_(mean), exp_minus_mean_(std::exp(-mean)) {}
+PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
+    if (!(mean > 0.0) || mean >= kPoissonInversionLimit) return;
+    // The sequence of poisson_by_inversion, to the step where it stops whatever the draw.
+    double probability = std::exp(-mean);
+    double cumulative = probability;
+    cumulative_.push_back(cumulative);
+    for (std::uint32_t k = 1; probability > 0.0; ++k) {
+        probability *= mean / k;
+        cumulative += probability;
+        cumulative_.push_back(cumulative);
+    }
+}
 
 std::uint32_t PoissonSampler::operator()(Draws& draws) const {
     if (!(mean_ > 0.0)) return 0;
-    if (mean_ < kPoissonInversionLimit) return poisson_by_inversion(draws, mean_, exp_minus_mean_);
-    return poisson_by_transformed_rejection(draws, mean_);
+    if (mean_ >= kPoissonInversionLimit) return poisson_by_transformed_rejection(draws, mean_);
+    const double u = draws.uniform();
+    const auto last = static_cast<std::uint32_t>(cumulative_.size() - 1);
+    std::uint32_t k = 0;
+    while (k < last && u >= cumulative_[k]) ++k;
+    return k;
 }
 
 double gamma(Draws& draws, double shape, double scale) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "sim/core/rng.hpp"
 
@@ -42,9 +43,11 @@ double standard_normal(Draws& draws);
 /// rejection (PTRS, 1993) above.
 std::uint32_t poisson(Draws& draws, double mean);
 
-/// poisson(draws, mean) for a mean fixed in advance, the same draws and results, with exp(-mean)
-/// computed once: the contact kernel draws every infectious person's daily contacts from a
-/// few means, where the exponential was a tenth of the cost of a draw.
+/// poisson(draws, mean) for a mean fixed in advance, the same draws and results: the
+/// contact kernel draws every infectious person's daily contacts from a few means. Below the
+/// inversion limit, the cumulative probabilities that inversion adds up one division at a time
+/// are computed once, by the same operations in the same order, so the comparisons and the
+/// results are the same bit for bit.
 class PoissonSampler {
   public:
     explicit PoissonSampler(double mean = 0.0);
@@ -53,7 +56,9 @@ class PoissonSampler {
 
   private:
     double mean_;
-    double exp_minus_mean_;
+    /// P(X <= k) for k = 0.. up to the first k whose own probability is 0 (underflow), where
+    /// inversion stops; empty above the inversion limit.
+    std::vector<double> cumulative_;
 };
 
 /// Gamma with shape > 0 and scale > 0 (mean shape*scale): Marsaglia and Tsang (2000), with
