@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "sim/core/rng.hpp"
@@ -28,15 +29,21 @@ struct FreeDeleter {
     void operator()(std::uint8_t* p) const { std::free(p); }
 };
 
+// aligned_alloc wants a multiple of the alignment.
+std::size_t whole_pages(std::size_t bytes) {
+    return (bytes + kHugePage - 1) / kHugePage * kHugePage;
+}
+
 // A column of `bytes` on 2 MiB pages, and kReads random positions in it.
 struct Column {
     std::unique_ptr<std::uint8_t, FreeDeleter> data;
     std::vector<std::uint32_t> positions;
 
     explicit Column(std::size_t bytes)
-        : data(static_cast<std::uint8_t*>(std::aligned_alloc(kHugePage, bytes))),
+        : data(static_cast<std::uint8_t*>(std::aligned_alloc(kHugePage, whole_pages(bytes)))),
           positions(kReads) {
-        sortie::core::advise_huge_pages(data.get(), bytes);
+        if (!data) throw std::bad_alloc();
+        sortie::core::advise_huge_pages(data.get(), whole_pages(bytes));
         for (std::size_t i = 0; i < bytes; ++i) data.get()[i] = static_cast<std::uint8_t>(i);
         for (std::size_t i = 0; i < kReads; ++i) {
             const auto bits =

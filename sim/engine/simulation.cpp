@@ -267,7 +267,7 @@ void Simulation::set_susceptible_ages() {
 }
 
 // The columns an infector's force and contacts read, requested well before they are needed
-// (the active list is in no useful order in memory).
+// (in id order, but far apart when few are active).
 void Simulation::prefetch_infector(AgentId a) const {
     __builtin_prefetch(&state_[a]);
     __builtin_prefetch(&infection_day_[a]);

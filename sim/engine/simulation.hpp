@@ -236,7 +236,7 @@ class Simulation {
     std::vector<disease::History> history_;
     std::vector<AgentId> active_;
     /// active_ in id order, rebuilt by transmit() each day: consecutive infectors' columns then
-    /// share cache lines and pages (at a peak, a tenth of the agents is active), where
+    /// share cache lines and pages (at a peak, up to 40% of the agents are active), where
     /// active_'s order (by day of infection) scatters them. active_ keeps its order, which
     /// decides who is admitted first when beds run short.
     std::vector<AgentId> active_by_id_;

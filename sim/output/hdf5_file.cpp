@@ -142,9 +142,10 @@ Selection select(const Object& dataset, std::size_t count, std::optional<hsize_t
     // maps every element to its chunk one at a time, which took most of an ensemble's write
     // time (benchmarks/RESULTS.md).
     const int rank = static_cast<int>(extent.size());
-    Handle memory = rank == 0 ? checked(H5Screate(H5S_SCALAR), H5Sclose, dataset, what)
-                              : checked(H5Screate_simple(rank, extent.data(), nullptr), H5Sclose,
-                                        dataset, what);
+    const bool scalar = H5Sget_simple_extent_type(file.get()) == H5S_SCALAR;
+    Handle memory =
+        scalar ? checked(H5Screate(H5S_SCALAR), H5Sclose, dataset, what)
+               : checked(H5Screate_simple(rank, extent.data(), nullptr), H5Sclose, dataset, what);
     return {std::move(memory), std::move(file)};
 }
 

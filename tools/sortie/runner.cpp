@@ -343,8 +343,8 @@ void Progress::replicate_done(const std::string& scenario, std::uint32_t replica
     if (quiet_) return;
     std::lock_guard lock(mutex_);
     fmt::print(stderr,
-               "{}{}: replicate {}/{} done in {:.2f} s (realised R0 {:.2f}; {} contact "
-               "evaluations, {:.1f} million per second; {:.2f} s in the transmission kernel); "
+               "{}{}: replicate {}/{} done in {:.3f} s (realised R0 {:.2f}; {} contact "
+               "evaluations, {:.1f} million per second; {:.3f} s in the transmission kernel); "
                "{}\n",
                terminal_ ? "\r\033[K" : "", scenario, replicate + 1, replicates, seconds, r0,
                contact_evaluations, double(contact_evaluations) / seconds / 1e6, kernel_seconds,
