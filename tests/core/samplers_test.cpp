@@ -218,3 +218,22 @@ TEST_CASE("a PoissonSampler gives poisson's draws bit for bit, using as many ran
         }
     }
 }
+
+TEST_CASE("a PoissonSampler agrees with poisson() at the extremes of the uniform draw") {
+    // Draws read from blocks given in advance: all bits 0 (u = 0) and all bits 1 (u just
+    // below 1, where rounding can keep the cumulative sum below u until the terms underflow).
+    for (const std::uint32_t word : {0u, 0xFFFFFFFFu}) {
+        const std::vector<std::uint32_t> words(4 * kPrecomputedStride, word);
+        const PrecomputedBlocks blocks{words.data(), 1};
+        for (double mean : {1e-300, 1e-3, 2.79, 9.999}) {
+            CAPTURE(word);
+            CAPTURE(mean);
+            Draws a(RngKey::from_seed(7), kStream, 0, 0, blocks),
+                b(RngKey::from_seed(7), kStream, 0, 0, blocks);
+            const std::uint32_t expected = poisson(a, mean);
+            CHECK(PoissonSampler(mean)(b) == expected);
+            CHECK(b.used() == a.used());
+            if (word == 0) CHECK(expected == 0);
+        }
+    }
+}
