@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "sim/contacts/layers.hpp"
@@ -26,6 +27,14 @@ struct FoundContact {
     AgentId other;
     Layer layer;
     bool pending;
+};
+
+/// A visitor that appends contacts to a list (collect()): pairs() recognises it and appends
+/// the members a pair draw selects without a branch per member, which the processor could
+/// not predict (a classmate is met with probability 0.36).
+struct AppendTo {
+    std::vector<FoundContact>& out;
+    void operator()(AgentId other, Layer layer) const { out.push_back({other, layer, false}); }
 };
 
 /// Blocks of an agent's venue and community draws of a day computed in advance (or none).
@@ -122,7 +131,7 @@ class ContactModel {
     /// agent's venue and community draws computed in advance (request_draws), or none.
     void collect(AgentId agent, std::uint32_t day, core::RngKey key, std::vector<FoundContact>& out,
                  const ContactDraws& draws = {}) const {
-        const auto add = [&](AgentId other, Layer layer) { out.push_back({other, layer, false}); };
+        const AppendTo add{out};
         household(agent, add);
         groups(
             population_->schools, population_->school_group[agent], agent, day, key,
@@ -279,8 +288,20 @@ class ContactModel {
             ++n;
         }
         core::draw_u64_pairs(key, pair_stream, day, low.data(), high.data(), n, draws.data());
-        for (std::size_t k = 0; k < n; ++k)
-            if (draws[k] < pair_threshold) visit(others[k], tag);
+        if constexpr (std::is_same_v<std::decay_t<Visit>, AppendTo>) {
+            // Every member is written, and the end moves past those met: no branch.
+            auto& out = visit.out;
+            std::size_t end_of_met = out.size();
+            out.resize(end_of_met + n);
+            for (std::size_t k = 0; k < n; ++k) {
+                out[end_of_met] = {others[k], tag, false};
+                end_of_met += draws[k] < pair_threshold;
+            }
+            out.resize(end_of_met);
+        } else {
+            for (std::size_t k = 0; k < n; ++k)
+                if (draws[k] < pair_threshold) visit(others[k], tag);
+        }
     }
 
     /// Pair draws computed per call of draw_u64_pairs: a class or a team in one or two.
