@@ -296,34 +296,42 @@ void Simulation::prefetch_places(AgentId a) const {
 
 // The infection draws of a batch's contacts, in each infector's contact order (the draws of
 // an infector are a sequence, so the order is part of the result); returns the contacts
-// examined.
+// examined. The susceptible contacts are listed first, without a branch: whether a contact is
+// susceptible is as good as random to the processor, and a branch on it was mispredicted.
 std::uint64_t Simulation::expose_batch(std::uint32_t day, TransmitBatch& batch,
                                        std::vector<Candidate>& found) const {
     // First the infection draws all infectors will use: one per susceptible contact.
     batch.cursors.clear();
     batch.infection_draws.clear();
-    for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
-        std::uint32_t susceptible = 0;
-        for (std::size_t c = batch.infectors[n].first_contact; c < batch.contacts_end(n); ++c)
-            susceptible += susceptible_age_[batch.contacts[c].other] != 0;
-        batch.infection_draws.push_back(batch.cursors.request(
-            core::streams::kInfection, day, batch.infectors[n].agent, (susceptible + 1) / 2));
-    }
-    batch.cursors.compute(key_);
+    batch.susceptible.resize(batch.contacts.size());
+    batch.first_susceptible.clear();
     std::uint64_t evaluations = 0;
+    std::uint32_t listed = 0;
+    for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
+        const AgentId a = batch.infectors[n].agent;
+        const std::uint32_t first = listed;
+        batch.first_susceptible.push_back(first);
+        for (auto c = batch.infectors[n].first_contact; c < batch.contacts_end(n); ++c) {
+            const AgentId b = batch.contacts[c].other;
+            evaluations += b != a;  // a community pick of the agent itself is no contact
+            batch.susceptible[listed] = static_cast<std::uint32_t>(c);
+            listed += susceptible_age_[b] != 0;  // 0 for the agent itself too
+        }
+        batch.infection_draws.push_back(
+            batch.cursors.request(core::streams::kInfection, day, a, (listed - first + 1) / 2));
+    }
+    batch.first_susceptible.push_back(listed);
+    batch.cursors.compute(key_);
     for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
         const auto& infector = batch.infectors[n];
         const AgentId a = infector.agent;
-        const std::size_t last = batch.contacts_end(n);
         core::Draws draws(key_, core::streams::kInfection, day, a,
                           batch.cursors.blocks(batch.infection_draws[n]));
-        for (std::size_t c = infector.first_contact; c < last; ++c) {
-            const AgentId b = batch.contacts[c].other;
-            const contacts::Layer layer = batch.contacts[c].layer;
-            if (b == a) continue;  // a community pick of the agent itself: no contact
-            ++evaluations;
+        for (auto s = batch.first_susceptible[n]; s < batch.first_susceptible[n + 1]; ++s) {
+            const auto& contact = batch.contacts[batch.susceptible[s]];
+            const AgentId b = contact.other;
+            const contacts::Layer layer = contact.layer;
             const std::uint8_t age_plus_one = susceptible_age_[b];
-            if (age_plus_one == 0) continue;  // not susceptible
             const std::uint64_t bits = draws.next_u64();
             // The draw above is taken whatever the policy, so that a policy changes only the
             // infections it prevents (common random numbers).

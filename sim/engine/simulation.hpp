@@ -115,6 +115,9 @@ class Simulation {
         std::vector<contacts::FoundContact> contacts;
         std::vector<contacts::ContactModel::DrawRequests> contact_draws;  ///< by infector
         std::vector<core::PrecomputedCursors::Request> infection_draws;   ///< by infector
+        /// Positions in `contacts` of the susceptible ones, infector after infector, and where
+        /// each infector's start (expose_batch()).
+        std::vector<std::uint32_t> susceptible, first_susceptible;
         core::PrecomputedCursors cursors;
 
         /// The end of the contacts of infector n.
