@@ -99,20 +99,12 @@ class ContactModel {
 
     template <typename Visit>
     void school(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
-        groups(population_->schools, population_->school_group[agent], agent, day, key,
-               class_threshold_, school_venue_contacts_, core::streams::kClassContacts,
-               core::streams::kSchoolContacts, Layer::kSchool, visit, [&](std::uint32_t pick) {
-                   visit(population_->schools.members[pick], Layer::kSchool);
-               });
+        group_layer(Layer::kSchool, agent, day, key, visit);
     }
 
     template <typename Visit>
     void work(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
-        groups(population_->workplaces, population_->work_group[agent], agent, day, key,
-               team_threshold_, work_venue_contacts_, core::streams::kTeamContacts,
-               core::streams::kWorkplaceContacts, Layer::kWork, visit, [&](std::uint32_t pick) {
-                   visit(population_->workplaces.members[pick], Layer::kWork);
-               });
+        group_layer(Layer::kWork, agent, day, key, visit);
     }
 
     template <typename Visit>
@@ -133,22 +125,14 @@ class ContactModel {
                  const ContactDraws& draws = {}) const {
         const AppendTo add{out};
         household(agent, add);
-        groups(
-            population_->schools, population_->school_group[agent], agent, day, key,
-            class_threshold_, school_venue_contacts_, core::streams::kClassContacts,
-            core::streams::kSchoolContacts, Layer::kSchool, add,
-            [&](std::uint32_t pick) {
-                out.push_back({pick, Layer::kSchool, true});
-            },
-            draws.school_venue);
-        groups(
-            population_->workplaces, population_->work_group[agent], agent, day, key,
-            team_threshold_, work_venue_contacts_, core::streams::kTeamContacts,
-            core::streams::kWorkplaceContacts, Layer::kWork, add,
-            [&](std::uint32_t pick) {
-                out.push_back({pick, Layer::kWork, true});
-            },
-            draws.work_venue);
+        for (const Layer tag : {Layer::kSchool, Layer::kWork}) {
+            groups(
+                tag, agent, day, key, add,
+                [&](std::uint32_t pick) {
+                    out.push_back({pick, tag, true});
+                },
+                tag == Layer::kSchool ? draws.school_venue : draws.work_venue);
+        }
         community_positions(
             agent, day, key,
             [&](std::uint32_t position) {
@@ -234,14 +218,47 @@ class ContactModel {
         }
     }
 
+    /// What groups() reads of the school layer or the work layer.
+    struct GroupSetting {
+        const population::GroupLayer& layer;
+        const std::vector<std::uint32_t>& group_of;  ///< class or team of each agent
+        std::uint64_t pair_threshold;
+        const core::PoissonSampler& venue_contacts;
+        core::StreamId pair_stream, venue_stream;
+    };
+    GroupSetting setting_of(Layer tag) const {
+        if (tag == Layer::kSchool)
+            return {population_->schools,
+                    population_->school_group,
+                    class_threshold_,
+                    school_venue_contacts_,
+                    core::streams::kClassContacts,
+                    core::streams::kSchoolContacts};
+        return {population_->workplaces,
+                population_->work_group,
+                team_threshold_,
+                work_venue_contacts_,
+                core::streams::kTeamContacts,
+                core::streams::kWorkplaceContacts};
+    }
+
+    /// The contacts of `agent` in the school or work layer (`tag`), as agents.
+    template <typename Visit>
+    void group_layer(Layer tag, AgentId agent, std::uint32_t day, core::RngKey key,
+                     Visit&& visit) const {
+        const AgentId* members = index_of(tag);
+        groups(tag, agent, day, key, visit, [&](std::uint32_t pick) { visit(members[pick], tag); });
+    }
+
     /// Class or team contacts by pair draws, then venue-wide ones: venue_pick(position in
     /// layer.members) for each.
     template <typename Visit, typename VenuePick>
-    void groups(const population::GroupLayer& layer, std::uint32_t group, AgentId agent,
-                std::uint32_t day, core::RngKey key, std::uint64_t pair_threshold,
-                const core::PoissonSampler& venue_contacts, core::StreamId pair_stream,
-                core::StreamId venue_stream, Layer tag, Visit&& visit, VenuePick&& venue_pick,
-                core::PrecomputedBlocks precomputed = {}) const {
+    void groups(Layer tag, AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit,
+                VenuePick&& venue_pick, core::PrecomputedBlocks precomputed = {}) const {
+        const GroupSetting setting = setting_of(tag);
+        const population::GroupLayer& layer = setting.layer;
+        const std::uint64_t pair_threshold = setting.pair_threshold;
+        const std::uint32_t group = setting.group_of[agent];
         if (group == population::kNoGroup) return;
         const std::uint32_t begin = layer.group_offsets[group],
                             end = layer.group_offsets[group + 1];
@@ -251,7 +268,7 @@ class ContactModel {
         } else {
             for (auto i = begin; i < end; i += kPairsPerBatch)
                 pairs(layer, i, std::min(end, i + kPairsPerBatch), agent, day, key, pair_threshold,
-                      pair_stream, tag, visit);
+                      setting.pair_stream, tag, visit);
         }
         const std::uint32_t venue = layer.group_venue[group];
         const std::uint32_t size = layer.venue_size(venue);
@@ -259,8 +276,8 @@ class ContactModel {
         const std::uint32_t first = layer.venue_first_member(venue);
         std::uint32_t self = begin;  // the agent's own place, in its group
         while (self < end && layer.members[self] != agent) ++self;
-        core::Draws draws(key, venue_stream, day, agent, precomputed);
-        const std::uint32_t count = venue_contacts(draws);
+        core::Draws draws(key, setting.venue_stream, day, agent, precomputed);
+        const std::uint32_t count = setting.venue_contacts(draws);
         for (std::uint32_t c = 0; c < count; ++c) {
             // Uniform over the others: draw among size-1 places, the agent's own place stands
             // for the last one.
