@@ -149,6 +149,7 @@ class Simulation {
     void record_infection(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
                           bool seeded);
     void progress(std::uint32_t day, std::size_t first);
+    void update_active_by_id();
     void advance(AgentId agent, std::uint32_t day);
     void enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days);
     void count_event(AgentId agent, Event event);
@@ -238,11 +239,13 @@ class Simulation {
     std::vector<float> multiplier_;
     std::vector<disease::History> history_;
     std::vector<AgentId> active_;
-    /// active_ in id order, rebuilt by transmit() each day: consecutive infectors' columns then
-    /// share cache lines and pages (at a peak, up to 40% of the agents are active), where
-    /// active_'s order (by day of infection) scatters them. active_ keeps its order, which
-    /// decides who is admitted first when beds run short.
+    /// active_ in id order, brought up to date by transmit() each day: consecutive infectors'
+    /// columns then share cache lines and pages (at a peak, up to 40% of the agents are
+    /// active), where active_'s order (by day of infection) scatters them. active_ keeps its
+    /// order, which decides who is admitted first when beds run short.
     std::vector<AgentId> active_by_id_;
+    /// The first entries of active_ that active_by_id_ holds; those after arrived since.
+    std::size_t active_sorted_ = 0;
 
     std::vector<std::int64_t> counts_;     ///< [region][band][state], current
     std::vector<std::int64_t> incidence_;  ///< [region][band][event], today
