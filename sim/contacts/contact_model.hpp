@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <limits>
 #include <span>
-#include <type_traits>
 #include <vector>
 
 #include "sim/contacts/layers.hpp"
@@ -27,14 +26,6 @@ struct FoundContact {
     AgentId other;
     Layer layer;
     bool pending;
-};
-
-/// A visitor that appends contacts to a list (collect()): pairs() recognises it and appends
-/// the members a pair draw selects without a branch per member, which the processor could
-/// not predict (a classmate is met with probability 0.36).
-struct AppendTo {
-    std::vector<FoundContact>& out;
-    void operator()(AgentId other, Layer layer) const { out.push_back({other, layer, false}); }
 };
 
 /// Blocks of an agent's venue and community draws of a day computed in advance (or none).
@@ -123,7 +114,7 @@ class ContactModel {
     /// agent's venue and community draws computed in advance (request_draws), or none.
     void collect(AgentId agent, std::uint32_t day, core::RngKey key, std::vector<FoundContact>& out,
                  const ContactDraws& draws = {}) const {
-        const AppendTo add{out};
+        const auto add = [&](AgentId other, Layer layer) { out.push_back({other, layer, false}); };
         household(agent, add);
         for (const Layer tag : {Layer::kSchool, Layer::kWork}) {
             groups(
@@ -288,37 +279,17 @@ class ContactModel {
     }
 
     /// Group members [begin, end) that `agent` meets on `day`: one pair draw each, computed
-    /// together (core/philox_batch.hpp: vector instructions, the same draws as draw_u64).
+    /// and compared together (core/philox_batch.hpp: vector instructions, the same draws as
+    /// draw_u64).
     template <typename Visit>
     void pairs(const population::GroupLayer& layer, std::uint32_t begin, std::uint32_t end,
                AgentId agent, std::uint32_t day, core::RngKey key, std::uint64_t pair_threshold,
                core::StreamId pair_stream, Layer tag, Visit&& visit) const {
-        std::array<AgentId, kPairsPerBatch> others, low{}, high{};
-        std::array<std::uint64_t, kPairsPerBatch> draws;
-        std::size_t n = 0;
-        for (auto i = begin; i < end; ++i) {
-            const AgentId other = layer.members[i];
-            if (other == agent) continue;
-            others[n] = other;
-            low[n] = other < agent ? other : agent;
-            high[n] = other < agent ? agent : other;
-            ++n;
-        }
-        core::draw_u64_pairs(key, pair_stream, day, low.data(), high.data(), n, draws.data());
-        if constexpr (std::is_same_v<std::decay_t<Visit>, AppendTo>) {
-            // Every member is written, and the end moves past those met: no branch.
-            auto& out = visit.out;
-            std::size_t end_of_met = out.size();
-            out.resize(end_of_met + n);
-            for (std::size_t k = 0; k < n; ++k) {
-                out[end_of_met] = {others[k], tag, false};
-                end_of_met += draws[k] < pair_threshold;
-            }
-            out.resize(end_of_met);
-        } else {
-            for (std::size_t k = 0; k < n; ++k)
-                if (draws[k] < pair_threshold) visit(others[k], tag);
-        }
+        std::array<AgentId, kPairsPerBatch> met;
+        const std::size_t count =
+            core::met_members(key, pair_stream, day, agent, layer.members.data() + begin,
+                              end - begin, pair_threshold, met.data());
+        for (std::size_t k = 0; k < count; ++k) visit(met[k], tag);
     }
 
     /// Pair draws computed per call of draw_u64_pairs: a class or a team in one or two.

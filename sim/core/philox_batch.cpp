@@ -32,9 +32,17 @@ void blocks_scalar(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlo
     }
 }
 
-void pairs_scalar(RngKey key, StreamId stream, std::uint32_t day, const std::uint32_t* low,
-                  const std::uint32_t* high, std::size_t n, std::uint64_t* out) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = draw_u64(key, stream, day, low[i], high[i]);
+std::size_t met_scalar(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent,
+                       const std::uint32_t* members, std::size_t n, std::uint64_t threshold,
+                       std::uint32_t* met) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t other = members[i];
+        met[count] = other;  // kept only if met: no branch, which would be mispredicted
+        count += other != agent && draw_u64(key, stream, day, std::min(other, agent),
+                                            std::max(other, agent)) < threshold;
+    }
+    return count;
 }
 
 // A vector kernel computes up to kVectors vectors of kWidth blocks at once: one Philox block is
@@ -44,8 +52,8 @@ void pairs_scalar(RngKey key, StreamId stream, std::uint32_t day, const std::uin
 // is read or written.
 
 using BlocksKernel = void (*)(RngKey, PhiloxCounters, std::size_t, PhiloxBlocks);
-using PairsKernel = void (*)(RngKey, StreamId, std::uint32_t, const std::uint32_t*,
-                             const std::uint32_t*, std::size_t, std::uint64_t*);
+using MetKernel = std::size_t (*)(RngKey, StreamId, std::uint32_t, std::uint32_t,
+                                  const std::uint32_t*, std::size_t, std::uint64_t, std::uint32_t*);
 
 /// Calls run(kernel, first, count) on consecutive batches covering [0, n).
 template <std::size_t kWidth, typename Kernel, std::size_t kMaxVectors, typename Run>
@@ -70,12 +78,15 @@ void blocks_in_batches(const std::array<BlocksKernel, kMaxVectors>& kernels, Rng
 }
 
 template <std::size_t kWidth, std::size_t kMaxVectors>
-void pairs_in_batches(const std::array<PairsKernel, kMaxVectors>& kernels, RngKey key,
-                      StreamId stream, std::uint32_t day, const std::uint32_t* low,
-                      const std::uint32_t* high, std::size_t n, std::uint64_t* out) {
-    in_batches<kWidth>(kernels, n, [&](PairsKernel kernel, std::size_t first, std::size_t count) {
-        kernel(key, stream, day, low + first, high + first, count, out + first);
+std::size_t met_in_batches(const std::array<MetKernel, kMaxVectors>& kernels, RngKey key,
+                           StreamId stream, std::uint32_t day, std::uint32_t agent,
+                           const std::uint32_t* members, std::size_t n, std::uint64_t threshold,
+                           std::uint32_t* met) {
+    std::size_t count = 0;
+    in_batches<kWidth>(kernels, n, [&](MetKernel kernel, std::size_t first, std::size_t batch) {
+        count += kernel(key, stream, day, agent, members + first, batch, threshold, met + count);
     });
+    return count;
 }
 
 #if defined(__x86_64__)
@@ -106,13 +117,6 @@ SORTIE_TARGET_AVX2 inline __m256i lanes_below(std::size_t count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(limit), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-/// 64-bit lanes i < count (from `first`) are all ones.
-SORTIE_TARGET_AVX2 inline __m256i wide_lanes_below(std::size_t count, long long first) {
-    const auto limit = static_cast<long long>(std::min(count, kWidth));
-    return _mm256_cmpgt_epi64(_mm256_set1_epi64x(limit),
-                              _mm256_setr_epi64x(first, first + 1, first + 2, first + 3));
-}
-
 SORTIE_TARGET_AVX2 inline __m256i load(const std::uint32_t* p, std::size_t count) {
     if (count >= kWidth) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     return _mm256_maskload_epi32(reinterpret_cast<const int*>(p), lanes_below(count));
@@ -121,12 +125,6 @@ SORTIE_TARGET_AVX2 inline __m256i load(const std::uint32_t* p, std::size_t count
 SORTIE_TARGET_AVX2 inline void store(std::uint32_t* p, __m256i v, std::size_t count) {
     if (count >= kWidth) return _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
     _mm256_maskstore_epi32(reinterpret_cast<int*>(p), lanes_below(count), v);
-}
-
-SORTIE_TARGET_AVX2 inline void store(std::uint64_t* p, __m256i v, std::size_t count,
-                                     long long first) {
-    if (count >= kWidth) return _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
-    _mm256_maskstore_epi64(reinterpret_cast<long long*>(p), wide_lanes_below(count, first), v);
 }
 
 SORTIE_TARGET_AVX2 inline __m256i xor3(__m256i a, __m256i b, __m256i c) {
@@ -150,21 +148,43 @@ SORTIE_TARGET_AVX2 inline Words round(const Words& x, __m256i key0, __m256i key1
     return {xor3(high1, x.w1, key0), low1, xor3(high0, x.w3, key1), low0};
 }
 
-// Writes the draws k of blocks x: words 0-1 where k is even, 2-3 where odd, as 64-bit numbers
-// (high word second).
-SORTIE_TARGET_AVX2 inline void store_draws(const Words& x, __m256i k, std::uint64_t* out,
-                                           std::size_t count) {
+SORTIE_TARGET_AVX2 inline __m256i less_unsigned(__m256i a, __m256i b) {
+    const __m256i sign = splat(0x80000000u);  // a < b unsigned: signed, sign bits flipped
+    return _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(a, sign));
+}
+
+// Appends to `met` the members whose draw k is below `threshold` and which are not `agent`, in
+// order; returns how many. The draw k is words 0-1 of block x where k is even, 2-3 where odd
+// (high word second). Every lane is written and the end moves past
+// the met ones: no branch per member (met has room for `count`).
+SORTIE_TARGET_AVX2 inline std::size_t store_met(const Words& x, __m256i k, __m256i members,
+                                                const std::uint32_t* member_list, std::size_t count,
+                                                std::uint32_t agent, std::uint64_t threshold,
+                                                std::uint32_t* met) {
     const __m256i odd = _mm256_cmpeq_epi32(_mm256_and_si256(k, splat(1)), splat(1));
     const __m256i low_words = _mm256_blendv_epi8(x.w0, x.w2, odd);
     const __m256i high_words = _mm256_blendv_epi8(x.w1, x.w3, odd);
-    // unpack interleaves within 128-bit halves; this order makes it yield draws 0-3 and 4-7.
-    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
-    const __m256i lows = _mm256_permutevar8x32_epi32(low_words, order);
-    const __m256i highs = _mm256_permutevar8x32_epi32(high_words, order);
-    store(out, _mm256_unpacklo_epi32(lows, highs), count, 0);
-    store(out + 4, _mm256_unpackhi_epi32(lows, highs), count, 4);
+    const __m256i threshold_high = splat(static_cast<std::uint32_t>(threshold >> 32));
+    const __m256i below = _mm256_or_si256(
+        less_unsigned(high_words, threshold_high),
+        _mm256_and_si256(_mm256_cmpeq_epi32(high_words, threshold_high),
+                         less_unsigned(low_words, splat(static_cast<std::uint32_t>(threshold)))));
+    const __m256i chosen = _mm256_andnot_si256(_mm256_cmpeq_epi32(members, splat(agent)), below);
+    const auto lanes = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(chosen)));
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < std::min(count, kWidth); ++i) {
+        met[written] = member_list[i];
+        written += (lanes >> i) & 1u;
+    }
+    return written;
 }
 
+SORTIE_TARGET_AVX2 inline __m256i min_unsigned(__m256i a, __m256i b) {
+    return _mm256_min_epu32(a, b);
+}
+SORTIE_TARGET_AVX2 inline __m256i max_unsigned(__m256i a, __m256i b) {
+    return _mm256_max_epu32(a, b);
+}
 SORTIE_TARGET_AVX2 inline __m256i add(__m256i a, __m256i b) {
     return _mm256_add_epi32(a, b);
 }
@@ -232,22 +252,33 @@ SORTIE_TARGET_AVX512 inline Words round(const Words& x, __m512i key0, __m512i ke
     return {xor3(high1, x.w1, key0), low1, xor3(high0, x.w3, key1), low0};
 }
 
-// As avx2::store_draws.
-SORTIE_TARGET_AVX512 inline void store_draws(const Words& x, __m512i k, std::uint64_t* out,
-                                             std::size_t count) {
+// As avx2::store_met. The met members are packed in a register then stored: a compressing
+// store to memory is slow on some processors (AMD Zen 4).
+SORTIE_TARGET_AVX512 inline std::size_t store_met(const Words& x, __m512i k, __m512i members,
+                                                  const std::uint32_t* /*member_list*/,
+                                                  std::size_t count, std::uint32_t agent,
+                                                  std::uint64_t threshold, std::uint32_t* met) {
     const __mmask16 odd = _mm512_test_epi32_mask(k, splat(1));
     const __m512i low_words = _mm512_mask_blend_epi32(odd, x.w0, x.w2);
     const __m512i high_words = _mm512_mask_blend_epi32(odd, x.w1, x.w3);
-    // unpack interleaves within 128-bit quarters; this order makes it yield draws 0-7, 8-15.
-    const __m512i order = _mm512_setr_epi32(0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15);
-    const __m512i lows = _mm512_permutexvar_epi32(order, low_words);
-    const __m512i highs = _mm512_permutexvar_epi32(order, high_words);
-    const __mmask16 lanes = lanes_below(count);
-    _mm512_mask_storeu_epi64(out, static_cast<__mmask8>(lanes), _mm512_unpacklo_epi32(lows, highs));
-    _mm512_mask_storeu_epi64(out + 8, static_cast<__mmask8>(lanes >> 8),
-                             _mm512_unpackhi_epi32(lows, highs));
+    const __m512i threshold_high = splat(static_cast<std::uint32_t>(threshold >> 32));
+    const __mmask16 below =
+        _mm512_cmplt_epu32_mask(high_words, threshold_high) |
+        (_mm512_cmpeq_epi32_mask(high_words, threshold_high) &
+         _mm512_cmplt_epu32_mask(low_words, splat(static_cast<std::uint32_t>(threshold))));
+    const __mmask16 chosen =
+        below & _mm512_cmpneq_epi32_mask(members, splat(agent)) & lanes_below(count);
+    const auto written = static_cast<std::size_t>(__builtin_popcount(chosen));
+    store(met, _mm512_maskz_compress_epi32(chosen, members), written);
+    return written;
 }
 
+SORTIE_TARGET_AVX512 inline __m512i min_unsigned(__m512i a, __m512i b) {
+    return _mm512_min_epu32(a, b);
+}
+SORTIE_TARGET_AVX512 inline __m512i max_unsigned(__m512i a, __m512i b) {
+    return _mm512_max_epu32(a, b);
+}
 SORTIE_TARGET_AVX512 inline __m512i add(__m512i a, __m512i b) {
     return _mm512_add_epi32(a, b);
 }
@@ -346,19 +377,20 @@ void philox_blocks(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlo
     }
 }
 
-void draw_u64_pairs(RngKey key, StreamId stream, std::uint32_t day, const std::uint32_t* low,
-                    const std::uint32_t* high, std::size_t n, std::uint64_t* out) {
+std::size_t met_members(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent,
+                        const std::uint32_t* members, std::size_t n, std::uint64_t threshold,
+                        std::uint32_t* met) {
     switch (philox_isa()) {
 #if defined(__x86_64__)
         case Isa::kAvx512:
-            return pairs_in_batches<avx512::kWidth>(avx512::kPairsKernels, key, stream, day, low,
-                                                    high, n, out);
+            return met_in_batches<avx512::kWidth>(avx512::kMetKernels, key, stream, day, agent,
+                                                  members, n, threshold, met);
         case Isa::kAvx2:
-            return pairs_in_batches<avx2::kWidth>(avx2::kPairsKernels, key, stream, day, low, high,
-                                                  n, out);
+            return met_in_batches<avx2::kWidth>(avx2::kMetKernels, key, stream, day, agent, members,
+                                                n, threshold, met);
 #endif
         default:
-            return pairs_scalar(key, stream, day, low, high, n, out);
+            return met_scalar(key, stream, day, agent, members, n, threshold, met);
     }
 }
 

@@ -3,7 +3,7 @@
 // Many Philox4x32-10 blocks at once, bit for bit equal to Random123's r123::Philox4x32_R<10>
 // (and so to draw_u64). The contact kernel decides each pair of classmates with one block;
 // computing 8 (AVX2) or 16 (AVX-512F) blocks per instruction stream removes most of that cost
-// without changing a single draw.
+// without changing a single draw (met_members).
 //
 // The instruction set is chosen once at run time from the CPU (no -march flag: a build must run
 // on any x86-64, and results must not depend on the machine). set_philox_isa() forces another
@@ -57,11 +57,15 @@ struct PhiloxBlocks {
 /// Output arrays must not overlap the input arrays.
 void philox_blocks(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlocks out);
 
-/// The pair draws of `n` pairs: out[i] == draw_u64(key, stream, day, low[i], high[i]).
-/// This is the draw that decides whether agents low[i] and high[i] meet on `day`; the contact
-/// kernel calls it once per group instead of once per pair. `out` must not overlap the inputs.
-void draw_u64_pairs(RngKey key, StreamId stream, std::uint32_t day, const std::uint32_t* low,
-                    const std::uint32_t* high, std::size_t n, std::uint64_t* out);
+/// The members among members[0, n) that `agent` meets on `day`: each `other` but the agent
+/// itself whose pair draw draw_u64(key, stream, day, min(other, agent), max(other, agent)) is
+/// below `threshold`. Writes them in their order to `met` (room for n) and returns how many.
+/// The contact kernel's class and team contacts: the draws and the choice in vector
+/// instructions, without a branch per member (whether one is met is a coin toss to the
+/// processor, which mispredicted a branch on it).
+std::size_t met_members(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent,
+                        const std::uint32_t* members, std::size_t n, std::uint64_t threshold,
+                        std::uint32_t* met);
 
 /// The first blocks of many cursors, computed together by philox_blocks: request() each
 /// cursor's blocks, compute() once, then give blocks() to each cursor's Draws. The contact

@@ -86,18 +86,33 @@ void check_blocks(RngKey key, const Counters& c, std::size_t n) {
     }
 }
 
-/// Runs draw_u64_pairs and checks every draw against draw_u64 and that nothing past n is
-/// written.
-void check_pairs(RngKey key, StreamId stream, std::uint32_t day,
-                 const std::vector<std::uint32_t>& low, const std::vector<std::uint32_t>& high,
-                 std::size_t n) {
-    constexpr std::uint64_t kUntouched = 0xDEADBEEFDEADBEEFull;
-    std::vector<std::uint64_t> out(n + 16, kUntouched);
-    draw_u64_pairs(key, stream, day, low.data(), high.data(), n, out.data());
-    for (std::size_t i = 0; i < n; ++i) {
-        INFO("pair ", i, ": ", low[i], ", ", high[i]);
-        CHECK(out[i] == draw_u64(key, stream, day, low[i], high[i]));
+/// What met_members must return: the members but `agent` whose pair draw is below
+/// `threshold`, in order.
+std::vector<std::uint32_t> met_by_definition(RngKey key, StreamId stream, std::uint32_t day,
+                                             std::uint32_t agent,
+                                             const std::vector<std::uint32_t>& members,
+                                             std::uint64_t threshold) {
+    std::vector<std::uint32_t> met;
+    for (const std::uint32_t other : members) {
+        if (other != agent &&
+            draw_u64(key, stream, day, std::min(other, agent), std::max(other, agent)) < threshold)
+            met.push_back(other);
     }
+    return met;
+}
+
+/// Runs met_members and checks it against met_by_definition, and that nothing past n is
+/// written.
+void check_met(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent,
+               const std::vector<std::uint32_t>& members, std::uint64_t threshold) {
+    constexpr std::uint32_t kUntouched = 0xDEADBEEFu;
+    const std::size_t n = members.size();
+    std::vector<std::uint32_t> out(n + 16, kUntouched);
+    const std::size_t count =
+        met_members(key, stream, day, agent, members.data(), n, threshold, out.data());
+    const auto expected = met_by_definition(key, stream, day, agent, members, threshold);
+    REQUIRE(count == expected.size());
+    for (std::size_t i = 0; i < count; ++i) CHECK(out[i] == expected[i]);
     for (std::size_t i = n; i < out.size(); ++i) CHECK(out[i] == kUntouched);
 }
 
@@ -156,43 +171,54 @@ TEST_CASE("every path computes Random123's blocks, for every batch length from 0
     }
 }
 
-TEST_CASE("every path's pair draws equal draw_u64, for every batch length from 0 to 40") {
+TEST_CASE("every path's met members are those whose pair draw is below the threshold") {
     const IsaGuard guard;
-    const std::vector<StreamId> streams = {StreamId{0}, StreamId{7}, StreamId{kMax}};
-    const std::vector<std::uint32_t> days = {0, 45, kMax};
+    const RngKey key = RngKey::from_seed(20200317);
+    const StreamId stream{3};
     for (const Isa isa : supported_isas()) {
         INFO(std::string(isa_name(isa)));
         set_philox_isa(isa);
-        for (std::size_t k = 0; k < kKeys.size(); ++k) {
-            for (std::size_t n = 0; n <= kLongest; ++n) {
-                const auto salt = static_cast<std::uint32_t>(n + 50 * k);
-                const StreamId stream = streams[(n + k) % streams.size()];
-                const std::uint32_t day = days[n % days.size()];
-                INFO("key ", k, ", n = ", n, ", stream ", stream.value, ", day ", day);
-                check_pairs(kKeys[k], stream, day, words(n, salt), words(n, salt + 1000), n);
+        for (std::size_t n = 0; n <= 2 * kLongest; ++n) {
+            auto members = words(n, static_cast<std::uint32_t>(n));
+            // The agent itself among the members, at a place that moves with n.
+            const std::uint32_t agent = n > 0 ? members[n / 2] : 12345;
+            for (const std::uint64_t threshold :
+                 {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{0x5C28F5C28F5C28F5},
+                  ~std::uint64_t{0} >> 1, ~std::uint64_t{0}}) {
+                INFO("n = ", n, ", threshold ", threshold);
+                check_met(key, stream, 45, agent, members, threshold);
             }
+        }
+        // Thresholds equal to a draw and one above: the low words decide.
+        const auto members = words(kLongest, 77);
+        const std::uint32_t agent = 4242;
+        for (std::size_t j = 0; j < members.size(); ++j) {
+            const std::uint64_t draw =
+                draw_u64(key, stream, 45, std::min(members[j], agent), std::max(members[j], agent));
+            INFO("member ", j);
+            check_met(key, stream, 45, agent, members, draw);
+            if (draw < ~std::uint64_t{0}) check_met(key, stream, 45, agent, members, draw + 1);
         }
     }
 }
 
-TEST_CASE("a pupil's classmate pairs drawn in one batch are the kernel's pair draws") {
-    // As the contact kernel calls it: one agent against each member of a class of 25, the
-    // pair always ordered (lower id, higher id), odd and even k mixed.
+TEST_CASE("a pupil's classmates met in one call are those the pair draws choose") {
+    // As the contact kernel calls it: a class of 25 with the pupil among them, ids in a row
+    // (odd and even, below and above the pupil's), met with probability 0.36.
     const RngKey key = RngKey::from_seed(20200317);
     const std::uint32_t pupil = 1000;
-    std::vector<std::uint32_t> low, high;
-    for (std::uint32_t other = 988; other <= 1012; ++other) {
-        if (other == pupil) continue;
-        low.push_back(std::min(other, pupil));
-        high.push_back(std::max(other, pupil));
-    }
-    REQUIRE(low.size() == 24);
+    constexpr std::uint64_t kThreshold = 0x5C28F5C28F5C28F5ull;
+    std::vector<std::uint32_t> members;
+    for (std::uint32_t other = 988; other <= 1012; ++other) members.push_back(other);
     const IsaGuard guard;
     for (const Isa isa : supported_isas()) {
         INFO(std::string(isa_name(isa)));
         set_philox_isa(isa);
-        check_pairs(key, StreamId{3}, 45, low, high, low.size());
+        check_met(key, StreamId{3}, 45, pupil, members, kThreshold);
     }
+    const auto met = met_by_definition(key, StreamId{3}, 45, pupil, members, kThreshold);
+    CHECK(!met.empty());
+    CHECK(met.size() < 24);
 }
 
 TEST_CASE("Draws over precomputed blocks give the cursor's own draws, beyond them too") {
