@@ -160,22 +160,31 @@ class ContactModel {
 
     /// Turns the pending positions of collect() (community picks in the community index,
     /// venue picks in the school or workplace members) into agents, prefetching them all
-    /// first.
+    /// first. Without a branch: whether a contact is pending, and in which layer, is as good
+    /// as random to the processor. A contact that is not pending reads the first place of an
+    /// index, and keeps its agent.
     void resolve(std::span<FoundContact> found) const {
-        for (const auto& c : found)
-            if (c.pending) __builtin_prefetch(&index_of(c.layer)[c.other]);
+        std::array<const AgentId*, kLayers> index;
+        for (std::size_t layer = 0; layer < kLayers; ++layer)
+            index[layer] = index_of(static_cast<Layer>(layer));
+        const auto position = [](const FoundContact& c) {
+            return c.other & (AgentId{0} - AgentId{c.pending});  // the place, or 0
+        };
+        for (const auto& c : found) __builtin_prefetch(&index[std::size_t(c.layer)][position(c)]);
         for (auto& c : found) {
-            if (!c.pending) continue;
-            c.other = index_of(c.layer)[c.other];
+            const AgentId pending = AgentId{0} - AgentId{c.pending};  // all ones, or 0
+            const AgentId looked_up = index[std::size_t(c.layer)][position(c)];
+            c.other = (looked_up & pending) | (c.other & ~pending);
             c.pending = false;
         }
     }
 
-    /// The array a pending contact of this layer points into.
+    /// The array a pending contact of this layer points into (the community index for the
+    /// layers never pending: resolve() reads its first place for them).
     const AgentId* index_of(Layer layer) const {
-        return layer == Layer::kCommunity ? by_region_band_.data()
-               : layer == Layer::kSchool  ? population_->schools.members.data()
-                                          : population_->workplaces.members.data();
+        return layer == Layer::kSchool ? population_->schools.members.data()
+               : layer == Layer::kWork ? population_->workplaces.members.data()
+                                       : by_region_band_.data();
     }
 
     const LayerRates& rates() const { return rates_; }
