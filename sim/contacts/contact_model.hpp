@@ -28,9 +28,9 @@ struct FoundContact {
     bool pending;
 };
 
-/// Blocks of an agent's venue and community draws of a day computed in advance (or none).
+/// The first of an agent's venue and community draws of a day, computed in advance (or none).
 struct ContactDraws {
-    core::PrecomputedBlocks school_venue, work_venue, community;
+    core::PrecomputedDraws school_venue, work_venue, community;
 };
 
 /// Mean contacts per day by layer, and how they split between small groups and venues.
@@ -110,7 +110,7 @@ class ContactModel {
     /// that community and venue picks are left as positions (`pending`; a community pick may
     /// be the agent itself): resolve() turns them into agents. Looking the positions up in a
     /// batch overlaps their cache misses, which a contact at a time cannot do (at 10^7 agents
-    /// and more, most of the kernel's time; benchmarks/RESULTS.md). `draws`: blocks of the
+    /// and more, most of the kernel's time; benchmarks/RESULTS.md). `draws`: the first of the
     /// agent's venue and community draws computed in advance (request_draws), or none.
     void collect(AgentId agent, std::uint32_t day, core::RngKey key, std::vector<FoundContact>& out,
                  const ContactDraws& draws = {}) const {
@@ -148,8 +148,8 @@ class ContactModel {
     }
     static ContactDraws draws_of(const DrawRequests& where,
                                  const core::PrecomputedCursors& cursors) {
-        return {cursors.blocks(where.school_venue), cursors.blocks(where.work_venue),
-                cursors.blocks(where.community)};
+        return {cursors.draws(where.school_venue), cursors.draws(where.work_venue),
+                cursors.draws(where.community)};
     }
     // Venue contacts: a count then a pick each, about 3 a day (2 blocks); community contacts:
     // a count then about 5 draws each, 2.8 a day on average (8 blocks).
@@ -202,7 +202,7 @@ class ContactModel {
     /// Calls emit(position in by_region_band_) for each community contact of the day.
     template <typename Emit>
     void community_positions(AgentId agent, std::uint32_t day, core::RngKey key, Emit&& emit,
-                             core::PrecomputedBlocks precomputed = {}) const {
+                             core::PrecomputedDraws precomputed = {}) const {
         const std::size_t band = age_band(population_->age[agent]);
         core::Draws draws(key, core::streams::kCommunityContacts, day, agent, precomputed);
         const std::uint32_t count = community_contacts_[band](draws);
@@ -254,7 +254,7 @@ class ContactModel {
     /// layer.members) for each.
     template <typename Visit, typename VenuePick>
     void groups(Layer tag, AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit,
-                VenuePick&& venue_pick, core::PrecomputedBlocks precomputed = {}) const {
+                VenuePick&& venue_pick, core::PrecomputedDraws precomputed = {}) const {
         const GroupSetting setting = setting_of(tag);
         const population::GroupLayer& layer = setting.layer;
         const std::uint64_t pair_threshold = setting.pair_threshold;

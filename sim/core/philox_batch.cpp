@@ -22,13 +22,14 @@ constexpr int kRounds = 10;
 // The pair draw k = high lives in block high / 2 of counter (low, day, stream, .), in words
 // 0-1 when k is even and words 2-3 when odd (rng.hpp, draw_u64).
 
-void blocks_scalar(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlocks out) {
+void draws_scalar(RngKey key, PhiloxCounters counters, std::size_t n, std::uint64_t* out) {
     const detail::Philox::key_type philox_key = {{key.low, key.high}};
     for (std::size_t i = 0; i < n; ++i) {
         const detail::Philox::ctr_type counter = {
             {counters.word[0][i], counters.word[1][i], counters.word[2][i], counters.word[3][i]}};
         const auto block = detail::Philox()(counter, philox_key);
-        for (std::size_t j = 0; j < 4; ++j) out.word[j][i] = block[j];
+        out[2 * i] = detail::join(block[1], block[0]);
+        out[2 * i + 1] = detail::join(block[3], block[2]);
     }
 }
 
@@ -51,7 +52,7 @@ std::size_t met_scalar(RngKey key, StreamId stream, std::uint32_t day, std::uint
 // v * kWidth; the last vector is loaded and stored under a lane mask, so nothing past `count`
 // is read or written.
 
-using BlocksKernel = void (*)(RngKey, PhiloxCounters, std::size_t, PhiloxBlocks);
+using DrawsKernel = void (*)(RngKey, PhiloxCounters, std::size_t, std::uint64_t*);
 using MetKernel = std::size_t (*)(RngKey, StreamId, std::uint32_t, std::uint32_t,
                                   const std::uint32_t*, std::size_t, std::uint64_t, std::uint32_t*);
 
@@ -66,14 +67,12 @@ void in_batches(const std::array<Kernel, kMaxVectors>& kernels, std::size_t n, R
 }
 
 template <std::size_t kWidth, std::size_t kMaxVectors>
-void blocks_in_batches(const std::array<BlocksKernel, kMaxVectors>& kernels, RngKey key,
-                       PhiloxCounters counters, std::size_t n, PhiloxBlocks out) {
-    const auto from = [](auto words, std::size_t first) {
-        for (auto& word : words) word += first;
-        return words;
-    };
-    in_batches<kWidth>(kernels, n, [&](BlocksKernel kernel, std::size_t first, std::size_t count) {
-        kernel(key, {from(counters.word, first)}, count, {from(out.word, first)});
+void draws_in_batches(const std::array<DrawsKernel, kMaxVectors>& kernels, RngKey key,
+                      PhiloxCounters counters, std::size_t n, std::uint64_t* out) {
+    in_batches<kWidth>(kernels, n, [&](DrawsKernel kernel, std::size_t first, std::size_t count) {
+        auto from = counters;
+        for (auto& word : from.word) word += first;
+        kernel(key, from, count, out + 2 * first);
     });
 }
 
@@ -122,11 +121,6 @@ SORTIE_TARGET_AVX2 inline __m256i load(const std::uint32_t* p, std::size_t count
     return _mm256_maskload_epi32(reinterpret_cast<const int*>(p), lanes_below(count));
 }
 
-SORTIE_TARGET_AVX2 inline void store(std::uint32_t* p, __m256i v, std::size_t count) {
-    if (count >= kWidth) return _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
-    _mm256_maskstore_epi32(reinterpret_cast<int*>(p), lanes_below(count), v);
-}
-
 SORTIE_TARGET_AVX2 inline __m256i xor3(__m256i a, __m256i b, __m256i c) {
     return _mm256_xor_si256(_mm256_xor_si256(a, b), c);
 }
@@ -146,6 +140,37 @@ SORTIE_TARGET_AVX2 inline Words round(const Words& x, __m256i key0, __m256i key1
     multiply(x.w0, splat(kMultiplier0), low0, high0);
     multiply(x.w2, splat(kMultiplier1), low1, high1);
     return {xor3(high1, x.w1, key0), low1, xor3(high0, x.w3, key1), low0};
+}
+
+// Stores the draws of the blocks x, `count` of them (may exceed the width): block i's two
+// draws at out[2i] and out[2i + 1] (philox_draws). A 4 x 8 transpose of the words.
+SORTIE_TARGET_AVX2 inline void store_draws(const Words& x, std::uint64_t* out, std::size_t count) {
+    // 64-bit lanes: first draws (words 0-1) of blocks 0, 1 | 4, 5, then of 2, 3 | 6, 7; and
+    // the second draws (words 2-3) likewise.
+    const __m256i first_01 = _mm256_unpacklo_epi32(x.w0, x.w1);
+    const __m256i first_23 = _mm256_unpackhi_epi32(x.w0, x.w1);
+    const __m256i second_01 = _mm256_unpacklo_epi32(x.w2, x.w3);
+    const __m256i second_23 = _mm256_unpackhi_epi32(x.w2, x.w3);
+    // Blocks 0 | 4, 1 | 5, 2 | 6, 3 | 7, each as its two draws.
+    const __m256i b04 = _mm256_unpacklo_epi64(first_01, second_01);
+    const __m256i b15 = _mm256_unpackhi_epi64(first_01, second_01);
+    const __m256i b26 = _mm256_unpacklo_epi64(first_23, second_23);
+    const __m256i b37 = _mm256_unpackhi_epi64(first_23, second_23);
+    const __m256i in_order[4] = {
+        _mm256_permute2x128_si256(b04, b15, 0x20), _mm256_permute2x128_si256(b26, b37, 0x20),
+        _mm256_permute2x128_si256(b04, b15, 0x31), _mm256_permute2x128_si256(b26, b37, 0x31)};
+    const std::size_t draws = 2 * std::min(count, kWidth);
+    for (std::size_t v = 0; v < 4 && 4 * v < draws; ++v) {
+        auto* p = reinterpret_cast<long long*>(out + 4 * v);
+        if (draws >= 4 * v + 4) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), in_order[v]);
+        } else {
+            const auto limit = static_cast<long long>(draws - 4 * v);
+            _mm256_maskstore_epi64(
+                p, _mm256_cmpgt_epi64(_mm256_set1_epi64x(limit), _mm256_setr_epi64x(0, 1, 2, 3)),
+                in_order[v]);
+        }
+    }
 }
 
 SORTIE_TARGET_AVX2 inline __m256i less_unsigned(__m256i a, __m256i b) {
@@ -250,6 +275,34 @@ SORTIE_TARGET_AVX512 inline Words round(const Words& x, __m512i key0, __m512i ke
     multiply(x.w0, splat(kMultiplier0), low0, high0);
     multiply(x.w2, splat(kMultiplier1), low1, high1);
     return {xor3(high1, x.w1, key0), low1, xor3(high0, x.w3, key1), low0};
+}
+
+// As avx2::store_draws: a 4 x 16 transpose by two-source permutes.
+SORTIE_TARGET_AVX512 inline void store_draws(const Words& x, std::uint64_t* out,
+                                             std::size_t count) {
+    // 64-bit lanes: the first draws (words 0-1) of blocks 0-7 and 8-15, the second (words 2-3)
+    // likewise.
+    const __m512i low_blocks =
+        _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i high_blocks =
+        _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const __m512i first_low = _mm512_permutex2var_epi32(x.w0, low_blocks, x.w1);
+    const __m512i first_high = _mm512_permutex2var_epi32(x.w0, high_blocks, x.w1);
+    const __m512i second_low = _mm512_permutex2var_epi32(x.w2, low_blocks, x.w3);
+    const __m512i second_high = _mm512_permutex2var_epi32(x.w2, high_blocks, x.w3);
+    // Interleaved: blocks 0-3, 4-7 (from the low halves), 8-11, 12-15.
+    const __m512i blocks_0 = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+    const __m512i blocks_4 = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    const __m512i in_order[4] = {_mm512_permutex2var_epi64(first_low, blocks_0, second_low),
+                                 _mm512_permutex2var_epi64(first_low, blocks_4, second_low),
+                                 _mm512_permutex2var_epi64(first_high, blocks_0, second_high),
+                                 _mm512_permutex2var_epi64(first_high, blocks_4, second_high)};
+    const std::size_t draws = 2 * std::min(count, kWidth);
+    for (std::size_t v = 0; v < 4 && 8 * v < draws; ++v) {
+        const auto lanes =
+            static_cast<__mmask8>((1u << std::min<std::size_t>(draws - 8 * v, 8)) - 1u);
+        _mm512_mask_storeu_epi64(out + 8 * v, lanes, in_order[v]);
+    }
 }
 
 // As avx2::store_met. The met members are packed in a register then stored: a compressing
@@ -364,16 +417,16 @@ void set_philox_isa(Isa isa) {
     selected_isa().store(isa, std::memory_order_relaxed);
 }
 
-void philox_blocks(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlocks out) {
+void philox_draws(RngKey key, PhiloxCounters counters, std::size_t n, std::uint64_t* out) {
     switch (philox_isa()) {
 #if defined(__x86_64__)
         case Isa::kAvx512:
-            return blocks_in_batches<avx512::kWidth>(avx512::kBlocksKernels, key, counters, n, out);
+            return draws_in_batches<avx512::kWidth>(avx512::kDrawsKernels, key, counters, n, out);
         case Isa::kAvx2:
-            return blocks_in_batches<avx2::kWidth>(avx2::kBlocksKernels, key, counters, n, out);
+            return draws_in_batches<avx2::kWidth>(avx2::kDrawsKernels, key, counters, n, out);
 #endif
         default:
-            return blocks_scalar(key, counters, n, out);
+            return draws_scalar(key, counters, n, out);
     }
 }
 
@@ -397,9 +450,7 @@ std::size_t met_members(RngKey key, StreamId stream, std::uint32_t day, std::uin
 void PrecomputedCursors::compute(RngKey key) {
     constexpr std::size_t kStride = kPrecomputedStride;
     const std::uint32_t* c = counters_.data();
-    std::uint32_t* w = words_.data();
-    philox_blocks(key, {{c, c + kStride, c + 2 * kStride, c + 3 * kStride}}, size_,
-                  {{w, w + kStride, w + 2 * kStride, w + 3 * kStride}});
+    philox_draws(key, {{c, c + kStride, c + 2 * kStride, c + 3 * kStride}}, size_, draws_.data());
 }
 
 }  // namespace sortie::core

@@ -47,15 +47,11 @@ struct PhiloxCounters {
     std::array<const std::uint32_t*, 4> word;
 };
 
-/// Blocks as structure-of-arrays: word[j][i] is word j of block i.
-struct PhiloxBlocks {
-    std::array<std::uint32_t*, 4> word;
-};
-
-/// Philox4x32-10 of `n` counters under `key`: block i equals
-/// r123::Philox4x32_R<10>()({c0[i], c1[i], c2[i], c3[i]}, {key.low, key.high}).
-/// Output arrays must not overlap the input arrays.
-void philox_blocks(RngKey key, PhiloxCounters counters, std::size_t n, PhiloxBlocks out);
+/// Philox4x32-10 of `n` counters under `key`, as draws: with block i equal to
+/// r123::Philox4x32_R<10>()({c0[i], c1[i], c2[i], c3[i]}, {key.low, key.high}),
+/// out[2i] = (word 1 << 32) | word 0 and out[2i + 1] = (word 3 << 32) | word 2, the two draws
+/// of draw_u64 the block gives. `out` (room for 2n) must not overlap the counters.
+void philox_draws(RngKey key, PhiloxCounters counters, std::size_t n, std::uint64_t* out);
 
 /// The members among members[0, n) that `agent` meets on `day`: each `other` but the agent
 /// itself whose pair draw draw_u64(key, stream, day, min(other, agent), max(other, agent)) is
@@ -67,7 +63,7 @@ std::size_t met_members(RngKey key, StreamId stream, std::uint32_t day, std::uin
                         const std::uint32_t* members, std::size_t n, std::uint64_t threshold,
                         std::uint32_t* met);
 
-/// The first blocks of many cursors, computed together by philox_blocks: request() each
+/// The first blocks of many cursors, computed together by philox_draws: request() each
 /// cursor's blocks, compute() once, then give blocks() to each cursor's Draws. The contact
 /// kernel asks, for a batch of infectious people, the blocks of their community, venue and
 /// infection draws at once (scalar, one at a time, they were half of its work). Up to
@@ -93,11 +89,13 @@ class PrecomputedCursors {
     }
     /// Computes every block requested since clear().
     void compute(RngKey key);
-    /// The blocks of a request (after compute()).
-    PrecomputedBlocks blocks(Request r) const { return {words_.data() + r.where, r.count}; }
+    /// The draws of a request (after compute()).
+    PrecomputedDraws draws(Request r) const { return {draws_.data() + 2 * r.where, 2 * r.count}; }
 
   private:
-    std::array<std::uint32_t, 4 * kPrecomputedStride> counters_, words_;
+    std::array<std::uint32_t, 4 * kPrecomputedStride> counters_;
+    /// Block i's two draws in a row: a cursor's draws are consecutive, one load each.
+    std::array<std::uint64_t, 2 * kPrecomputedStride> draws_;
     std::uint32_t size_ = 0;
 };
 

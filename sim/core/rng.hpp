@@ -63,12 +63,12 @@ inline double to_unit_interval(std::uint64_t bits) {
     return static_cast<double>(bits >> 11) * 0x1.0p-53;
 }
 
-/// Blocks 0..count-1 of a cursor computed in advance (PrecomputedCursors in philox_batch.hpp,
-/// with vector instructions); Draws reads them instead of computing them. Word j of block i is
-/// words[j * kPrecomputedStride + i] (the layout the vector code writes).
-inline constexpr std::size_t kPrecomputedStride = 1024;
-struct PrecomputedBlocks {
-    const std::uint32_t* words = nullptr;
+/// Draws 0..count-1 of a cursor computed in advance (PrecomputedCursors in philox_batch.hpp,
+/// with vector instructions); Draws reads them instead of computing them. Two per Philox
+/// block: draws[k] == draw_u64(key, stream, day, agent, k), and count is even.
+inline constexpr std::size_t kPrecomputedStride = 1024;  ///< blocks of a PrecomputedCursors
+struct PrecomputedDraws {
+    const std::uint64_t* draws = nullptr;
     std::uint32_t count = 0;
 };
 
@@ -79,28 +79,16 @@ class Draws {
   public:
     Draws(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent)
         : key_(key), stream_(stream), day_(day), agent_(agent) {}
-    /// The same cursor, whose first blocks were computed in advance: they must be this
-    /// cursor's own (key, stream, day, agent, block 0...), or the draws would differ.
+    /// The same cursor, whose first draws were computed in advance: they must be this
+    /// cursor's own (key, stream, day, agent, draw 0...), or the draws would differ.
     Draws(RngKey key, StreamId stream, std::uint32_t day, std::uint32_t agent,
-          PrecomputedBlocks precomputed)
+          PrecomputedDraws precomputed)
         : key_(key), stream_(stream), day_(day), agent_(agent), precomputed_(precomputed) {}
 
     /// The next 64 random bits; draw_u64(key, stream, day, agent, k) for k = 0, 1, ...
     std::uint64_t next_u64() {
-        if (buffered_ == 0) {
-            if (next_block_ < precomputed_.count) {
-                const std::uint32_t* w = precomputed_.words + next_block_;
-                constexpr std::size_t kStride = kPrecomputedStride;
-                block_ = {{w[0], w[kStride], w[2 * kStride], w[3 * kStride]}};
-            } else {
-                block_ = detail::philox_block(key_, stream_, day_, agent_, next_block_);
-            }
-            ++next_block_;
-            buffered_ = 1;
-            return detail::join(block_[1], block_[0]);
-        }
-        buffered_ = 0;
-        return detail::join(block_[3], block_[2]);
+        if (next_ < precomputed_.count) return precomputed_.draws[next_++];
+        return computed();
     }
 
     /// A uniform double in [0, 1).
@@ -110,16 +98,26 @@ class Draws {
     double uniform_positive() { return 1.0 - uniform(); }
 
     /// How many 64-bit draws were used so far.
-    std::uint32_t used() const { return next_block_ * 2 - buffered_; }
+    std::uint32_t used() const { return next_; }
 
   private:
+    /// Draw k = next_ beyond those precomputed: an even k computes block k / 2, whose second
+    /// half is draw k + 1 (precomputed counts are even, so that block is this cursor's).
+    std::uint64_t computed() {
+        const std::uint32_t k = next_++;
+        if (k % 2 == 0) {
+            block_ = detail::philox_block(key_, stream_, day_, agent_, k / 2);
+            return detail::join(block_[1], block_[0]);
+        }
+        return detail::join(block_[3], block_[2]);
+    }
+
     RngKey key_;
     StreamId stream_;
     std::uint32_t day_;
     std::uint32_t agent_;
-    std::uint32_t next_block_ = 0;
-    std::uint32_t buffered_ = 0;  ///< draws left in block_ (0 or 1)
-    PrecomputedBlocks precomputed_;
+    std::uint32_t next_ = 0;
+    PrecomputedDraws precomputed_;
     detail::Philox::ctr_type block_{};
 };
 

@@ -329,7 +329,7 @@ std::uint64_t Simulation::expose_batch(std::uint32_t day, TransmitBatch& batch,
         const auto& infector = batch.infectors[n];
         const AgentId a = infector.agent;
         core::Draws draws(key_, core::streams::kInfection, day, a,
-                          batch.cursors.blocks(batch.infection_draws[n]));
+                          batch.cursors.draws(batch.infection_draws[n]));
         for (auto s = batch.first_susceptible[n]; s < batch.first_susceptible[n + 1]; ++s) {
             const auto& contact = batch.contacts[batch.susceptible[s]];
             const AgentId b = contact.other;

@@ -63,27 +63,23 @@ Counters counters(std::size_t n, std::uint32_t salt) {
     return c;
 }
 
-/// Runs philox_blocks on `c` and checks every block against Random123 and that nothing past
-/// n is written.
+/// Runs philox_draws on `c` and checks every block's two draws against Random123 and that
+/// nothing past them is written.
 void check_blocks(RngKey key, const Counters& c, std::size_t n) {
-    constexpr std::uint32_t kUntouched = 0xDEADBEEFu;
-    std::vector<std::uint32_t> out[4];
-    for (auto& word : out) word.assign(n + 16, kUntouched);
-    philox_blocks(key, {{c.word[0].data(), c.word[1].data(), c.word[2].data(), c.word[3].data()}},
-                  n, {{out[0].data(), out[1].data(), out[2].data(), out[3].data()}});
+    constexpr std::uint64_t kUntouched = 0xDEADBEEFDEADBEEFull;
+    std::vector<std::uint64_t> out(2 * n + 32, kUntouched);
+    philox_draws(key, {{c.word[0].data(), c.word[1].data(), c.word[2].data(), c.word[3].data()}}, n,
+                 out.data());
     const detail::Philox::key_type philox_key = {{key.low, key.high}};
     for (std::size_t i = 0; i < n; ++i) {
         const detail::Philox::ctr_type counter = {
             {c.word[0][i], c.word[1][i], c.word[2][i], c.word[3][i]}};
         const auto expected = detail::Philox()(counter, philox_key);
-        for (std::size_t j = 0; j < 4; ++j) {
-            INFO("block ", i, " word ", j);
-            CHECK(out[j][i] == expected[j]);
-        }
+        INFO("block ", i);
+        CHECK(out[2 * i] == detail::join(expected[1], expected[0]));
+        CHECK(out[2 * i + 1] == detail::join(expected[3], expected[2]));
     }
-    for (const auto& word : out) {
-        for (std::size_t i = n; i < word.size(); ++i) CHECK(word[i] == kUntouched);
-    }
+    for (std::size_t i = 2 * n; i < out.size(); ++i) CHECK(out[i] == kUntouched);
 }
 
 /// What met_members must return: the members but `agent` whose pair draw is below
@@ -144,15 +140,11 @@ TEST_CASE("every path gives Random123's known answer") {
         INFO(std::string(isa_name(isa)));
         set_philox_isa(isa);
         const std::vector<std::uint32_t> zero(3, 0);
-        std::vector<std::uint32_t> out[4];
-        for (auto& word : out) word.assign(3, 0);
-        philox_blocks({0, 0}, {{zero.data(), zero.data(), zero.data(), zero.data()}}, 3,
-                      {{out[0].data(), out[1].data(), out[2].data(), out[3].data()}});
+        std::vector<std::uint64_t> out(6, 0);
+        philox_draws({0, 0}, {{zero.data(), zero.data(), zero.data(), zero.data()}}, 3, out.data());
         for (std::size_t i = 0; i < 3; ++i) {
-            CHECK(out[0][i] == 0x6627e8d5u);
-            CHECK(out[1][i] == 0xe169c58du);
-            CHECK(out[2][i] == 0xbc57ac4cu);
-            CHECK(out[3][i] == 0x9b00dbd8u);
+            CHECK(out[2 * i] == 0xe169c58d'6627e8d5ull);      // words 1, 0
+            CHECK(out[2 * i + 1] == 0x9b00dbd8'bc57ac4cull);  // words 3, 2
         }
     }
 }
@@ -236,7 +228,7 @@ TEST_CASE("Draws over precomputed blocks give the cursor's own draws, beyond the
     cursors.compute(key);
     for (std::uint32_t agent = 0; agent < requests.size(); ++agent) {
         Draws plain(key, kTestStream, 17, agent * 7919);
-        Draws fast(key, kTestStream, 17, agent * 7919, cursors.blocks(requests[agent]));
+        Draws fast(key, kTestStream, 17, agent * 7919, cursors.draws(requests[agent]));
         for (int k = 0; k < 25; ++k) REQUIRE(fast.next_u64() == plain.next_u64());
     }
 }

@@ -220,11 +220,11 @@ TEST_CASE("a PoissonSampler gives poisson's draws bit for bit, using as many ran
 }
 
 TEST_CASE("a PoissonSampler agrees with poisson() at the extremes of the uniform draw") {
-    // Draws read from blocks given in advance: all bits 0 (u = 0) and all bits 1 (u just
-    // below 1, where rounding can keep the cumulative sum below u until the terms underflow).
-    for (const std::uint32_t word : {0u, 0xFFFFFFFFu}) {
-        const std::vector<std::uint32_t> words(4 * kPrecomputedStride, word);
-        const PrecomputedBlocks blocks{words.data(), 1};
+    // Draws given in advance: all bits 0 (u = 0) and all bits 1 (u just below 1, where
+    // rounding can keep the cumulative sum below u until the terms underflow).
+    for (const std::uint64_t word : {std::uint64_t{0}, ~std::uint64_t{0}}) {
+        const std::vector<std::uint64_t> words(2, word);
+        const PrecomputedDraws blocks{words.data(), 2};
         for (double mean : {1e-300, 1e-3, 2.79, 9.999}) {
             CAPTURE(word);
             CAPTURE(mean);
