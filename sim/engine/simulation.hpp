@@ -149,6 +149,7 @@ class Simulation {
     void record_infection(AgentId agent, std::uint32_t day, AgentId infector, contacts::Layer layer,
                           bool seeded);
     void progress(std::uint32_t day, std::size_t first);
+    std::vector<std::uint32_t> positions_due(std::uint32_t day, std::size_t first) const;
     void update_active_by_id();
     void advance(AgentId agent, std::uint32_t day);
     void enter(AgentId agent, State next, std::uint32_t day, std::uint32_t stage_days);
