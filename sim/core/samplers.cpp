@@ -98,6 +98,7 @@ std::uint32_t poisson(Draws& draws, double mean) {
 
 PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
     if (!(mean > 0.0) || mean >= kPoissonInversionLimit) return;
+    inverted_ = true;
     // The sequence of poisson_by_inversion, to the step where it stops whatever the draw.
     double probability = std::exp(-mean);
     double cumulative = probability;
@@ -107,14 +108,20 @@ PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
         cumulative += probability;
         cumulative_.push_back(cumulative);
     }
+    const std::size_t last = cumulative_.size() - 1;  // the inversion compares k < last only
+    for (std::size_t j = 0; j < kWindow; ++j) window_[j] = j < last ? cumulative_[j] : 2.0;
 }
 
-std::uint32_t PoissonSampler::operator()(Draws& draws) const {
+// Mean 0 (no draw, as poisson()) or at least the inversion limit.
+std::uint32_t PoissonSampler::by_rejection(Draws& draws) const {
     if (!(mean_ > 0.0)) return 0;
-    if (mean_ >= kPoissonInversionLimit) return poisson_by_transformed_rejection(draws, mean_);
-    const double u = draws.uniform();
+    return poisson_by_transformed_rejection(draws, mean_);
+}
+
+// The inversion from step kWindow on (u was above the window's steps).
+std::uint32_t PoissonSampler::beyond_window(double u) const {
     const auto last = static_cast<std::uint32_t>(cumulative_.size() - 1);
-    std::uint32_t k = 0;
+    auto k = static_cast<std::uint32_t>(kWindow);
     while (k < last && u >= cumulative_[k]) ++k;
     return k;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -51,14 +52,32 @@ std::uint32_t poisson(Draws& draws, double mean);
 class PoissonSampler {
   public:
     explicit PoissonSampler(double mean = 0.0);
-    std::uint32_t operator()(Draws& draws) const;
+    /// Inline, and the first steps of the inversion counted without a branch: the contact
+    /// kernel draws three counts per infectious person and day, and the branch that ended
+    /// the search was mispredicted.
+    std::uint32_t operator()(Draws& draws) const {
+        if (!inverted_) return by_rejection(draws);
+        const double u = draws.uniform();
+        std::uint32_t k = 0;
+        for (std::size_t j = 0; j < kWindow; ++j) k += u >= window_[j];
+        if (k < kWindow) return k;
+        return beyond_window(u);
+    }
     double mean() const { return mean_; }
 
   private:
+    static constexpr std::size_t kWindow = 8;
+    std::uint32_t by_rejection(Draws& draws) const;
+    std::uint32_t beyond_window(double u) const;
+
     double mean_;
+    bool inverted_ = false;  ///< 0 < mean < the inversion limit
     /// P(X <= k) for k = 0.. up to the first k whose own probability is 0 (underflow), where
     /// inversion stops; empty above the inversion limit.
     std::vector<double> cumulative_;
+    /// The first kWindow steps: cumulative_[j] for j < cumulative_.size() - 1, then 2 (above
+    /// any draw), so that counting the j with u >= window_[j] is the inversion's answer.
+    std::array<double, kWindow> window_{};
 };
 
 /// Gamma with shape > 0 and scale > 0 (mean shape*scale): Marsaglia and Tsang (2000), with
