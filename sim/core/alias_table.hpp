@@ -18,10 +18,14 @@ class AliasTable {
     /// Throws std::invalid_argument unless the weights are finite, non-negative, and not all 0.
     explicit AliasTable(std::span<const double> weights);
 
-    /// An index in [0, size()). Inline: the contact kernel samples a table per contact.
+    /// An index in [0, size()). Inline: the contact kernel samples a table per contact. The
+    /// column or its alias is chosen without a branch: the coin is as good as random to the
+    /// processor, which mispredicted a branch on it.
     std::uint32_t sample(Draws& draws) const {
         const auto column = static_cast<std::uint32_t>(uniform_int(draws, probability_.size()));
-        return draws.uniform() < probability_[column] ? column : alias_[column];
+        const std::uint32_t alias = alias_[column];
+        const std::uint32_t keep = draws.uniform() < probability_[column];  // 1 or 0
+        return alias ^ ((column ^ alias) & (0u - keep));
     }
 
     std::size_t size() const { return probability_.size(); }
