@@ -88,6 +88,21 @@ class ContactModel {
         }
     }
 
+    /// household(), appending to `out` without a branch per member (which one is the agent
+    /// is as good as random to the processor): each is written, the end moves past the others.
+    void household_into(AgentId agent, std::vector<FoundContact>& out) const {
+        const auto h = population_->household[agent];
+        const AgentId first = population_->household_offsets[h],
+                      last = population_->household_offsets[h + 1];
+        std::size_t end = out.size();
+        out.resize(end + (last - first));
+        for (AgentId other = first; other < last; ++other) {
+            out[end] = {other, Layer::kHousehold, false};
+            end += other != agent;
+        }
+        out.resize(end);
+    }
+
     template <typename Visit>
     void school(AgentId agent, std::uint32_t day, core::RngKey key, Visit&& visit) const {
         group_layer(Layer::kSchool, agent, day, key, visit);
@@ -115,7 +130,7 @@ class ContactModel {
     void collect(AgentId agent, std::uint32_t day, core::RngKey key, std::vector<FoundContact>& out,
                  const ContactDraws& draws = {}) const {
         const auto add = [&](AgentId other, Layer layer) { out.push_back({other, layer, false}); };
-        household(agent, add);
+        household_into(agent, out);
         for (const Layer tag : {Layer::kSchool, Layer::kWork}) {
             groups(
                 tag, agent, day, key, add,
