@@ -316,7 +316,7 @@ class ContactModel {
         for (std::size_t k = 0; k < count; ++k) visit(met[k], tag);
     }
 
-    /// Pair draws computed per call of draw_u64_pairs: a class or a team in one or two.
+    /// Members per call of met_members: a class or a team in one or two.
     static constexpr std::uint32_t kPairsPerBatch = 64;
 
     void calibrate_groups(const ContactSpec& spec);

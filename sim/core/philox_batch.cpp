@@ -180,8 +180,8 @@ SORTIE_TARGET_AVX2 inline __m256i less_unsigned(__m256i a, __m256i b) {
 
 // Appends to `met` the members whose draw k is below `threshold` and which are not `agent`, in
 // order; returns how many. The draw k is words 0-1 of block x where k is even, 2-3 where odd
-// (high word second). Every lane is written and the end moves past
-// the met ones: no branch per member (met has room for `count`).
+// (high word second). Every lane is written and the end moves past the met ones: no branch
+// per member (met has room for `count`).
 SORTIE_TARGET_AVX2 inline std::size_t store_met(const Words& x, __m256i k, __m256i members,
                                                 const std::uint32_t* member_list, std::size_t count,
                                                 std::uint32_t agent, std::uint64_t threshold,
