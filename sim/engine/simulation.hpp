@@ -125,12 +125,14 @@ class Simulation {
             return n + 1 < infectors.size() ? infectors[n + 1].first_contact : contacts.size();
         }
     };
-    /// Enough contacts (about 11 each) in flight to overlap their cache misses, few enough to
-    /// stay in the L1 cache.
-    static constexpr std::size_t kInfectorsPerBatch = 16;
+    /// Enough contacts (about 11 each) in flight to overlap their cache misses, and the
+    /// per-batch work (vector Philox calls, prefetch loops) spread over many; few enough that
+    /// their draws fit one PrecomputedCursors (about 12 blocks each of its 1,024). 64 against
+    /// 16: W2's kernel 5-7% faster (benchmarks/RESULTS.md).
+    static constexpr std::size_t kInfectorsPerBatch = 64;
     /// Active agents whose columns are prefetched for the next batch: most active agents are
     /// infectious (the others are skipped).
-    static constexpr std::size_t kPrefetchedAhead = 24;
+    static constexpr std::size_t kPrefetchedAhead = 96;
 
     void seed(std::uint32_t day);
     void transmit(std::uint32_t day, std::vector<Candidate>& winners);
