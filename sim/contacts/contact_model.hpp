@@ -125,8 +125,9 @@ class ContactModel {
     /// that community and venue picks are left as positions (`pending`; a community pick may
     /// be the agent itself): resolve() turns them into agents. Looking the positions up in a
     /// batch overlaps their cache misses, which a contact at a time cannot do (at 10^7 agents
-    /// and more, most of the kernel's time; benchmarks/RESULTS.md). `draws`: the first of the
-    /// agent's venue and community draws computed in advance (request_draws), or none.
+    /// and more, most of the kernel's time; benchmarks/RESULTS.md): each place is prefetched
+    /// as it is drawn. `draws`: the first of the agent's venue and community draws computed
+    /// in advance (request_draws), or none.
     void collect(AgentId agent, std::uint32_t day, core::RngKey key, std::vector<FoundContact>& out,
                  const ContactDraws& draws = {}) const {
         const auto add = [&](AgentId other, Layer layer) { out.push_back({other, layer, false}); };
@@ -135,6 +136,7 @@ class ContactModel {
             groups(
                 tag, agent, day, key, add,
                 [&](std::uint32_t pick) {
+                    __builtin_prefetch(index_of(tag) + pick);
                     out.push_back({pick, tag, true});
                 },
                 tag == Layer::kSchool ? draws.school_venue : draws.work_venue);
@@ -142,6 +144,7 @@ class ContactModel {
         community_positions(
             agent, day, key,
             [&](std::uint32_t position) {
+                __builtin_prefetch(by_region_band_.data() + position);
                 out.push_back({position, Layer::kCommunity, true});
             },
             draws.community);
@@ -174,10 +177,12 @@ class ContactModel {
     static constexpr std::uint32_t kCommunityBlocks = 8;
 
     /// Turns the pending positions of collect() (community picks in the community index,
-    /// venue picks in the school or workplace members) into agents, prefetching them all
-    /// first. Without a branch: whether a contact is pending, and in which layer, is as good
-    /// as random to the processor. A contact that is not pending reads the first place of an
-    /// index, and keeps its agent.
+    /// venue picks in the school or workplace members) into agents; collect() prefetched each
+    /// place as it drew it, so the misses overlap the rest of the batch's enumeration (a
+    /// prefetch loop here, just before the loads, left them waiting). Without a branch:
+    /// whether a contact is pending, and in which layer, is as good as random to the
+    /// processor. A contact that is not pending reads the first place of an index, and keeps
+    /// its agent.
     void resolve(std::span<FoundContact> found) const {
         std::array<const AgentId*, kLayers> index;
         for (std::size_t layer = 0; layer < kLayers; ++layer)
@@ -185,7 +190,6 @@ class ContactModel {
         const auto position = [](const FoundContact& c) {
             return c.other & (AgentId{0} - AgentId{c.pending});  // the place, or 0
         };
-        for (const auto& c : found) __builtin_prefetch(&index[std::size_t(c.layer)][position(c)]);
         for (auto& c : found) {
             const AgentId pending = AgentId{0} - AgentId{c.pending};  // all ones, or 0
             const AgentId looked_up = index[std::size_t(c.layer)][position(c)];
