@@ -310,15 +310,21 @@ std::uint64_t Simulation::expose_batch(std::uint32_t day, TransmitBatch& batch,
     batch.first_susceptible.clear();
     std::uint64_t evaluations = 0;
     std::uint32_t listed = 0;
+    // Raw pointers, and the end read once: the stores to `susceptible` could alias the
+    // infectors' offsets for all the compiler knows, which it then reloaded per contact.
+    const contacts::FoundContact* contacts = batch.contacts.data();
+    const std::uint8_t* susceptible_age = susceptible_age_.data();
+    std::uint32_t* susceptible = batch.susceptible.data();
     for (std::size_t n = 0; n < batch.infectors.size(); ++n) {
         const AgentId a = batch.infectors[n].agent;
         const std::uint32_t first = listed;
         batch.first_susceptible.push_back(first);
-        for (auto c = batch.infectors[n].first_contact; c < batch.contacts_end(n); ++c) {
-            const AgentId b = batch.contacts[c].other;
+        const auto end = static_cast<std::uint32_t>(batch.contacts_end(n));
+        for (auto c = batch.infectors[n].first_contact; c < end; ++c) {
+            const AgentId b = contacts[c].other;
             evaluations += b != a;  // a community pick of the agent itself is no contact
-            batch.susceptible[listed] = static_cast<std::uint32_t>(c);
-            listed += susceptible_age_[b] != 0;  // 0 for the agent itself too
+            susceptible[listed] = c;
+            listed += susceptible_age[b] != 0;  // 0 for the agent itself too
         }
         batch.infection_draws.push_back(
             batch.cursors.request(core::streams::kInfection, day, a, (listed - first + 1) / 2));
