@@ -23,6 +23,11 @@ using population::AgentId;
 /// A contact found by ContactModel::collect(): an agent, or while `pending` a position in the
 /// community index (community) or in the members of schools or workplaces (venue picks).
 struct FoundContact {
+    // Left uninitialised on purpose: household_into() resizes the list, then writes each new
+    // element; with `= default`, resize() zeroed them first (1-2% of the kernel's time).
+    FoundContact() {}
+    FoundContact(AgentId other_agent, Layer contact_layer, bool is_pending)
+        : other(other_agent), layer(contact_layer), pending(is_pending) {}
     AgentId other;
     Layer layer;
     bool pending;
