@@ -1,6 +1,7 @@
 #include "sim/core/date.hpp"
 
 #include <array>
+#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -8,36 +9,34 @@
 namespace sortie::core {
 namespace {
 
+namespace chr = std::chrono;
+
 constexpr std::array<std::string_view, 12> kMonthNames = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
-// Days from 1970-01-01 to year-month-day, after the well-known era decomposition
-// (400-year cycles of 146097 days); valid for the whole proleptic Gregorian calendar.
-std::int32_t days_from_civil(int year, int month, int day) {
-    const int y = year - (month <= 2 ? 1 : 0);
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int year_of_era = y - era * 400;
-    const int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + day_of_era - 719468;
+// std::chrono::year only holds -32767..32767, but the leap rule repeats every 400 years,
+// so this stand-in year has the same leap status (and month lengths) for any int.
+chr::year same_leap_status(int year) {
+    return chr::year{year % 400};
 }
 
-struct Civil {
-    int year, month, day;
-};
+// chrono's year, month and day keep a short / unsigned char, so out-of-range ints would wrap
+// into plausible values (month 257 -> 1). Bound them first, then let .ok() apply the calendar.
+std::optional<chr::year_month_day> checked_ymd(int year, int month, int day) {
+    const bool in_range = year >= static_cast<int>(chr::year::min()) &&
+                          year <= static_cast<int>(chr::year::max()) && month >= 1 && month <= 12 &&
+                          day >= 1 && day <= 31;
+    if (!in_range) return std::nullopt;
+    const chr::year_month_day ymd{chr::year{year}, chr::month{static_cast<unsigned>(month)},
+                                  chr::day{static_cast<unsigned>(day)}};
+    if (!ymd.ok()) return std::nullopt;  // e.g. February 30th, or the 29th in a common year
+    return ymd;
+}
 
-Civil civil_from_days(std::int32_t days) {
-    const int z = days + 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const int day_of_era = z - era * 146097;
-    const int year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-    const int day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    const int shifted_month = (5 * day_of_year + 2) / 153;
-    const int day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    const int month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-    return {year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day};
+// Days since 1970-01-01 are exactly chrono's sys_days, so chrono does the conversion.
+chr::year_month_day civil(std::int32_t days) {
+    return chr::year_month_day{chr::sys_days{chr::days{days}}};
 }
 
 bool all_digits(std::string_view text) {
@@ -56,20 +55,24 @@ int to_int(std::string_view digits) {
 }  // namespace
 
 bool is_leap_year(int year) {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return same_leap_status(year).is_leap();
 }
 
 int days_in_month(int year, int month) {
-    constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month == 2 && is_leap_year(year)) return 29;
-    return kDays.at(static_cast<std::size_t>(month - 1));
+    // An impossible month is an error, never a guess (chr::month would wrap 257 to 1).
+    if (month < 1 || month > 12) {
+        throw std::out_of_range(fmt::format("no such month: {}", month));
+    }
+    const chr::year_month_day_last last{
+        same_leap_status(year), chr::month_day_last{chr::month{static_cast<unsigned>(month)}}};
+    return static_cast<int>(static_cast<unsigned>(last.day()));
 }
 
 Date Date::from_ymd(int year, int month, int day) {
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
-        throw std::invalid_argument(fmt::format("no such date: {}-{}-{}", year, month, day));
-    }
-    return Date(days_from_civil(year, month, day));
+    const auto ymd = checked_ymd(year, month, day);
+    if (!ymd) throw std::invalid_argument(fmt::format("no such date: {}-{}-{}", year, month, day));
+    // Every year chrono accepts is within about 12 million days of 1970, so int32 holds it.
+    return Date(static_cast<std::int32_t>(chr::sys_days{*ymd}.time_since_epoch().count()));
 }
 
 std::string Date::parse_problem(std::string_view text) {
@@ -82,10 +85,9 @@ std::string Date::parse_problem(std::string_view text) {
     const int day = to_int(text.substr(8, 2));
     if (year < 1000) return "year must be between 1000 and 9999";
     if (month < 1 || month > 12) return "month must be between 01 and 12";
-    const int last = days_in_month(year, month);
-    if (day < 1 || day > last) {
+    if (!checked_ymd(year, month, day)) {
         return fmt::format("{} {} has {} days", kMonthNames[static_cast<std::size_t>(month - 1)],
-                           year, last);
+                           year, days_in_month(year, month));
     }
     return {};
 }
@@ -106,18 +108,19 @@ Date Date::parse_or_throw(std::string_view text, const SourceLocation& where,
 }
 
 int Date::year() const {
-    return civil_from_days(days_).year;
+    return static_cast<int>(civil(days_).year());
 }
 int Date::month() const {
-    return civil_from_days(days_).month;
+    return static_cast<int>(static_cast<unsigned>(civil(days_).month()));
 }
 int Date::day() const {
-    return civil_from_days(days_).day;
+    return static_cast<int>(static_cast<unsigned>(civil(days_).day()));
 }
 
 std::string Date::to_string() const {
-    const Civil civil = civil_from_days(days_);
-    return fmt::format("{:04d}-{:02d}-{:02d}", civil.year, civil.month, civil.day);
+    const chr::year_month_day ymd = civil(days_);  // convert once, not once per field
+    return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }
 
 }  // namespace sortie::core

@@ -11,6 +11,7 @@ namespace sortie::core {
 
 /// A calendar day of the proleptic Gregorian calendar, stored as days since 1970-01-01.
 /// No time of day, no time zone, no locale: the same text gives the same date everywhere.
+/// Calendar arithmetic is std::chrono's, so years are limited to its range, -32767..32767.
 class Date {
   public:
     constexpr Date() = default;
@@ -18,7 +19,8 @@ class Date {
     /// The date with this many days since 1970-01-01 (negative before).
     static constexpr Date from_days_since_epoch(std::int32_t days) { return Date(days); }
 
-    /// The date year-month-day; throws std::invalid_argument if it does not exist.
+    /// The date year-month-day; throws std::invalid_argument if it does not exist or its year
+    /// is outside -32767..32767.
     static Date from_ymd(int year, int month, int day);
 
     /// Parses ISO-8601 "YYYY-MM-DD" (years 1000-9999). Returns nullopt on any other text.
@@ -50,8 +52,9 @@ class Date {
     std::int32_t days_ = 0;
 };
 
+/// Gregorian leap rule; exact for any int year, even beyond Date's range.
 bool is_leap_year(int year);
-/// Days in `month` (1-12) of `year`.
+/// Days in `month` (1-12) of `year`; throws std::out_of_range for any other month.
 int days_in_month(int year, int month);
 
 }  // namespace sortie::core
