@@ -746,4 +746,35 @@ void Simulation::avert_severe_disease(AgentId agent, std::uint32_t day) {
         history_[agent], campaigns_[vaccine_[agent]].spec().efficacy_severe, disease_, draws);
 }
 
+namespace {
+
+template <typename Column>
+constexpr std::size_t element_bytes = sizeof(typename Column::value_type);
+
+}  // namespace
+
+std::size_t Simulation::bytes_per_agent(const ReplicateFeatures& features) {
+    // Every column indexed by agent, and each agent at worst in active_ and active_by_id_.
+    std::size_t bytes =
+        element_bytes<decltype(state_)> + element_bytes<decltype(susceptible_age_)> +
+        element_bytes<decltype(next_event_day_)> + element_bytes<decltype(infection_day_)> +
+        element_bytes<decltype(multiplier_)> + element_bytes<decltype(history_)> +
+        element_bytes<decltype(active_)> + element_bytes<decltype(active_by_id_)>;
+    if (features.test_trace_isolate) {
+        bytes += element_bytes<decltype(tti_.isolation_end)> +
+                 element_bytes<decltype(tti_.quarantine_end)> +
+                 element_bytes<decltype(tti_.home_end)> + element_bytes<decltype(tti_.flags)>;
+    }
+    if (features.vaccination_campaigns > 0) {
+        // The dose's day and campaign, and each campaign's queue of agents.
+        bytes += element_bytes<decltype(vaccinated_day_)> + element_bytes<decltype(vaccine_)> +
+                 features.vaccination_campaigns * sizeof(AgentId);
+    }
+    if (features.hospitals)
+        bytes += element_bytes<decltype(care_)> + element_bytes<decltype(bed_region_)>;
+    // An infection kept by the engine, and its five int32 columns in the log.
+    if (features.transmissions) bytes += sizeof(Transmission) + 5 * sizeof(std::int32_t);
+    return bytes;
+}
+
 }  // namespace sortie::engine

@@ -11,13 +11,27 @@
 #include "sim/core/rng.hpp"
 #include "sim/disease/natural_history.hpp"
 #include "sim/engine/hospitals.hpp"
-#include "sim/engine/result.hpp"
 #include "sim/engine/tti.hpp"
 #include "sim/interventions/plan.hpp"
 #include "sim/interventions/vaccination.hpp"
 #include "sim/population/population.hpp"
+#include "sim/results/result.hpp"
 
 namespace sortie::engine {
+
+// The records the engine fills in, by the names it uses for them.
+using results::Event;
+using results::HospitalMeasure;
+using results::kDaysLeftWindow;
+using results::kEvents;
+using results::kHospitalMeasures;
+using results::kMeasures;
+using results::kStates;
+using results::kSupplyMeasures;
+using results::Measure;
+using results::ReplicateResult;
+using results::State;
+using results::SupplyMeasure;
 
 using population::AgentId;
 
@@ -54,6 +68,14 @@ struct Transmission {
     contacts::Layer layer;
 };
 inline constexpr AgentId kNoInfector = 0xFFFFFFFFu;
+
+/// What a replicate will hold per agent beyond the fixed columns (the memory estimate).
+struct ReplicateFeatures {
+    bool test_trace_isolate = false;
+    std::size_t vaccination_campaigns = 0;
+    bool hospitals = false;
+    bool transmissions = false;  ///< the transmission log, at worst one infection per agent
+};
 
 /// One replicate: the day loop of DESIGN.md §1. Deterministic: the result depends on the
 /// inputs and the key only, not on the number of threads.
@@ -95,6 +117,10 @@ class Simulation {
     bool quarantined(AgentId agent, std::uint32_t day) const;
     /// Whether the agent isolated or quarantined on `day` complies: no contact outside home.
     bool stays_home(AgentId agent, std::uint32_t day) const;
+
+    /// The bytes per agent of a replicate's columns with `features`, at worst (every agent in
+    /// the list of the infected): what `sortie run --dry-run` plans with.
+    static std::size_t bytes_per_agent(const ReplicateFeatures& features);
 
   private:
     struct Candidate {

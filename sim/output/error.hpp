@@ -1,26 +1,19 @@
 #pragma once
 
 #include <filesystem>
-#include <stdexcept>
 #include <string>
+
+#include "sim/core/atomic_file.hpp"
 
 namespace sortie::output {
 
-/// A result file could not be written or read. `what()` is "<file>: <problem>".
+/// A result or slice file could not be written or read. `what()` is "<file>: <problem>".
 /// `sortie run` maps it to the "output error" exit code when writing; `sortie summary` to the
-/// "bad input" exit code when reading.
-class OutputError : public std::runtime_error {
+/// "bad input" exit code when reading. Writing the file in place (core::write_atomically) fails
+/// with its base class, core::FileError.
+class OutputError : public core::FileError {
   public:
-    OutputError(const std::filesystem::path& file, const std::string& problem);
-
-    /// The file concerned (while writing, possibly the `.partial` file beside the target).
-    const std::filesystem::path& file() const { return file_; }
-    /// What failed, without the file name.
-    const std::string& problem() const { return problem_; }
-
-  private:
-    std::filesystem::path file_;
-    std::string problem_;
+    using core::FileError::FileError;
 };
 
 }  // namespace sortie::output

@@ -141,11 +141,6 @@ void make_scale(const Object& dataset, const std::string& axis);
 /// Attaches `scale` to dimension `dimension` of `dataset`. Throws OutputError.
 void attach_scale(const Object& dataset, const Object& scale, unsigned dimension);
 
-/// Writes a file crash-safely: `write` fills `<path>.partial`, which is fsynced and renamed to
-/// `path` (then the directory is fsynced); on failure the `.partial` file is removed and
-/// nothing is left at `path`. Throws OutputError.
-void write_atomically(const std::filesystem::path& path,
-                      const std::function<void(const std::filesystem::path& partial)>& write);
 /// The current UTC time as YYYY-MM-DDThh:mm:ssZ (the volatile `created` attribute).
 std::string utc_now();
 

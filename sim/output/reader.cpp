@@ -6,19 +6,23 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <type_traits>
 
 #include "sim/core/date.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/layout.hpp"
+#include "sim/results/fields.hpp"
 
 namespace sortie::output {
 namespace {
 
 namespace fs = std::filesystem;
 using detail::Object;
-using engine::ReplicateResult;
-using engine::RunResult;
-using engine::ScenarioResult;
+using results::Axis;
+using results::Field;
+using results::ReplicateResult;
+using results::RunResult;
+using results::ScenarioResult;
 
 void check_complete(const Object& file) {
     if (detail::has_attribute(file, layout::kComplete) &&
@@ -59,9 +63,9 @@ void read_axes(const Object& group, ScenarioResult& scenario, std::size_t replic
                                group.child_name(layout::kReplicate)));
     scenario.regions = axis_labels(group, layout::kRegion);
     scenario.age_bands = axis_labels(group, layout::kAgeBand);
-    check_labels(group, layout::kState, engine::kStateNames);
-    check_labels(group, layout::kEvent, engine::kEventNames);
-    check_labels(group, layout::kMeasure, engine::kMeasureNames);
+    check_labels(group, layout::kState, results::kStateNames);
+    check_labels(group, layout::kEvent, results::kEventNames);
+    check_labels(group, layout::kMeasure, results::kMeasureNames);
 }
 
 Object open_with_shape(const Object& group, const char* name,
@@ -74,64 +78,71 @@ Object open_with_shape(const Object& group, const char* name,
     return dataset;
 }
 
-void read_trajectory(const Object& group, ScenarioResult& scenario, const char* name,
-                     std::vector<std::int32_t> ReplicateResult::*values, std::size_t last) {
-    const std::vector<hsize_t> shape = {scenario.replicates.size(), scenario.days,
-                                        scenario.regions.size(), scenario.age_bands.size(), last};
-    const Object dataset = open_with_shape(group, name, shape);
-    const std::size_t size =
-        scenario.days * scenario.regions.size() * scenario.age_bands.size() * last;
-    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
-        auto& series = scenario.replicates[r].*values;
-        series.resize(size);
-        detail::read_slice(dataset, r, series);
+// Reads the labels of an axis that only some scenarios have, from the first record along it.
+void learn_axis(const Object& group, ScenarioResult& scenario, Axis axis) {
+    switch (axis) {
+        case Axis::kIntervention:
+            scenario.interventions = axis_labels(group, layout::kIntervention);
+            return;
+        case Axis::kHospitalMeasure:
+            scenario.hospitals = true;
+            return;
+        case Axis::kResource: {
+            const auto names = axis_labels(group, layout::kResource);
+            const auto units = axis_labels(group, layout::kResourceUnit);
+            const auto kinds = axis_labels(group, layout::kResourceKind);
+            if (units.size() != names.size() || kinds.size() != names.size())
+                group.fail(fmt::format("'{}' and '{}' do not label every resource",
+                                       group.child_name(layout::kResourceUnit),
+                                       group.child_name(layout::kResourceKind)));
+            scenario.supplies.clear();
+            for (std::size_t i = 0; i < names.size(); ++i)
+                scenario.supplies.push_back({names[i], units[i], kinds[i] == "equipment"});
+            return;
+        }
+        case Axis::kSupplyMeasure:
+            check_labels(group, layout::kSupplyMeasure, results::kSupplyMeasureNames);
+            return;
+        default:  // read with the group's axes
+            return;
     }
 }
 
-void read_measures(const Object& group, ScenarioResult& scenario) {
-    const Object dataset = open_with_shape(
-        group, layout::kMeasures,
-        {scenario.replicates.size(), scenario.days, scenario.regions.size(), engine::kMeasures});
-    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
-        auto& measures = scenario.replicates[r].measures;
-        measures.resize(std::size_t{scenario.days} * scenario.measures_per_day());
-        detail::read_slice(dataset, r, measures);
-    }
+// Whether a scenario may lack the record (one of its axes can be empty).
+bool optional_field(const Field& field) {
+    for (const Axis axis : field.dimensions())
+        if (axis == Axis::kIntervention || axis == Axis::kHospitalMeasure ||
+            axis == Axis::kResource)
+            return true;
+    return false;
 }
 
-void read_hospital(const Object& group, ScenarioResult& scenario) {
-    if (!detail::has_child(group, layout::kHospital)) return;
-    scenario.hospitals = true;
-    const Object dataset = open_with_shape(group, layout::kHospital,
-                                           {scenario.replicates.size(), scenario.days,
-                                            scenario.regions.size(), engine::kHospitalMeasures});
-    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
-        auto& hospital = scenario.replicates[r].hospital;
-        hospital.resize(std::size_t{scenario.days} * scenario.hospital_per_day());
-        detail::read_slice(dataset, r, hospital);
+template <typename Values>
+void read_field(const Object& group, ScenarioResult& scenario, const Field& field) {
+    const std::string name(field.name);
+    if (optional_field(field) && !detail::has_child(group, name)) return;
+    std::vector<hsize_t> shape = {scenario.replicates.size()};
+    for (const Axis axis : field.dimensions()) {
+        learn_axis(group, scenario, axis);
+        shape.push_back(results::extent(scenario, axis));
     }
-}
-
-void read_supplies(const Object& group, ScenarioResult& scenario) {
-    if (!detail::has_child(group, layout::kSupplies)) return;
-    check_labels(group, layout::kSupplyMeasure, engine::kSupplyMeasureNames);
-    const auto names = axis_labels(group, layout::kResource);
-    const auto units = axis_labels(group, layout::kResourceUnit);
-    const auto kinds = axis_labels(group, layout::kResourceKind);
-    if (units.size() != names.size() || kinds.size() != names.size())
-        group.fail(fmt::format("'{}' and '{}' do not label every resource",
-                               group.child_name(layout::kResourceUnit),
-                               group.child_name(layout::kResourceKind)));
-    for (std::size_t i = 0; i < names.size(); ++i)
-        scenario.supplies.push_back({names[i], units[i], kinds[i] == "equipment"});
-    const Object dataset =
-        open_with_shape(group, layout::kSupplies,
-                        {scenario.replicates.size(), scenario.days, scenario.regions.size(),
-                         names.size(), engine::kSupplyMeasures});
-    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
-        auto& supplies = scenario.replicates[r].supplies;
-        supplies.resize(std::size_t{scenario.days} * scenario.supplies_per_day());
-        detail::read_slice(dataset, r, supplies);
+    const Object dataset = open_with_shape(group, name.c_str(), shape);
+    if constexpr (std::is_same_v<Values, double>) {
+        std::vector<double> values(scenario.replicates.size());
+        detail::read_values(dataset, values);
+        for (std::size_t r = 0; r < values.size(); ++r)
+            results::with_field(scenario.replicates[r], field, [&](auto& v) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(v)>, double>) v = values[r];
+            });
+    } else {
+        const std::size_t size = results::values_per_replicate(scenario, field);
+        for (std::size_t r = 0; r < scenario.replicates.size(); ++r)
+            results::with_field(scenario.replicates[r], field, [&](auto& v) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Values>) {
+                    v.resize(size);
+                    detail::read_slice(dataset, r, v);
+                }
+            });
     }
 }
 
@@ -150,42 +161,21 @@ void read_transmissions(const Object& group, ScenarioResult& scenario) {
     const auto extent = detail::shape(detail::open_dataset(log, "replicate"));
     if (extent.size() != 1) log.fail("'replicate' of the transmission log is not 1-D");
     const auto replicate = read_log_column(log, "replicate", extent[0]);
-    const std::pair<const char*, std::vector<std::int32_t> engine::TransmissionLog::*> columns[] = {
-        {"day", &engine::TransmissionLog::day},
-        {"infector", &engine::TransmissionLog::infector},
-        {"infectee", &engine::TransmissionLog::infectee},
-        {"layer", &engine::TransmissionLog::layer},
-        {"place", &engine::TransmissionLog::place}};
-    for (const auto& [name, member] : columns) {
-        const auto values = read_log_column(log, name, extent[0]);
+    // Each column holds every replicate's entries, in the order of `replicate`.
+    results::TransmissionLog layout;
+    results::for_each_log_column(layout, [&](const results::LogColumn& column, const auto&) {
+        const auto values = read_log_column(log, std::string(column.name).c_str(), extent[0]);
         for (std::size_t i = 0; i < values.size(); ++i) {
             const auto r = static_cast<std::size_t>(replicate[i]);
             if (replicate[i] < 0 || r >= scenario.replicates.size())
                 log.fail("replicate index out of range in the transmission log");
-            (scenario.replicates[r].transmissions.*member).push_back(values[i]);
+            results::for_each_log_column(
+                scenario.replicates[r].transmissions,
+                [&](const results::LogColumn& c, std::vector<std::int32_t>& part) {
+                    if (c.name == column.name) part.push_back(values[i]);
+                });
         }
-    }
-}
-
-void read_r0(const Object& group, ScenarioResult& scenario) {
-    const Object dataset =
-        open_with_shape(group, layout::kR0Realised, {scenario.replicates.size()});
-    std::vector<double> values(scenario.replicates.size());
-    detail::read_values(dataset, values);
-    for (std::size_t r = 0; r < values.size(); ++r) scenario.replicates[r].r0_realised = values[r];
-}
-
-void read_interventions(const Object& group, ScenarioResult& scenario) {
-    if (!detail::has_child(group, layout::kInterventionsActive)) return;
-    scenario.interventions = axis_labels(group, layout::kIntervention);
-    const std::size_t count = scenario.interventions.size();
-    const Object dataset = open_with_shape(group, layout::kInterventionsActive,
-                                           {scenario.replicates.size(), scenario.days, count});
-    for (std::size_t r = 0; r < scenario.replicates.size(); ++r) {
-        auto& active = scenario.replicates[r].active;
-        active.resize(scenario.days * count);
-        detail::read_slice(dataset, r, active);
-    }
+    });
 }
 
 std::size_t read_group_attributes(const Object& group, ScenarioResult& scenario) {
@@ -207,14 +197,10 @@ ScenarioResult read_scenario(const Object& file, const std::string& name) {
     const std::size_t replicates = read_group_attributes(group, scenario);
     read_axes(group, scenario, replicates);
     scenario.replicates.resize(replicates);
-    read_trajectory(group, scenario, layout::kCounts, &ReplicateResult::counts, engine::kStates);
-    read_trajectory(group, scenario, layout::kIncidence, &ReplicateResult::incidence,
-                    engine::kEvents);
-    read_r0(group, scenario);
-    read_interventions(group, scenario);
-    read_measures(group, scenario);
-    read_hospital(group, scenario);
-    read_supplies(group, scenario);
+    const ReplicateResult layout;
+    results::for_each_field(layout, [&](const Field& field, const auto& values) {
+        read_field<std::decay_t<decltype(values)>>(group, scenario, field);
+    });
     read_transmissions(group, scenario);
     return scenario;
 }

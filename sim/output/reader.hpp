@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "sim/engine/result.hpp"
+#include "sim/results/result.hpp"
 
 namespace sortie::output {
 
@@ -12,8 +12,8 @@ namespace sortie::output {
 /// Throws OutputError (sim/output/error.hpp) when the file is missing or not an HDF5 file,
 /// lacks the root attribute `complete` = 1 (its run did not finish), or lacks or has
 /// inconsistent groups, datasets, axes or attributes (including states or events other than
-/// engine::kStateNames and engine::kEventNames).
+/// results::kStateNames and results::kEventNames).
 /// Not thread-safe (Debian's HDF5 is the serial build): one write or read at a time.
-engine::RunResult read_run(const std::filesystem::path& path);
+results::RunResult read_run(const std::filesystem::path& path);
 
 }  // namespace sortie::output

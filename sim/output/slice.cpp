@@ -125,7 +125,7 @@ std::uint32_t index_of(const Object& file, std::int32_t value) {
 
 void write_slice(const fs::path& path, const Slice& slice) {
     detail::silence_hdf5_errors();
-    detail::write_atomically(path, [&](const fs::path& partial) { write_file(partial, slice); });
+    core::write_atomically(path, [&](const fs::path& partial) { write_file(partial, slice); });
 }
 
 Slice read_slice(const fs::path& path) {

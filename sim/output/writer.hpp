@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "sim/engine/result.hpp"
+#include "sim/results/result.hpp"
 
 namespace sortie::output {
 
@@ -20,6 +20,6 @@ namespace sortie::output {
 /// that is empty, repeated or contains '/'), checked before anything is written, or when the
 /// file cannot be written; the `.partial` file is then removed.
 /// Not thread-safe (Debian's HDF5 is the serial build): one write or read at a time.
-void write_run(const std::filesystem::path& path, const engine::RunResult& run);
+void write_run(const std::filesystem::path& path, const results::RunResult& run);
 
 }  // namespace sortie::output

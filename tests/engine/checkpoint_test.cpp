@@ -13,7 +13,7 @@ namespace {
 struct Stop {};
 
 // The trajectories, the realised R0 and the work done must all match.
-void check_same(const engine::ReplicateResult& a, const engine::ReplicateResult& b) {
+void check_same(const results::ReplicateResult& a, const results::ReplicateResult& b) {
     CHECK(a.counts == b.counts);
     CHECK(a.incidence == b.incidence);
     CHECK(a.active == b.active);
@@ -72,9 +72,10 @@ const sortie::testing::Prepared& supplies() {
     return run;
 }
 
-std::int64_t hospital_total(const engine::ReplicateResult& result, engine::HospitalMeasure m) {
+std::int64_t hospital_total(const results::ReplicateResult& result, results::HospitalMeasure m) {
     std::int64_t sum = 0;
-    for (std::size_t i = std::size_t(m); i < result.hospital.size(); i += engine::kHospitalMeasures)
+    for (std::size_t i = std::size_t(m); i < result.hospital.size();
+         i += results::kHospitalMeasures)
         sum += result.hospital[i];
     return sum;
 }
@@ -98,12 +99,12 @@ std::vector<char> image_at(std::uint32_t stop_day, const sortie::testing::Prepar
 // The scenario must exercise what the image has to carry: interventions in force, and
 // `measure` non-zero some day (if given).
 void check_resumes(const sortie::testing::Prepared& run,
-                   std::optional<engine::Measure> measure = std::nullopt) {
+                   std::optional<results::Measure> measure = std::nullopt) {
     const auto uninterrupted = run.simulation(1).run();
     std::int64_t triggered = 0, measured = 0;
     for (auto a : uninterrupted.active) triggered += a;
     for (std::size_t i = measure ? std::size_t(*measure) : 0; i < uninterrupted.measures.size();
-         i += engine::kMeasures)
+         i += results::kMeasures)
         measured += uninterrupted.measures[i];
     REQUIRE(triggered > 0);
     if (measure) REQUIRE(measured > 0);
@@ -123,28 +124,29 @@ TEST_CASE("a replicate resumed from its image at any day ends as the uninterrupt
         check_resumes(prepared());
     }
     SUBCASE("vaccination") {
-        check_resumes(vaccination(), engine::Measure::kVaccinated);
+        check_resumes(vaccination(), results::Measure::kVaccinated);
     }
     SUBCASE("hospitals") {
         const auto uninterrupted = hospitals().simulation(1).run();
-        REQUIRE(hospital_total(uninterrupted, engine::HospitalMeasure::kTransfersIn) > 0);
-        REQUIRE(hospital_total(uninterrupted, engine::HospitalMeasure::kIcuRefused) > 0);
+        REQUIRE(hospital_total(uninterrupted, results::HospitalMeasure::kTransfersIn) > 0);
+        REQUIRE(hospital_total(uninterrupted, results::HospitalMeasure::kIcuRefused) > 0);
         check_resumes(hospitals());
     }
     SUBCASE("supplies") {
         const auto uninterrupted = supplies().simulation(1).run();
         double short_days = 0, days_with_stock = 0;
-        for (std::size_t i = 0; i < uninterrupted.supplies.size(); i += engine::kSupplyMeasures) {
-            short_days += uninterrupted.supplies[i + std::size_t(engine::SupplyMeasure::kShortage)];
+        for (std::size_t i = 0; i < uninterrupted.supplies.size(); i += results::kSupplyMeasures) {
+            short_days +=
+                uninterrupted.supplies[i + std::size_t(results::SupplyMeasure::kShortage)];
             days_with_stock +=
-                uninterrupted.supplies[i + std::size_t(engine::SupplyMeasure::kStock)] > 0 ? 1 : 0;
+                uninterrupted.supplies[i + std::size_t(results::SupplyMeasure::kStock)] > 0 ? 1 : 0;
         }
         REQUIRE(short_days > 0);
         REQUIRE(days_with_stock > 0);
         check_resumes(supplies());
     }
     SUBCASE("test, trace, isolate") {
-        check_resumes(tti(), engine::Measure::kQuarantined);
+        check_resumes(tti(), results::Measure::kQuarantined);
     }
 }
 

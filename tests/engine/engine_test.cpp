@@ -12,8 +12,8 @@
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
-using engine::Event;
-using engine::State;
+using results::Event;
+using results::State;
 
 namespace {
 
@@ -30,9 +30,9 @@ std::vector<double> daily(const std::vector<std::int32_t>& series, std::size_t p
     return result;
 }
 
-double attack_rate(const engine::ReplicateResult& r, std::size_t per_day, double agents) {
+double attack_rate(const results::ReplicateResult& r, std::size_t per_day, double agents) {
     const auto infections =
-        daily(r.incidence, per_day, engine::kEvents, std::size_t(Event::kInfections));
+        daily(r.incidence, per_day, results::kEvents, std::size_t(Event::kInfections));
     return std::accumulate(infections.begin(), infections.end(), 0.0) / agents;
 }
 
@@ -52,7 +52,7 @@ TEST_CASE(
         const Prepared run(kScenarios / "validation" / "well-mixed.yaml",
                            {fmt::format("disease.R0={}", r0), "population.size=200000"});
         const std::size_t per_day =
-            run.population.regions.size() * contacts::kAgeBands * engine::kEvents;
+            run.population.regions.size() * contacts::kAgeBands * results::kEvents;
         double mean = 0;
         for (std::uint32_t r = 0; r < 5; ++r)
             mean += attack_rate(run.simulation(r).run(), per_day, 200000) / 5;
@@ -72,9 +72,9 @@ TEST_CASE(
     simulation.record_transmissions(true);
     const auto result = simulation.run();
     const std::size_t per_day =
-        run.population.regions.size() * contacts::kAgeBands * engine::kEvents;
+        run.population.regions.size() * contacts::kAgeBands * results::kEvents;
     const auto infections =
-        daily(result.incidence, per_day, engine::kEvents, std::size_t(Event::kInfections));
+        daily(result.incidence, per_day, results::kEvents, std::size_t(Event::kInfections));
     // Exponential phase: from 200 infections a day until 2% of the population is infected.
     std::vector<double> days, logs;
     double cumulative = 0;
@@ -115,7 +115,7 @@ TEST_CASE("states sum to the population every day and cumulative counts never de
                         "seeding=[{date: 2020-02-01, infections: 20}]"});
     const auto result = run.simulation(0).run();
     const std::size_t per_day =
-        run.population.regions.size() * contacts::kAgeBands * engine::kStates;
+        run.population.regions.size() * contacts::kAgeBands * results::kStates;
     const std::size_t days = result.counts.size() / per_day;
     REQUIRE(days == run.scenario.days());
     double previous_removed = 0;
@@ -124,7 +124,7 @@ TEST_CASE("states sum to the population every day and cumulative counts never de
         for (std::size_t i = d * per_day; i < (d + 1) * per_day; ++i) {
             REQUIRE(result.counts[i] >= 0);
             total += result.counts[i];
-            const auto state = State(i % engine::kStates);
+            const auto state = State(i % results::kStates);
             if (state == State::kRecovered || state == State::kDead) removed += result.counts[i];
         }
         REQUIRE(total == double(run.population.size()));
@@ -133,12 +133,13 @@ TEST_CASE("states sum to the population every day and cumulative counts never de
     }
     for (auto x : result.incidence) REQUIRE(x >= 0);
     // Infections by layer add up to all infections, every day, region and band.
-    for (std::size_t i = 0; i < result.incidence.size(); i += engine::kEvents) {
+    for (std::size_t i = 0; i < result.incidence.size(); i += results::kEvents) {
         REQUIRE(result.incidence[i] == result.incidence[i + 1] + result.incidence[i + 2] +
                                            result.incidence[i + 3] + result.incidence[i + 4] +
                                            result.incidence[i + 5]);
     }
-    CHECK(attack_rate(result, run.population.regions.size() * contacts::kAgeBands * engine::kEvents,
+    CHECK(attack_rate(result,
+                      run.population.regions.size() * contacts::kAgeBands * results::kEvents,
                       20000) > 0.3);
 }
 

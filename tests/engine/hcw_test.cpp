@@ -10,7 +10,7 @@
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
-using engine::HospitalMeasure;
+using results::HospitalMeasure;
 using sortie::testing::kScenarios;
 using sortie::testing::Prepared;
 
@@ -55,18 +55,18 @@ bool other_worker(const Prepared& run, engine::AgentId a) {
            run.population.work_group[a] != population::kNoGroup;
 }
 
-std::int64_t total_event(const engine::ReplicateResult& result, engine::Event event) {
+std::int64_t total_event(const results::ReplicateResult& result, results::Event event) {
     std::int64_t sum = 0;
-    for (std::size_t i = std::size_t(event); i < result.incidence.size(); i += engine::kEvents)
+    for (std::size_t i = std::size_t(event); i < result.incidence.size(); i += results::kEvents)
         sum += result.incidence[i];
     return sum;
 }
 
-std::int64_t staff_absent_on(const engine::ReplicateResult& result, std::size_t regions,
+std::int64_t staff_absent_on(const results::ReplicateResult& result, std::size_t regions,
                              std::size_t day) {
     std::int64_t absent = 0;
     for (std::size_t r = 0; r < regions; ++r)
-        absent += result.hospital[(day * regions + r) * engine::kHospitalMeasures +
+        absent += result.hospital[(day * regions + r) * results::kHospitalMeasures +
                                   std::size_t(HospitalMeasure::kStaffAbsent)];
     return absent;
 }
@@ -81,7 +81,7 @@ TEST_CASE("with the hospital layer, nurses and doctors are infected more than ot
         auto simulation = simulation_of(run, hospitals(run, true, 20, 0.0), replicate);
         simulation.run();
         for (engine::AgentId a = 0; a < run.population.size(); ++a) {
-            const double infected = simulation.state(a) != engine::State::kSusceptible;
+            const double infected = simulation.state(a) != results::State::kSusceptible;
             if (treats_patients(run, a)) {
                 staff += 1;
                 staff_infected += infected;
@@ -108,14 +108,14 @@ TEST_CASE("with PPE of efficacy 1 the layer infects no one and changes nothing")
     with.record_transmissions(true);
     const auto protected_run = with.run();
     const auto without = simulation_of(run, hospitals(run, false, 20, 1.0), 0).run();
-    CHECK(total_event(protected_run, engine::Event::kInfectionsHospital) == 0);
+    CHECK(total_event(protected_run, results::Event::kInfectionsHospital) == 0);
     CHECK(std::none_of(
         with.transmissions().begin(), with.transmissions().end(),
         [](const engine::Transmission& t) { return t.layer == contacts::Layer::kHospital; }));
     CHECK(protected_run.counts == without.counts);
     CHECK(protected_run.incidence == without.incidence);
     CHECK(protected_run.hospital == without.hospital);
-    CHECK(total_event(without, engine::Event::kInfections) > 1000);
+    CHECK(total_event(without, results::Event::kInfections) > 1000);
 }
 
 TEST_CASE("the layer's infections are counted by layer and come from patients in a bed") {
@@ -129,7 +129,7 @@ TEST_CASE("the layer's infections are counted by layer and come from patients in
         std::vector<std::uint8_t> today(run.population.size(), 0);
         for (engine::AgentId a = 0; a < run.population.size(); ++a) {
             const auto s = simulation.state(a);
-            today[a] = s == engine::State::kHospitalWard || s == engine::State::kIcu;
+            today[a] = s == results::State::kHospitalWard || s == results::State::kIcu;
         }
         inpatient_by_day.push_back(std::move(today));
     });
@@ -143,7 +143,7 @@ TEST_CASE("the layer's infections are counted by layer and come from patients in
         // No transfers with unlimited beds: the bed is in the patient's region.
         REQUIRE(run.population.region[t.infector] == run.population.region[t.infectee]);
     }
-    CHECK(logged == total_event(result, engine::Event::kInfectionsHospital));
+    CHECK(logged == total_event(result, results::Event::kInfectionsHospital));
     CHECK(logged > 10);
 }
 
@@ -161,16 +161,16 @@ TEST_CASE("staff absences rise with the infections of healthcare workers") {
         std::int64_t absent = 0;
         for (engine::AgentId a = 0; a < run.population.size(); ++a) {
             const auto s = with.state(a);
-            if (is_staff(a) &&
-                (s == engine::State::kSymptomatic || s == engine::State::kHospitalWard ||
-                 s == engine::State::kIcu || s == engine::State::kDead || with.stays_home(a, day)))
+            if (is_staff(a) && (s == results::State::kSymptomatic ||
+                                s == results::State::kHospitalWard || s == results::State::kIcu ||
+                                s == results::State::kDead || with.stays_home(a, day)))
                 ++absent;
         }
         absent_by_day.push_back(absent);
     });
     const auto off = simulation_of(run, hospitals(run, false, 20, 0.0), 0).run();
-    CHECK(total_event(on, engine::Event::kInfectionsHospital) > 0);
-    CHECK(total_event(off, engine::Event::kInfectionsHospital) == 0);
+    CHECK(total_event(on, results::Event::kInfectionsHospital) > 0);
+    CHECK(total_event(off, results::Event::kInfectionsHospital) == 0);
     std::int64_t peak_on = 0, peak_off = 0, absent_days_on = 0, absent_days_off = 0;
     for (std::size_t day = 0; day < run.spec.days; ++day) {
         CAPTURE(day);
@@ -198,7 +198,7 @@ TEST_CASE("with the hospital layer, 1 and 2 threads give bit-identical results")
     CHECK(one.counts == two.counts);
     CHECK(one.incidence == two.incidence);
     CHECK(one.hospital == two.hospital);
-    CHECK(total_event(one, engine::Event::kInfectionsHospital) > 0);
+    CHECK(total_event(one, results::Event::kInfectionsHospital) > 0);
 }
 
 TEST_CASE("a contacts intervention on the hospital layer scales it by name") {
@@ -217,9 +217,9 @@ TEST_CASE("a contacts intervention on the hospital layer scales it by name") {
     std::int64_t open_infections = 0;
     for (std::uint32_t replicate = 0; replicate < 2; ++replicate) {
         open_infections +=
-            total_event(open_run.simulation(replicate).run(), engine::Event::kInfectionsHospital);
+            total_event(open_run.simulation(replicate).run(), results::Event::kInfectionsHospital);
         CHECK(total_event(closed_run.simulation(replicate).run(),
-                          engine::Event::kInfectionsHospital) == 0);
+                          results::Event::kInfectionsHospital) == 0);
     }
     CHECK(open_infections > 0);
 }

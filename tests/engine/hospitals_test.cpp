@@ -6,10 +6,11 @@
 #include <cmath>
 #include <numeric>
 
+#include "sim/model/inputs.hpp"
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
-using engine::HospitalMeasure;
+using results::HospitalMeasure;
 using sortie::testing::kScenarios;
 using sortie::testing::Prepared;
 
@@ -32,8 +33,8 @@ engine::HospitalSpec beds(const Prepared& run, std::int32_t ward, std::int32_t i
     return spec;
 }
 
-engine::ReplicateResult run_with(const Prepared& run, const engine::HospitalSpec& hospitals,
-                                 std::uint32_t replicate = 0) {
+results::ReplicateResult run_with(const Prepared& run, const engine::HospitalSpec& hospitals,
+                                  std::uint32_t replicate = 0) {
     engine::EngineSpec spec = run.spec;
     spec.hospitals = hospitals;
     engine::Simulation simulation(run.population, *run.contacts, *run.disease, spec,
@@ -43,24 +44,24 @@ engine::ReplicateResult run_with(const Prepared& run, const engine::HospitalSpec
 
 // hospital[day][region][measure]
 struct Records {
-    const engine::ReplicateResult& result;
+    const results::ReplicateResult& result;
     std::size_t regions;
     std::int64_t at(std::size_t day, std::size_t region, HospitalMeasure m) const {
         return result
-            .hospital[(day * regions + region) * engine::kHospitalMeasures + std::size_t(m)];
+            .hospital[(day * regions + region) * results::kHospitalMeasures + std::size_t(m)];
     }
     std::int64_t total(HospitalMeasure m) const {
         std::int64_t sum = 0;
         for (std::size_t i = std::size_t(m); i < result.hospital.size();
-             i += engine::kHospitalMeasures)
+             i += results::kHospitalMeasures)
             sum += result.hospital[i];
         return sum;
     }
 };
 
-std::int64_t total_event(const engine::ReplicateResult& result, engine::Event event) {
+std::int64_t total_event(const results::ReplicateResult& result, results::Event event) {
     std::int64_t sum = 0;
-    for (std::size_t i = std::size_t(event); i < result.incidence.size(); i += engine::kEvents)
+    for (std::size_t i = std::size_t(event); i < result.incidence.size(); i += results::kEvents)
         sum += result.incidence[i];
     return sum;
 }
@@ -74,7 +75,7 @@ TEST_CASE("hospital beds are conserved per region and day and never overfilled")
     const std::size_t regions = run.population.regions.size();
     const Records records{result, regions};
     REQUIRE(result.hospital.size() ==
-            std::size_t{run.spec.days} * regions * engine::kHospitalMeasures);
+            std::size_t{run.spec.days} * regions * results::kHospitalMeasures);
     std::vector<std::int64_t> in(regions, 0), out(regions, 0);
     for (std::size_t day = 0; day < run.spec.days; ++day) {
         std::int64_t moved_out = 0, moved_in = 0;
@@ -111,7 +112,7 @@ TEST_CASE("without ICU beds every ICU admission is refused and nobody is transfe
     const auto& run = epidemic();
     const auto result = run_with(run, beds(run, 1000, 0, 25));
     const Records records{result, run.population.regions.size()};
-    const auto needing_icu = total_event(result, engine::Event::kIcuAdmissions);
+    const auto needing_icu = total_event(result, results::Event::kIcuAdmissions);
     REQUIRE(needing_icu > 0);
     CHECK(records.total(HospitalMeasure::kIcuAdmissions) == 0);
     CHECK(records.total(HospitalMeasure::kIcuRefused) == needing_icu);
@@ -129,7 +130,7 @@ TEST_CASE("unlimited beds give no excess deaths and the run without hospitals") 
     CHECK(records.total(HospitalMeasure::kWardRefused) == 0);
     CHECK(records.total(HospitalMeasure::kIcuRefused) == 0);
     CHECK(records.total(HospitalMeasure::kWardAdmissions) ==
-          total_event(result, engine::Event::kHospitalAdmissions));
+          total_event(result, results::Event::kHospitalAdmissions));
     CHECK(result.counts == without.counts);
     CHECK(result.incidence == without.incidence);
     CHECK(result.measures == without.measures);
@@ -142,8 +143,8 @@ TEST_CASE("with the same seed, fewer ICU beds never give fewer deaths") {
         CAPTURE(replicate);
         const auto high = run_with(run, beds(run, 1000, 3, 0), replicate);
         const auto low = run_with(run, beds(run, 1000, 0, 0), replicate);
-        const auto deaths_high = total_event(high, engine::Event::kDeaths);
-        const auto deaths_low = total_event(low, engine::Event::kDeaths);
+        const auto deaths_high = total_event(high, results::Event::kDeaths);
+        const auto deaths_low = total_event(low, results::Event::kDeaths);
         CHECK(deaths_low >= deaths_high);
         more += deaths_low > deaths_high ? 1 : 0;
     }
@@ -169,9 +170,9 @@ TEST_CASE("staff absent are the hospital staff who are ill, in hospital, dead or
         std::int64_t absent = 0;
         for (engine::AgentId a = 0; a < run.population.size(); ++a) {
             const auto s = simulation.state(a);
-            if (is_staff(a) && (s == engine::State::kSymptomatic ||
-                                s == engine::State::kHospitalWard || s == engine::State::kIcu ||
-                                s == engine::State::kDead || simulation.stays_home(a, day)))
+            if (is_staff(a) && (s == results::State::kSymptomatic ||
+                                s == results::State::kHospitalWard || s == results::State::kIcu ||
+                                s == results::State::kDead || simulation.stays_home(a, day)))
                 ++absent;
         }
         absent_by_day.push_back(absent);
@@ -228,7 +229,7 @@ TEST_CASE("COVID-19 ICU beds are the beds less the share other patients keep, ro
         kScenarios / "france-2020" / "lockdown.yaml",
         {"population.size=20000", "end=2020-05-31", "hospitals.non_covid_icu_occupancy=0.27",
          "hospitals.changes=[{date: 2020-02-05, region: idf, icu_beds: 3000}]"});
-    const auto inputs = cli::prepare(run.scenario);
+    const auto inputs = model::prepare(run.scenario);
     const auto& regions = run.population.regions;
     std::size_t idf = 0;
     while (regions[idf].key != "idf") ++idf;

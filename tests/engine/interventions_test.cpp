@@ -42,11 +42,11 @@ std::vector<std::string> small_france(std::vector<std::string> extra) {
 const std::filesystem::path kUnmitigated =
     sortie::testing::kScenarios / "france-2020" / "unmitigated.yaml";
 
-double event_total(const engine::ReplicateResult& r, engine::Event event, std::size_t from_day = 0,
-                   std::size_t cells = 13 * contacts::kAgeBands) {
+double event_total(const results::ReplicateResult& r, results::Event event,
+                   std::size_t from_day = 0, std::size_t cells = 13 * contacts::kAgeBands) {
     double total = 0;
-    for (std::size_t i = from_day * cells * engine::kEvents; i < r.incidence.size();
-         i += engine::kEvents) {
+    for (std::size_t i = from_day * cells * results::kEvents; i < r.incidence.size();
+         i += results::kEvents) {
         total += r.incidence[i + std::size_t(event)];
     }
     return total;
@@ -125,14 +125,14 @@ TEST_CASE(
     const std::size_t cells = 13 * contacts::kAgeBands;
     for (std::uint32_t r = 0; r < 3; ++r) {
         const auto with = closed.simulation(r).run(), without = open.simulation(r).run();
-        CHECK(event_total(with, engine::Event::kInfectionsSchool, day) == 0);
-        CHECK(event_total(without, engine::Event::kInfectionsSchool, day) > 0);
+        CHECK(event_total(with, results::Event::kInfectionsSchool, day) == 0);
+        CHECK(event_total(without, results::Event::kInfectionsSchool, day) > 0);
         // Common random numbers: everything before the closure is bit-identical.
         CHECK(std::equal(with.counts.begin(),
-                         with.counts.begin() + long(day * cells * engine::kStates),
+                         with.counts.begin() + long(day * cells * results::kStates),
                          without.counts.begin()));
         CHECK(std::equal(with.incidence.begin(),
-                         with.incidence.begin() + long(day * cells * engine::kEvents),
+                         with.incidence.begin() + long(day * cells * results::kEvents),
                          without.incidence.begin()));
         CHECK(with.active[day - 1] == 0);
         CHECK(with.active[day] == 1);
@@ -150,13 +150,13 @@ TEST_CASE("masks and telework lower the attack rate in every paired replicate") 
                                     "2020-02-01, fraction: 0.7}}"}));
     for (std::uint32_t r = 0; r < 4; ++r) {
         CAPTURE(r);
-        const double base = event_total(none.simulation(r).run(), engine::Event::kInfections);
+        const double base = event_total(none.simulation(r).run(), results::Event::kInfections);
         const auto with_masks = masks.simulation(r).run();
         const auto with_telework = telework.simulation(r).run();
-        CHECK(event_total(with_masks, engine::Event::kInfections) < base);
-        CHECK(event_total(with_telework, engine::Event::kInfections) < base);
-        CHECK(event_total(with_telework, engine::Event::kInfectionsWork) <
-              0.6 * event_total(none.simulation(r).run(), engine::Event::kInfectionsWork));
+        CHECK(event_total(with_masks, results::Event::kInfections) < base);
+        CHECK(event_total(with_telework, results::Event::kInfections) < base);
+        CHECK(event_total(with_telework, results::Event::kInfectionsWork) <
+              0.6 * event_total(none.simulation(r).run(), results::Event::kInfectionsWork));
     }
 }
 
@@ -179,9 +179,9 @@ TEST_CASE("a lockdown on an ICU trigger switches on when ICU occupancy passes it
     REQUIRE(first_on > 0);
     double icu_before = 0, icu_day_before = 0;
     for (std::size_t i = (first_on - 1) * cells; i < first_on * cells; ++i)
-        icu_day_before += result.counts[i * engine::kStates + 6];
+        icu_day_before += result.counts[i * results::kStates + 6];
     for (std::size_t i = (first_on - 2) * cells; i < (first_on - 1) * cells; ++i)
-        icu_before += result.counts[i * engine::kStates + 6];
+        icu_before += result.counts[i * results::kStates + 6];
     CHECK(icu_day_before * 1e5 / 20000 > 5);  // the day that turned it on
     CHECK(icu_before * 1e5 / 20000 <= 5);     // and not the day before
     // Once on, it stays on at least 30 days.

@@ -10,8 +10,8 @@
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
-using engine::HospitalMeasure;
-using engine::SupplyMeasure;
+using results::HospitalMeasure;
+using results::SupplyMeasure;
 using sortie::testing::Prepared;
 
 namespace {
@@ -47,7 +47,7 @@ engine::SupplySpec equipment(const Prepared& run, double per_icu, double availab
             std::vector<double>(regions, 0.0)};
 }
 
-engine::ReplicateResult run_with(const Prepared& run, const engine::HospitalSpec& hospitals) {
+results::ReplicateResult run_with(const Prepared& run, const engine::HospitalSpec& hospitals) {
     engine::EngineSpec spec = run.spec;
     spec.hospitals = hospitals;
     engine::Simulation simulation(run.population, *run.contacts, *run.disease, spec,
@@ -57,13 +57,13 @@ engine::ReplicateResult run_with(const Prepared& run, const engine::HospitalSpec
 
 // hospital[day][region][measure] and supplies[day][region][resource][measure]
 struct Records {
-    const engine::ReplicateResult& result;
+    const results::ReplicateResult& result;
     std::size_t regions, resources;
     std::int64_t hospital(std::size_t day, std::size_t r, HospitalMeasure m) const {
-        return result.hospital[(day * regions + r) * engine::kHospitalMeasures + std::size_t(m)];
+        return result.hospital[(day * regions + r) * results::kHospitalMeasures + std::size_t(m)];
     }
     double supply(std::size_t day, std::size_t r, std::size_t s, SupplyMeasure m) const {
-        return result.supplies[((day * regions + r) * resources + s) * engine::kSupplyMeasures +
+        return result.supplies[((day * regions + r) * resources + s) * results::kSupplyMeasures +
                                std::size_t(m)];
     }
 };
@@ -125,7 +125,7 @@ TEST_CASE("supply stocks replay exactly from the recorded occupancy") {
     const std::size_t regions = run.population.regions.size();
     const Records records{result, regions, 2};
     REQUIRE(result.supplies.size() ==
-            std::size_t{run.spec.days} * regions * 2 * engine::kSupplyMeasures);
+            std::size_t{run.spec.days} * regions * 2 * results::kSupplyMeasures);
     const Seen seen = replay_consumable(records, hospitals.supplies[0], 0, run.spec.days);
     CHECK(seen.shortage > 0);              // the floor at 0 and the shortfall
     CHECK(seen.stock_left_after_use > 0);  // use met from the stock

@@ -13,7 +13,7 @@
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
-using engine::Measure;
+using results::Measure;
 using sortie::testing::Prepared;
 
 namespace {
@@ -55,22 +55,22 @@ std::vector<std::string> small_france(const std::vector<std::string>& interventi
     return overrides;
 }
 
-double total_infections(const engine::ReplicateResult& r) {
+double total_infections(const results::ReplicateResult& r) {
     double total = 0;
-    for (std::size_t i = std::size_t(engine::Event::kInfections); i < r.incidence.size();
-         i += engine::kEvents)
+    for (std::size_t i = std::size_t(results::Event::kInfections); i < r.incidence.size();
+         i += results::kEvents)
         total += r.incidence[i];
     return total;
 }
 
-std::int32_t measure(const engine::ReplicateResult& r, std::size_t day, std::size_t region,
+std::int32_t measure(const results::ReplicateResult& r, std::size_t day, std::size_t region,
                      Measure m) {
-    return r.measures[(day * kRegions + region) * engine::kMeasures + std::size_t(m)];
+    return r.measures[(day * kRegions + region) * results::kMeasures + std::size_t(m)];
 }
 
-double measure_total(const engine::ReplicateResult& r, Measure m) {
+double measure_total(const results::ReplicateResult& r, Measure m) {
     double total = 0;
-    for (std::size_t d = 0; d < r.measures.size() / (kRegions * engine::kMeasures); ++d)
+    for (std::size_t d = 0; d < r.measures.size() / (kRegions * results::kMeasures); ++d)
         for (std::size_t region = 0; region < kRegions; ++region) total += measure(r, d, region, m);
     return total;
 }
@@ -241,13 +241,13 @@ TEST_CASE("test-trace-isolate switched on at day d leaves the days before d bit-
         CAPTURE(r);
         const auto with = tti.simulation(r).run(), without = none.simulation(r).run();
         CHECK(std::equal(with.counts.begin(),
-                         with.counts.begin() + long(day * cells * engine::kStates),
+                         with.counts.begin() + long(day * cells * results::kStates),
                          without.counts.begin()));
         CHECK(std::equal(with.incidence.begin(),
-                         with.incidence.begin() + long(day * cells * engine::kEvents),
+                         with.incidence.begin() + long(day * cells * results::kEvents),
                          without.incidence.begin()));
         CHECK(std::all_of(with.measures.begin(),
-                          with.measures.begin() + long(day * kRegions * engine::kMeasures),
+                          with.measures.begin() + long(day * kRegions * results::kMeasures),
                           [](auto m) { return m == 0; }));
         CHECK(with.counts != without.counts);
     }

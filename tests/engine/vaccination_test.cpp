@@ -8,17 +8,18 @@
 #include <set>
 
 #include "sim/core/rng_streams.hpp"
+#include "sim/engine/calibration.hpp"
 #include "sim/interventions/vaccination.hpp"
 #include "tests/support/fingerprint.hpp"
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
-using engine::Event;
-using engine::Measure;
-using engine::State;
 using interventions::Offer;
 using interventions::VaccinationCampaign;
 using population::AgentId;
+using results::Event;
+using results::Measure;
+using results::State;
 using sortie::testing::kScenarios;
 using sortie::testing::Prepared;
 
@@ -51,20 +52,20 @@ interventions::VaccinationSpec four_groups(double per_100k) {
     return spec;
 }
 
-double event_total(const engine::ReplicateResult& r, Event event) {
+double event_total(const results::ReplicateResult& r, Event event) {
     double total = 0;
-    for (std::size_t i = std::size_t(event); i < r.incidence.size(); i += engine::kEvents)
+    for (std::size_t i = std::size_t(event); i < r.incidence.size(); i += results::kEvents)
         total += r.incidence[i];
     return total;
 }
 
 // measures summed over regions, per day.
-std::vector<double> measure_by_day(const engine::ReplicateResult& r, Measure m,
+std::vector<double> measure_by_day(const results::ReplicateResult& r, Measure m,
                                    std::size_t regions) {
-    std::vector<double> days(r.measures.size() / (regions * engine::kMeasures), 0.0);
+    std::vector<double> days(r.measures.size() / (regions * results::kMeasures), 0.0);
     for (std::size_t i = 0; i < r.measures.size(); ++i) {
-        if (i % engine::kMeasures == std::size_t(m))
-            days[i / (regions * engine::kMeasures)] += r.measures[i];
+        if (i % results::kMeasures == std::size_t(m))
+            days[i / (regions * results::kMeasures)] += r.measures[i];
     }
     return days;
 }
@@ -241,9 +242,9 @@ TEST_CASE("protection starts delay_days after the dose; efficacy 1 then stops ev
     CHECK(result.active[0] == 1);
     CHECK(result.active[1] == 0);
     const std::size_t per_day = run.population.regions.size() * contacts::kAgeBands;
-    std::vector<double> infections(result.incidence.size() / (per_day * engine::kEvents), 0);
-    for (std::size_t i = 0; i < result.incidence.size(); i += engine::kEvents)
-        infections[i / (per_day * engine::kEvents)] += result.incidence[i];
+    std::vector<double> infections(result.incidence.size() / (per_day * results::kEvents), 0);
+    for (std::size_t i = 0; i < result.incidence.size(); i += results::kEvents)
+        infections[i / (per_day * results::kEvents)] += result.incidence[i];
     CHECK(infections[0] == 50);
     CHECK(std::accumulate(infections.begin() + 1, infections.begin() + 5, 0.0) > 0);
     CHECK(std::accumulate(infections.begin() + 5, infections.end(), 0.0) == 0);
@@ -262,8 +263,8 @@ TEST_CASE("a campaign limited to regions gives doses there only, at the rate of 
     const double people =
         run.population.region_offsets[idf + 1] - run.population.region_offsets[idf];
     std::vector<double> doses(regions.size(), 0);
-    for (std::size_t i = 0; i < result.measures.size(); i += engine::kMeasures) {
-        doses[(i / engine::kMeasures) % regions.size()] +=
+    for (std::size_t i = 0; i < result.measures.size(); i += results::kMeasures) {
+        doses[(i / results::kMeasures) % regions.size()] +=
             result.measures[i + std::size_t(Measure::kVaccineDoses)];
     }
     for (std::size_t r = 0; r < regions.size(); ++r) {
@@ -289,10 +290,10 @@ TEST_CASE("vaccination lowers the attack rate in every paired replicate; earlier
         const auto with = vaccinated.simulation(r).run(), without = none.simulation(r).run();
         CHECK(event_total(with, Event::kInfections) < event_total(without, Event::kInfections));
         CHECK(std::equal(with.counts.begin(),
-                         with.counts.begin() + long(day * cells * engine::kStates),
+                         with.counts.begin() + long(day * cells * results::kStates),
                          without.counts.begin()));
         CHECK(std::equal(with.incidence.begin(),
-                         with.incidence.begin() + long(day * cells * engine::kEvents),
+                         with.incidence.begin() + long(day * cells * results::kEvents),
                          without.incidence.begin()));
         CHECK(with.counts != without.counts);
         CHECK(with.active[day - 1] == 0);

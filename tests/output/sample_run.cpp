@@ -6,8 +6,8 @@
 namespace sortie::test {
 namespace {
 
-using engine::ReplicateResult;
-using engine::ScenarioResult;
+using results::ReplicateResult;
+using results::ScenarioResult;
 
 std::vector<std::string> age_band_labels() {
     std::vector<std::string> labels;
@@ -29,11 +29,11 @@ std::vector<double> supply_series(std::size_t size, std::int32_t seed) {
     std::vector<double> values(size);
     for (std::size_t i = 0; i < size; ++i) {
         const auto v = (i * 7919 + static_cast<std::size_t>(seed)) % 1009;
-        switch (static_cast<engine::SupplyMeasure>(i % engine::kSupplyMeasures)) {
-            case engine::SupplyMeasure::kShortage:
+        switch (static_cast<results::SupplyMeasure>(i % results::kSupplyMeasures)) {
+            case results::SupplyMeasure::kShortage:
                 values[i] = v % 3 == 0 ? 1.0 : 0.0;
                 break;
-            case engine::SupplyMeasure::kDaysLeft:
+            case results::SupplyMeasure::kDaysLeft:
                 values[i] = v % 5 == 0 ? std::numeric_limits<double>::infinity() : double(v) / 7;
                 break;
             default:
@@ -84,8 +84,8 @@ ScenarioResult scenario(std::string name, std::int32_t number) {
 
 }  // namespace
 
-engine::RunResult sample_run() {
-    engine::RunResult run;
+results::RunResult sample_run() {
+    results::RunResult run;
     run.command_line = "sortie run scenarios/exit.yaml --replicates 3 --set note=\"été\"";
     // Not in alphabetical order: the file must keep the order of the run.
     run.scenarios.push_back(scenario("lockdown_exit", 0));

@@ -8,7 +8,7 @@
 #include "sim/output/error.hpp"
 #include "sim/output/writer.hpp"
 #include "tests/output/sample_run.hpp"
-#include "tools/sortie/summary.hpp"
+#include "tools/sortie/summary_print.hpp"
 
 int main(int argc, char** argv) {
     if (argc < 2 || argc > 3) {
@@ -23,6 +23,6 @@ int main(int argc, char** argv) {
         return 3;
     }
     if (argc == 3)
-        std::ofstream(argv[2]) << sortie::cli::to_json(sortie::cli::summarise(run)).dump(2);
+        std::ofstream(argv[2]) << sortie::cli::to_json(sortie::results::summarise(run)).dump(2);
     return 0;
 }

@@ -9,17 +9,17 @@
 #include "sim/output/reader.hpp"
 #include "sim/output/writer.hpp"
 #include "tests/output/sample_run.hpp"
-#include "tests/output/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace detail = sortie::output::detail;
-using sortie::engine::RunResult;
-using sortie::engine::ScenarioResult;
 using sortie::output::OutputError;
 using sortie::output::read_run;
 using sortie::output::write_run;
+using sortie::results::RunResult;
+using sortie::results::ScenarioResult;
 using sortie::test::sample_run;
 using sortie::test::TempDir;
 
@@ -67,7 +67,7 @@ void check_same_run(const RunResult& read, const RunResult& written) {
 std::string error_of(const auto& action) {
     try {
         action();
-    } catch (const OutputError& e) {
+    } catch (const sortie::core::FileError& e) {  // OutputError, or the file system's
         return e.what();
     }
     return "no error";

@@ -10,7 +10,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/scenario/bench_problem.hpp"
-#include "tests/output/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace scenario = sortie::scenario;

@@ -4,23 +4,23 @@
 // that pins the results of existing scenarios.
 #include <cstdint>
 
-#include "sim/engine/result.hpp"
+#include "sim/results/result.hpp"
 
 namespace sortie::testing {
 
 /// Events added after the fingerprints were pinned (infections_hospital, the last) are left
 /// out of the hash, and must be zero: a run whose new events are not all zero gets 0, which is
 /// never a pinned value.
-inline std::uint64_t fingerprint(const engine::ReplicateResult& r) {
+inline std::uint64_t fingerprint(const results::ReplicateResult& r) {
     std::uint64_t hash = 0xcbf29ce484222325u;
     const auto mix = [&hash](std::int32_t v) {
         hash ^= static_cast<std::uint32_t>(v);
         hash *= 0x100000001b3u;
     };
     for (const auto v : r.counts) mix(v);
-    constexpr std::size_t kPinnedEvents = std::size_t(engine::Event::kInfectionsHospital);
+    constexpr std::size_t kPinnedEvents = std::size_t(results::Event::kInfectionsHospital);
     for (std::size_t i = 0; i < r.incidence.size(); ++i) {
-        if (i % engine::kEvents < kPinnedEvents)
+        if (i % results::kEvents < kPinnedEvents)
             mix(r.incidence[i]);
         else if (r.incidence[i] != 0)
             return 0;

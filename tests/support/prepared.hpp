@@ -4,48 +4,42 @@
 // calibration), for tests that need the engine's internals.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <tbb/global_control.h>
 
-#include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
-#include "tools/sortie/setup.hpp"
+#include "sim/model/model.hpp"
 
 namespace sortie::testing {
 
 inline const std::filesystem::path kScenarios =
     std::filesystem::path(SORTIE_SOURCE_DIR) / "scenarios";
 
-// A scenario made ready to simulate, as `sortie run` does it.
+// A scenario made ready to simulate by the model library, as `sortie run` does it, with its
+// parts at hand under the names the tests use.
 struct Prepared {
     scenario::Scenario scenario;
-    population::Population population;
-    std::unique_ptr<contacts::ContactModel> contacts;
-    std::unique_ptr<disease::DiseaseModel> disease;
-    engine::EngineSpec spec;
+    std::unique_ptr<model::Model> model;
+    population::Population& population;
+    std::optional<contacts::ContactModel>& contacts;
+    std::optional<disease::DiseaseModel>& disease;
+    engine::EngineSpec& spec;
 
     explicit Prepared(const std::filesystem::path& file, const std::vector<std::string>& overrides)
-        : scenario(scenario::load(file, overrides, scenario::Purpose::kRun)) {
-        const auto inputs = cli::prepare(scenario);
-        population = population::build(inputs.population, inputs.tables,
-                                       core::RngKey::from_seed(scenario.seed));
-        contacts = std::make_unique<contacts::ContactModel>(population, inputs.contacts);
-        disease = std::make_unique<disease::DiseaseModel>(scenario.disease.parameters);
-        spec.days = scenario.days();
-        spec.layer_weight = scenario.disease.layer_weights;
-        spec.seeding = cli::seeding_of(scenario, population);
-        cli::add_interventions(scenario, population, spec);
-        spec.hospitals = cli::hospital_spec(scenario, inputs.tables, population);
-        spec.transmission_rate = engine::calibrate_transmission_rate(
-                                     *contacts, *disease, scenario.disease.r0, spec.layer_weight,
-                                     core::RngKey::from_seed(scenario.seed))
-                                     .transmission_rate;
-    }
+        : scenario(scenario::load(file, overrides, scenario::Purpose::kRun)),
+          model(model::build_model(scenario)),
+          population(model->population),
+          contacts(model->contacts),
+          disease(model->disease),
+          spec(model->spec) {}
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+
     engine::Simulation simulation(std::uint32_t replicate) const {
-        return engine::Simulation(population, *contacts, *disease, spec,
-                                  core::RngKey::for_replicate(scenario.seed, replicate));
+        return model->simulation(replicate);
     }
     /// Runs replicate 0 on at most `threads` threads: determinism tests compare 1 and 2.
     engine::ReplicateResult run_on_threads(std::size_t threads) const {

@@ -19,15 +19,16 @@
 #include "sim/core/build_info.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/system.hpp"
+#include "sim/ensemble/run.hpp"
+#include "sim/model/memory.hpp"
 #include "sim/output/error.hpp"
 #include "sim/output/writer.hpp"
+#include "sim/results/checksum.hpp"
 #include "sim/scenario/bench_problem.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
 #include "tools/sortie/interrupt.hpp"
-#include "tools/sortie/memory_estimate.hpp"
-#include "tools/sortie/result_checksum.hpp"
-#include "tools/sortie/runner.hpp"
+#include "tools/sortie/progress.hpp"
 
 #ifndef SORTIE_BENCH_PROBLEMS_DIR
 #error "SORTIE_BENCH_PROBLEMS_DIR must name the folder of problem.yaml (set by CMake)"
@@ -113,16 +114,16 @@ Problem load_problem(const BenchOptions& options) {
 
 void check_memory(const Problem& problem, std::size_t threads) {
     const std::size_t available = core::available_memory_bytes();
-    const auto estimate = estimate_memory(problem.scenarios, threads, false, available);
+    const auto estimate = model::estimate_memory(problem.scenarios, threads, false, available);
     if (available == 0 || estimate.peak <= available) return;
-    throw NotEnoughMemory(fmt::format(
+    throw model::NotEnoughMemory(fmt::format(
         "size {} needs about {} but {} are available", scenario::kBenchSizes[problem.size_index],
-        bytes_text(double(estimate.peak)), bytes_text(double(available))));
+        model::bytes_text(double(estimate.peak)), model::bytes_text(double(available))));
 }
 
 // The output is part of the work measured: the result is written as `sortie run` writes it, to
 // a temporary file removed afterwards unless -o asked to keep it.
-double write_result(const engine::RunResult& result, const BenchOptions& options) {
+double write_result(const results::RunResult& result, const BenchOptions& options) {
     const fs::path path = options.output.empty() ? fs::temp_directory_path() /
                                                        fmt::format("sortie-bench-{}.h5", ::getpid())
                                                  : fs::path(options.output);
@@ -133,14 +134,15 @@ double write_result(const engine::RunResult& result, const BenchOptions& options
     return seconds;
 }
 
-Sample run_once(const Problem& problem, const BenchOptions& options) {
+Sample run_once(const Problem& problem, const BenchOptions& options, std::stop_token stop) {
     const auto start = Clock::now();
     const double cpu_start = cpu_seconds();
-    RunTimings timings;
-    Progress progress(true);
-    RunSettings settings;
+    ensemble::RunTimings timings;
+    ensemble::RunObserver silent;
+    ensemble::RunSettings settings;
     settings.timings = &timings;
-    const engine::RunResult result = run_scenarios(problem.scenarios, progress, settings);
+    settings.stop = std::move(stop);
+    const results::RunResult result = ensemble::run_scenarios(problem.scenarios, silent, settings);
     Sample sample;
     sample.population_seconds = timings.population_seconds;
     sample.model_seconds = timings.model_seconds;
@@ -150,7 +152,7 @@ Sample run_once(const Problem& problem, const BenchOptions& options) {
     sample.total_seconds = seconds_since(start);
     sample.cpu_seconds = cpu_seconds() - cpu_start;
     sample.agents = result.scenarios.front().agents;
-    sample.checksum = result_checksum(result);
+    sample.checksum = results::result_checksum(result);
     return sample;
 }
 
@@ -319,7 +321,7 @@ void print_text(const json& r) {
         f["agent_days_per_second"].get<double>(), f["contact_evaluations_per_second"].get<double>(),
         f["contact_evaluations_per_second_per_thread"].get<double>());
     fmt::print("memory      peak resident {} ({:.1f} bytes per agent)\n",
-               bytes_text(r["peak_resident_bytes"].get<double>()),
+               model::bytes_text(r["peak_resident_bytes"].get<double>()),
                r["peak_resident_bytes_per_agent"].get<double>());
     const auto& v = r["verification"];
     fmt::print("checksum    {} (expected {})\n", v["checksum"].get<std::string>(),
@@ -333,11 +335,13 @@ int run_bench(const BenchOptions& options) {
     const std::size_t threads =
         std::size_t(options.threads > 0 ? options.threads : core::available_cpus());
     tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
-    catch_interrupts();  // SIGINT/SIGTERM stop at a day boundary (exit 130), recording nothing
+    // SIGINT/SIGTERM stop at a day boundary (exit 130), recording nothing.
+    const InterruptBridge interrupts;
     const Problem problem = load_problem(options);
     check_memory(problem, threads);
     std::vector<Sample> samples;
-    for (unsigned k = 0; k < options.repeat; ++k) samples.push_back(run_once(problem, options));
+    for (unsigned k = 0; k < options.repeat; ++k)
+        samples.push_back(run_once(problem, options, interrupts.token()));
     if (options.record) {
         record(problem, samples.front().checksum);
         fmt::print(stderr, "recorded checksum {:016x} for size {} of problem version {} in {}\n",

@@ -2,10 +2,10 @@
 // rerun of missing tasks) into the result file one process would have written.
 #include <fmt/format.h>
 
+#include "sim/ensemble/slices.hpp"
 #include "sim/output/writer.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
-#include "tools/sortie/slices.hpp"
 
 namespace sortie::cli {
 namespace {
@@ -17,7 +17,7 @@ struct CollectOptions {
 };
 
 int collect(const CollectOptions& options) {
-    engine::RunResult run = join_slices(options.slices);
+    results::RunResult run = ensemble::join_slices(options.slices);
     run.command_line = options.command_line;
     output::write_run(options.output, run);
     std::size_t tasks = 0;

@@ -1,24 +1,29 @@
 #pragma once
 
-#include <stdexcept>
-#include <string>
+// The bridge from SIGINT and SIGTERM to the ensemble's cancellation (a std::stop_token): the
+// signal handler only sets a flag, since requesting a stop is not async-signal-safe, and a
+// thread turns the flag into a stop request.
+#include <stop_token>
+#include <thread>
 
 namespace sortie::cli {
 
-/// Thrown at a day boundary after SIGINT or SIGTERM: the run stops before writing anything, so
-/// no file is left at the requested name and an existing one is untouched. `main` maps it to
-/// exit code 130.
-class Interrupted : public std::runtime_error {
+class InterruptBridge {
   public:
-    explicit Interrupted(const std::string& what = "nothing was written")
-        : std::runtime_error(what) {}
-};
+    /// Installs the SIGINT and SIGTERM handlers and starts watching the flag.
+    InterruptBridge();
+    ~InterruptBridge();
+    InterruptBridge(const InterruptBridge&) = delete;
+    InterruptBridge& operator=(const InterruptBridge&) = delete;
 
-/// Installs the SIGINT and SIGTERM handlers (they only set a flag).
-void catch_interrupts();
-/// Whether SIGINT or SIGTERM arrived (safe from any thread).
-bool interrupt_requested();
-/// Throws Interrupted if a signal arrived.
-void stop_if_interrupted();
+    /// Requested once SIGINT or SIGTERM arrives.
+    std::stop_token token() const { return stop_.get_token(); }
+    /// Whether a signal arrived (also before the watcher saw it).
+    bool requested() const;
+
+  private:
+    std::stop_source stop_;
+    std::jthread watcher_;
+};
 
 }  // namespace sortie::cli

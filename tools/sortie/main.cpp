@@ -9,14 +9,13 @@
 
 #include "sim/core/build_info.hpp"
 #include "sim/core/error.hpp"
+#include "sim/ensemble/checkpoint.hpp"
+#include "sim/ensemble/slices.hpp"
+#include "sim/model/memory.hpp"
 #include "sim/output/error.hpp"
-#include "tools/sortie/checkpoint.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
-#include "tools/sortie/interrupt.hpp"
-#include "tools/sortie/memory_estimate.hpp"
-#include "tools/sortie/slices.hpp"
-#include "tools/sortie/summary.hpp"
+#include "tools/sortie/summary_print.hpp"
 
 namespace {
 
@@ -62,7 +61,7 @@ int run_cli(int argc, char** argv) {
 int main(int argc, char** argv) {
     try {
         return run_cli(argc, argv);
-    } catch (const sortie::cli::Interrupted& e) {
+    } catch (const sortie::ensemble::Interrupted& e) {
         fmt::print(stderr, "sortie: interrupted; {}\n", e.what());
         return sortie::cli::kExitInterrupted;
     } catch (const sortie::core::InputError& e) {
@@ -71,13 +70,13 @@ int main(int argc, char** argv) {
     } catch (const sortie::output::OutputError& e) {
         fmt::print(stderr, "sortie: cannot write the result: {}\n", e.what());
         return sortie::cli::kExitOutputError;
-    } catch (const sortie::cli::CheckpointError& e) {
-        fmt::print(stderr, "sortie: {}\n", e.what());
+    } catch (const sortie::core::FileError& e) {
+        fmt::print(stderr, "sortie: cannot write {}\n", e.what());
         return sortie::cli::kExitOutputError;
-    } catch (const sortie::cli::IncompleteRun& e) {
+    } catch (const sortie::ensemble::IncompleteRun& e) {
         fmt::print(stderr, "sortie: {}\n", e.what());
         return sortie::cli::kExitIncomplete;
-    } catch (const sortie::cli::NotEnoughMemory& e) {
+    } catch (const sortie::model::NotEnoughMemory& e) {
         fmt::print(stderr, "sortie: not enough memory: {}\n", e.what());
         return sortie::cli::kExitOutOfMemory;
     } catch (const std::bad_alloc&) {

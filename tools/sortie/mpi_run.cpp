@@ -21,11 +21,10 @@
 
 #include "sim/core/byte_stream.hpp"
 #include "sim/core/system.hpp"
+#include "sim/ensemble/slices.hpp"
+#include "sim/results/images.hpp"
 #include "tools/sortie/exit_codes.hpp"
-#include "tools/sortie/interrupt.hpp"
 #include "tools/sortie/run_steps.hpp"
-#include "tools/sortie/slices.hpp"
-#include "tools/sortie/task_io.hpp"
 
 namespace sortie::cli {
 namespace {
@@ -98,17 +97,19 @@ Message receive_any() {
 // ---- Rank 0 ----
 
 /// The tasks still to hand out, shared by the server thread and rank 0's own tasks.
-class Dispenser final : public TaskSource {
+class Dispenser final : public ensemble::TaskSource {
   public:
-    explicit Dispenser(std::vector<Task> tasks) : tasks_(std::move(tasks)) {}
+    Dispenser(std::vector<Task> tasks, std::stop_token stop)
+        : tasks_(std::move(tasks)), stop_(std::move(stop)) {}
     std::optional<Task> next() override {
         std::lock_guard lock(mutex_);
-        if (next_ == tasks_.size() || interrupt_requested()) return std::nullopt;
+        if (next_ == tasks_.size() || stop_.stop_requested()) return std::nullopt;
         return tasks_[next_++];
     }
 
   private:
     std::mutex mutex_;
+    std::stop_token stop_;
     std::vector<Task> tasks_;
     std::size_t next_ = 0;
 };
@@ -116,7 +117,7 @@ class Dispenser final : public TaskSource {
 /// What the ranks sent and rank 0 did, as a slice (result images).
 class Gathered {
   public:
-    Gathered(output::Slice slice, const CheckpointStore* store)
+    Gathered(output::Slice slice, const ensemble::CheckpointStore* store)
         : slice_(std::move(slice)), store_(store) {}
 
     /// A scenario's description, the first time it comes: saved in the checkpoint, if any.
@@ -129,7 +130,8 @@ class Gathered {
     /// A task finished in this run: saved in the checkpoint, if any, then kept.
     void finish(const Task& task, std::vector<char> image) {
         if (store_)
-            store_->save_finished(task.scenario, task.replicate, replicate_from_image(image));
+            store_->save_finished(task.scenario, task.replicate,
+                                  results::replicate_from_image(image));
         keep(task, std::move(image));
     }
     void keep(const Task& task, std::vector<char> image) {
@@ -146,7 +148,7 @@ class Gathered {
   private:
     std::mutex mutex_;
     output::Slice slice_;
-    const CheckpointStore* store_;
+    const ensemble::CheckpointStore* store_;
     std::set<std::uint32_t> described_;
     std::vector<TaskFailure> failures_;
 };
@@ -210,13 +212,13 @@ struct Server {
 };
 
 // Rank 0's own share: it takes tasks from the same dispenser as the workers.
-TaskEvents gathering_events(Gathered& gathered) {
-    TaskEvents events;
-    events.described = [&](std::uint32_t s, const engine::ScenarioResult& description) {
-        gathered.describe(s, description_image(description));
+ensemble::TaskEvents gathering_events(Gathered& gathered) {
+    ensemble::TaskEvents events;
+    events.described = [&](std::uint32_t s, const results::ScenarioResult& description) {
+        gathered.describe(s, results::description_image(description));
     };
-    events.finished = [&](const Task& task, const engine::ReplicateResult& result) {
-        gathered.finish(task, replicate_image(result));
+    events.finished = [&](const Task& task, const results::ReplicateResult& result) {
+        gathered.finish(task, results::replicate_image(result));
     };
     return events;
 }
@@ -224,11 +226,11 @@ TaskEvents gathering_events(Gathered& gathered) {
 // ---- Workers ----
 
 /// Asks rank 0 for each task.
-class RemoteTasks final : public TaskSource {
+class RemoteTasks final : public ensemble::TaskSource {
   public:
-    explicit RemoteTasks(std::mutex& mpi) : mpi_(mpi) {}
+    RemoteTasks(std::mutex& mpi, std::stop_token stop) : mpi_(mpi), stop_(std::move(stop)) {}
     std::optional<Task> next() override {
-        if (interrupt_requested()) return std::nullopt;
+        if (stop_.stop_requested()) return std::nullopt;
         std::uint32_t reply[2] = {kNoTask, 0};
         std::lock_guard lock(mpi_);
         MPI_Send(nullptr, 0, MPI_BYTE, 0, kRequest, MPI_COMM_WORLD);
@@ -239,22 +241,23 @@ class RemoteTasks final : public TaskSource {
 
   private:
     std::mutex& mpi_;
+    std::stop_token stop_;
 };
 
-TaskEvents sending_events(std::mutex& mpi) {
-    TaskEvents events;
-    events.described = [&](std::uint32_t s, const engine::ScenarioResult& description) {
+ensemble::TaskEvents sending_events(std::mutex& mpi) {
+    ensemble::TaskEvents events;
+    events.described = [&](std::uint32_t s, const results::ScenarioResult& description) {
         core::ByteWriter out;
         out.value(s);
-        out.array(description_image(description));
+        out.array(results::description_image(description));
         std::lock_guard lock(mpi);
         send(out.bytes(), 0, kDescription);
     };
-    events.finished = [&](const Task& task, const engine::ReplicateResult& result) {
+    events.finished = [&](const Task& task, const results::ReplicateResult& result) {
         core::ByteWriter out;
         out.value(task.scenario);
         out.value(task.replicate);
-        out.array(replicate_image(result));
+        out.array(results::replicate_image(result));
         std::lock_guard lock(mpi);
         send(out.bytes(), 0, kResult);
     };
@@ -269,15 +272,17 @@ TaskEvents sending_events(std::mutex& mpi) {
     return events;
 }
 
-int work(const std::vector<scenario::Scenario>& scenarios, const RunOptions& options) {
+int work(const std::vector<scenario::Scenario>& scenarios, const RunOptions& options,
+         const std::stop_token& stop) {
     std::mutex mpi;
-    RemoteTasks tasks(mpi);
-    Progress quiet(true);  // progress comes from rank 0 only
-    const RunSettings settings{options.transmissions, 0, nullptr, &tasks, sending_events(mpi)};
+    RemoteTasks tasks(mpi, stop);
+    ensemble::RunObserver quiet;  // progress comes from rank 0 only
+    const ensemble::RunSettings settings{options.transmissions, 0,       nullptr, &tasks,
+                                         sending_events(mpi),   nullptr, stop};
     bool interrupted = false;
     try {
-        run_tasks(scenarios, quiet, settings);  // the results went to rank 0 as they came
-    } catch (const Interrupted&) {
+        ensemble::run_tasks(scenarios, quiet, settings);  // the results went to rank 0 as they came
+    } catch (const ensemble::Interrupted&) {
         interrupted = true;
     }
     send({}, 0, kFinished);
@@ -291,30 +296,30 @@ struct Setup {
     std::vector<scenario::Scenario> scenarios;
     std::string manifest;
     std::vector<Task> tasks;
-    std::optional<CheckpointStore> store;  ///< rank 0 only
+    std::optional<ensemble::CheckpointStore> store;  ///< rank 0 only
 };
 
-void prepare(const Session& session, const RunOptions& options, Setup& setup) {
+void model::prepare(const Session& session, const RunOptions& options, Setup& setup) {
     setup.scenarios = load_scenarios(options);
     const std::size_t available = core::available_memory_bytes();
     const auto threads = static_cast<std::size_t>(
         tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
     const auto estimate =
-        estimate_memory(setup.scenarios, threads, options.transmissions, available);
+        model::estimate_memory(setup.scenarios, threads, options.transmissions, available);
     if (options.dry_run) {
         if (session.root()) print_estimate(estimate, available);
         return;
     }
     check_memory(estimate, options, available);
-    setup.manifest = checkpoint_manifest(setup.scenarios, options.transmissions);
+    setup.manifest = ensemble::checkpoint_manifest(setup.scenarios, options.transmissions);
     if (!session.root()) return;
     setup.tasks = tasks_to_run(setup.scenarios, options, setup.manifest);
     if (options.checkpoint_every > 0 || options.resume ||
-        std::filesystem::exists(checkpoint_folder(options.output)))
+        std::filesystem::exists(ensemble::checkpoint_folder(options.output)))
         setup.store.emplace(options.output, setup.scenarios, options.transmissions, options.resume);
 }
 
-// Every rank learns whether any failed to prepare; only the failed ones report why.
+// Every rank learns whether any failed to model::prepare; only the failed ones report why.
 bool prepared_everywhere(bool ok) {
     int failed = ok ? 0 : 1, any = 0;
     MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
@@ -334,7 +339,7 @@ std::vector<Task> unfinished(const Setup& setup, Gathered& gathered, Progress& p
             continue;
         }
         gathered.describe(task.scenario, std::move(*description));
-        gathered.keep(task, replicate_image(*done));
+        gathered.keep(task, results::replicate_image(*done));
         progress.skip(setup.scenarios[task.scenario].days());
     }
     return left;
@@ -343,10 +348,10 @@ std::vector<Task> unfinished(const Setup& setup, Gathered& gathered, Progress& p
 // Runs rank 0's share and serves the workers until all have finished. Any failure but an
 // interruption ends the job: workers would otherwise wait for rank 0 forever.
 void gather(const Session& session, Setup& setup, const RunOptions& options, Gathered& gathered,
-            Progress& progress) {
+            Progress& progress, const std::stop_token& stop) {
     std::optional<std::thread> serving;
     try {
-        Dispenser tasks(unfinished(setup, gathered, progress));
+        Dispenser tasks(unfinished(setup, gathered, progress), stop);
         Server server{setup.scenarios, tasks, gathered, progress, session.size() - 1};
         serving.emplace([&] {
             try {
@@ -356,29 +361,31 @@ void gather(const Session& session, Setup& setup, const RunOptions& options, Gat
                               kExitInternalError);
             }
         });
-        const RunSettings settings{options.transmissions, 0, nullptr, &tasks,
-                                   gathering_events(gathered)};
-        auto outcome = run_tasks(setup.scenarios, progress, settings);
+        const ensemble::RunSettings settings{options.transmissions,      0,       nullptr, &tasks,
+                                             gathering_events(gathered), nullptr, stop};
+        auto outcome = ensemble::run_tasks(setup.scenarios, progress, settings);
         for (auto& failure : outcome.failures) gathered.fail(std::move(failure));
         serving->join();
-    } catch (const Interrupted&) {
+    } catch (const ensemble::Interrupted&) {
         serving->join();  // the workers stop too: the dispenser hands out nothing more
-        throw Interrupted(setup.store ? fmt::format("the finished tasks are in {}; run the same "
-                                                    "command with --resume to continue",
-                                                    setup.store->folder().string())
-                                      : "nothing was written");
+        throw ensemble::Interrupted(setup.store
+                                        ? fmt::format("the finished tasks are in {}; run the same "
+                                                      "command with --resume to continue",
+                                                      setup.store->folder().string())
+                                        : "nothing was written");
     } catch (const std::exception& e) {
         session.abort(e.what(), kExitInternalError);
     }
 }
 
-int lead(const Session& session, Setup& setup, const RunOptions& options) {
+int lead(const Session& session, Setup& setup, const RunOptions& options,
+         const std::stop_token& stop) {
     Progress progress(options.quiet);
     progress.expect(work_of(setup.scenarios, setup.tasks));
     progress.note(fmt::format("{} tasks over {} MPI ranks", setup.tasks.size(), session.size()));
-    Gathered gathered(slice_header(setup.scenarios, setup.manifest),
+    Gathered gathered(ensemble::slice_header(setup.scenarios, setup.manifest),
                       setup.store ? &*setup.store : nullptr);
-    gather(session, setup, options, gathered, progress);
+    gather(session, setup, options, gathered, progress, stop);
     auto& failures = gathered.failures();
     std::sort(failures.begin(), failures.end(), [](const auto& a, const auto& b) {
         return std::pair(a.task.scenario, a.task.replicate) <
@@ -398,12 +405,12 @@ bool launched_by_mpi() {
     return false;
 }
 
-int run_over_mpi(const RunOptions& options) {
+int run_over_mpi(const RunOptions& options, const InterruptBridge& interrupts) {
     Session session;
     Setup setup;
     std::exception_ptr failure;
     try {
-        prepare(session, options, setup);
+        model::prepare(session, options, setup);
     } catch (...) {
         failure = std::current_exception();
     }
@@ -412,9 +419,9 @@ int run_over_mpi(const RunOptions& options) {
         return kExitBadInput;  // another rank said why
     }
     if (options.dry_run) return kExitSuccess;
-    if (session.root()) return lead(session, setup, options);
+    if (session.root()) return lead(session, setup, options, interrupts.token());
     try {
-        return work(setup.scenarios, options);
+        return work(setup.scenarios, options, interrupts.token());
     } catch (const std::exception& e) {
         session.abort(e.what(), kExitInternalError);
     }

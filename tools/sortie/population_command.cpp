@@ -10,9 +10,9 @@
 
 #include "sim/contacts/survey.hpp"
 #include "sim/core/system.hpp"
+#include "sim/model/inputs.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
-#include "tools/sortie/setup.hpp"
 
 namespace sortie::cli {
 namespace {
@@ -178,7 +178,7 @@ int run_population(const ScenarioOptions& options) {
         tbb::global_control::max_allowed_parallelism,
         std::size_t(options.threads > 0 ? options.threads : core::available_cpus()));
     const auto scenario = scenario::load(options.file, options.overrides);
-    const auto inputs = prepare(scenario);
+    const auto inputs = model::prepare(scenario);
     const auto start = std::chrono::steady_clock::now();
     Built built{
         population::build(inputs.population, inputs.tables, core::RngKey::from_seed(scenario.seed)),

@@ -11,14 +11,15 @@
 
 #include "sim/core/system.hpp"
 #include "sim/engine/calibration.hpp"
+#include "sim/ensemble/run.hpp"
+#include "sim/ensemble/slices.hpp"
+#include "sim/model/memory.hpp"
 #include "sim/output/writer.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
 #include "tools/sortie/interrupt.hpp"
-#include "tools/sortie/memory_estimate.hpp"
+#include "tools/sortie/progress.hpp"
 #include "tools/sortie/run_steps.hpp"
-#include "tools/sortie/runner.hpp"
-#include "tools/sortie/slices.hpp"
 
 namespace sortie::cli {
 
@@ -27,11 +28,12 @@ void print_estimate(const MemoryEstimate& estimate, std::size_t available) {
         fmt::print("{}: {} agents, {} days, {} replicates ({} at once)\n", m.name, m.agents, m.days,
                    m.replicates, m.in_flight);
         fmt::print("    population {}, each replicate in flight {}, trajectories {}\n",
-                   bytes_text(double(m.population)), bytes_text(double(m.per_replicate)),
-                   bytes_text(double(m.trajectories)));
+                   model::bytes_text(double(m.population)),
+                   model::bytes_text(double(m.per_replicate)),
+                   model::bytes_text(double(m.trajectories)));
     }
-    fmt::print("expected peak memory: {}{}\n", bytes_text(double(estimate.peak)),
-               available > 0 ? fmt::format(" (available: {})", bytes_text(double(available)))
+    fmt::print("expected peak memory: {}{}\n", model::bytes_text(double(estimate.peak)),
+               available > 0 ? fmt::format(" (available: {})", model::bytes_text(double(available)))
                              : std::string());
 }
 
@@ -40,11 +42,11 @@ void check_memory(const MemoryEstimate& estimate, const RunOptions& options,
                   std::size_t available) {
     const std::uint64_t limit = options.max_memory > 0 ? options.max_memory : available;
     if (limit == 0 || estimate.peak <= limit) return;
-    throw NotEnoughMemory(fmt::format(
+    throw model::NotEnoughMemory(fmt::format(
         "this run needs about {} but {} {}: lower population.scale or size, replicates, "
         "--threads (replicates run at once), or split the scenarios over several runs "
         "(sortie run --dry-run shows the details)",
-        bytes_text(double(estimate.peak)), bytes_text(double(limit)),
+        model::bytes_text(double(estimate.peak)), model::bytes_text(double(limit)),
         options.max_memory > 0 ? "is the limit (--max-memory)" : "are available"));
 }
 
@@ -67,11 +69,12 @@ bool writes_a_slice(const RunOptions& options) {
 // The tasks of this process: a slice, less those other slices already hold.
 std::vector<Task> tasks_to_run(const std::vector<scenario::Scenario>& scenarios,
                                const RunOptions& options, const std::string& manifest) {
-    auto tasks = options.task_count
-                     ? slice_tasks(scenarios, options.task_index.value_or(0), *options.task_count)
-                     : all_tasks(scenarios);
+    auto tasks =
+        options.task_count
+            ? ensemble::slice_tasks(scenarios, options.task_index.value_or(0), *options.task_count)
+            : ensemble::all_tasks(scenarios);
     if (options.only_missing.empty()) return tasks;
-    const auto held = held_tasks(options.only_missing, manifest);
+    const auto held = ensemble::held_tasks(options.only_missing, manifest);
     std::erase_if(tasks, [&](const Task& t) { return held.contains({t.scenario, t.replicate}); });
     return tasks;
 }
@@ -107,7 +110,7 @@ void write_slice_outcome(const std::vector<scenario::Scenario>& scenarios, outpu
                          Progress& progress) {
     const bool failed = !failures.empty();
     if (!writes_a_slice(options) && !failed) {
-        engine::RunResult run = join_slices({std::move(slice)});
+        results::RunResult run = ensemble::join_slices({std::move(slice)});
         run.command_line = options.command_line;
         output::write_run(options.output, run);
         progress.note(fmt::format("wrote {}", options.output));
@@ -124,7 +127,7 @@ void write_slice_outcome(const std::vector<scenario::Scenario>& scenarios, outpu
     output::write_slice(path, slice);
     progress.note(fmt::format("wrote {} ({} tasks)", path, slice.tasks.size()));
     if (!failed) return;
-    throw IncompleteRun(fmt::format(
+    throw ensemble::IncompleteRun(fmt::format(
         "{} task{} failed:\n{}the {} finished tasks are kept in the slice {}: rerun the failed "
         "ones with --only-missing {} (and -o for a new slice), then join both with `sortie "
         "collect` (docs/cluster.md)",
@@ -135,8 +138,9 @@ void write_slice_outcome(const std::vector<scenario::Scenario>& scenarios, outpu
 namespace {
 
 // Writes the result, or a slice (asked for, or holding what finished when tasks failed).
-void write_outcome(const std::vector<scenario::Scenario>& scenarios, TasksOutcome& outcome,
-                   const RunOptions& options, const std::string& manifest, Progress& progress) {
+void write_outcome(const std::vector<scenario::Scenario>& scenarios,
+                   ensemble::TasksOutcome& outcome, const RunOptions& options,
+                   const std::string& manifest, Progress& progress) {
     if (!writes_a_slice(options) && outcome.failures.empty()) {
         outcome.run.command_line = options.command_line;
         const auto write_start = std::chrono::steady_clock::now();
@@ -146,22 +150,22 @@ void write_outcome(const std::vector<scenario::Scenario>& scenarios, TasksOutcom
         progress.note(fmt::format("wrote {} in {:.2f} s", options.output, write_time.count()));
         return;
     }
-    write_slice_outcome(scenarios, make_slice(scenarios, outcome, manifest), outcome.failures,
-                        options, progress);
+    write_slice_outcome(scenarios, ensemble::make_slice(scenarios, outcome, manifest),
+                        outcome.failures, options, progress);
 }
 
 int run(const RunOptions& options) {
     tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
                                 std::size_t(options.scenario.threads > 0 ? options.scenario.threads
                                                                          : core::available_cpus()));
-    catch_interrupts();
+    const InterruptBridge interrupts;
 #ifdef SORTIE_WITH_MPI
-    if (launched_by_mpi()) return run_over_mpi(options);
+    if (launched_by_mpi()) return run_over_mpi(options, interrupts);
 #endif
     // Everything is read and checked before anything is simulated or written.
     const auto scenarios = load_scenarios(options);
     const std::size_t available = core::available_memory_bytes();
-    const MemoryEstimate estimate = estimate_memory(
+    const MemoryEstimate estimate = model::estimate_memory(
         scenarios,
         static_cast<std::size_t>(
             tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)),
@@ -171,19 +175,24 @@ int run(const RunOptions& options) {
         return kExitSuccess;
     }
     check_memory(estimate, options, available);
-    const std::string manifest = checkpoint_manifest(scenarios, options.transmissions);
+    const std::string manifest = ensemble::checkpoint_manifest(scenarios, options.transmissions);
     const auto mine = tasks_to_run(scenarios, options, manifest);
-    TaskList tasks(mine);
-    std::optional<CheckpointStore> store;
+    ensemble::TaskList tasks(mine);
+    std::optional<ensemble::CheckpointStore> store;
     // A leftover checkpoint is refused rather than ignored: it is someone's unfinished run.
     if (options.checkpoint_every > 0 || options.resume ||
-        std::filesystem::exists(checkpoint_folder(options.output)))
+        std::filesystem::exists(ensemble::checkpoint_folder(options.output)))
         store.emplace(options.output, scenarios, options.transmissions, options.resume);
     Progress progress(options.quiet);
     progress.expect(work_of(scenarios, mine));
-    RunSettings settings{
-        options.transmissions, options.checkpoint_every, store ? &*store : nullptr, &tasks, {}};
-    TasksOutcome outcome = run_tasks(scenarios, progress, settings);
+    ensemble::RunSettings settings{options.transmissions,
+                                   options.checkpoint_every,
+                                   store ? &*store : nullptr,
+                                   &tasks,
+                                   {},
+                                   nullptr,
+                                   interrupts.token()};
+    ensemble::TasksOutcome outcome = ensemble::run_tasks(scenarios, progress, settings);
     write_outcome(scenarios, outcome, options, manifest, progress);
     if (store) store->remove();  // only once the result is complete
     return kExitSuccess;

@@ -7,13 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "sim/ensemble/run.hpp"
+#include "sim/model/memory.hpp"
 #include "sim/output/slice.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tools/sortie/commands.hpp"
-#include "tools/sortie/memory_estimate.hpp"
-#include "tools/sortie/runner.hpp"
+#include "tools/sortie/interrupt.hpp"
+#include "tools/sortie/progress.hpp"
 
 namespace sortie::cli {
+
+using ensemble::Task;
+using ensemble::TaskFailure;
+using model::MemoryEstimate;
 
 struct RunOptions {
     ScenarioOptions scenario;
@@ -37,7 +43,7 @@ std::vector<scenario::Scenario> load_scenarios(const RunOptions& options);
 
 /// Prints the memory estimate (--dry-run).
 void print_estimate(const MemoryEstimate& estimate, std::size_t available);
-/// Throws NotEnoughMemory when the run cannot fit.
+/// Throws model::NotEnoughMemory when the run cannot fit.
 void check_memory(const MemoryEstimate& estimate, const RunOptions& options, std::size_t available);
 
 /// Whether the output is a slice file (--task-count, --only-missing).
@@ -50,13 +56,13 @@ std::uint64_t work_of(const std::vector<scenario::Scenario>& scenarios,
                       const std::vector<Task>& tasks);
 
 /// Writes a run whose tasks are all in `slice`: the result file, or the slice file when one
-/// was asked for or tasks failed; then throws IncompleteRun naming the failed tasks.
+/// was asked for or tasks failed; then throws ensemble::IncompleteRun naming the failed tasks.
 void write_slice_outcome(const std::vector<scenario::Scenario>& scenarios, output::Slice slice,
                          const std::vector<TaskFailure>& failures, const RunOptions& options,
                          Progress& progress);
 
 /// `sortie run` over the ranks of an MPI job (mpi_run.cpp).
-int run_over_mpi(const RunOptions& options);
+int run_over_mpi(const RunOptions& options, const InterruptBridge& interrupts);
 /// Whether an MPI launcher (mpirun, srun) started this process.
 bool launched_by_mpi();
 

@@ -10,7 +10,7 @@
 #include "sim/output/error.hpp"
 #include "sim/output/reader.hpp"
 #include "tools/sortie/exit_codes.hpp"
-#include "tools/sortie/summary.hpp"
+#include "tools/sortie/summary_print.hpp"
 
 namespace sortie::cli {
 namespace {
@@ -29,14 +29,14 @@ int run_summary(const SummaryOptions& options) {
                    "sortie summary: --json and --csv cannot be used together; choose one\n");
         return kExitBadInput;
     }
-    engine::RunResult run;
+    results::RunResult run;
     try {
         run = output::read_run(options.file);
     } catch (const output::OutputError& e) {
         fmt::print(stderr, "sortie summary: {}\n", e.what());
         return kExitBadInput;
     }
-    const auto summaries = summarise(run);
+    const auto summaries = results::summarise(run);
     if (options.json) {
         fmt::print("{}\n", to_json(summaries).dump(2));
     } else if (options.csv) {

@@ -1,0 +1,66 @@
+#pragma once
+
+// Checkpoints of an ensemble, so that `sortie run --resume` continues an interrupted run
+// (docs/output.md, "Checkpoints"). They live in `<output>.checkpoint/`: a manifest naming the
+// run (sortie build, scenarios, seeds, replicates), the result of each finished replicate and
+// the last saved state of each unfinished one. Every file is written with
+// core::write_atomically, so a crash leaves the previous version whole; a file that cannot be
+// written throws core::FileError.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/results/result.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace sortie::ensemble {
+
+class CheckpointStore {
+  public:
+    /// Opens the checkpoint folder of `output`. Without `resume`, a folder left by an
+    /// interrupted run is an error (so that it is never discarded by mistake) and a new one is
+    /// made; with `resume`, its manifest must match this run's, and a missing folder starts the
+    /// run from the beginning. Throws core::InputError on a mismatch.
+    CheckpointStore(const std::filesystem::path& output,
+                    const std::vector<scenario::Scenario>& scenarios, bool transmissions,
+                    bool resume);
+
+    /// The result of a replicate finished before, if any. Throws core::InputError when the
+    /// file is damaged.
+    std::optional<results::ReplicateResult> finished(std::size_t scenario,
+                                                     std::uint32_t replicate) const;
+    /// The last saved state of an unfinished replicate, if any (Simulation::save's image).
+    std::optional<std::vector<char>> state(std::size_t scenario, std::uint32_t replicate) const;
+
+    /// Thread-safe for different replicates.
+    void save_state(std::size_t scenario, std::uint32_t replicate,
+                    const std::vector<char>& image) const;
+    void save_finished(std::size_t scenario, std::uint32_t replicate,
+                       const results::ReplicateResult& result) const;
+    /// A scenario's description image (task_io.hpp), kept by an MPI run's rank 0 so that a
+    /// resumed run can write scenarios whose every task finished before.
+    void save_description(std::size_t scenario, const std::vector<char>& image) const;
+    std::optional<std::vector<char>> description(std::size_t scenario) const;
+    /// Removes the folder, once the result file is complete.
+    void remove() const;
+
+    const std::filesystem::path& folder() const { return folder_; }
+
+  private:
+    std::filesystem::path file(std::size_t scenario, std::uint32_t replicate,
+                               const char* kind) const;
+
+    std::filesystem::path folder_;
+};
+
+/// Where the checkpoints of a run writing `output` live: `<output>.checkpoint`.
+std::filesystem::path checkpoint_folder(const std::filesystem::path& output);
+
+/// What identifies a run for its checkpoints: format, sortie build, whether transmissions are
+/// logged, and each scenario's name, seed, replicates and resolved text.
+std::string checkpoint_manifest(const std::vector<scenario::Scenario>& scenarios,
+                                bool transmissions);
+
+}  // namespace sortie::ensemble

@@ -1,0 +1,117 @@
+#include "sim/model/model.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "sim/engine/calibration.hpp"
+#include "sim/model/inputs.hpp"
+#include "sim/population/build.hpp"
+
+namespace sortie::model {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using population::AgentId;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::vector<std::string> age_band_labels() {
+    std::vector<std::string> labels;
+    for (std::size_t b = 0; b < contacts::kAgeBands; ++b) {
+        labels.push_back(b + 1 < contacts::kAgeBands ? fmt::format("{}-{}", 5 * b, 5 * b + 4)
+                                                     : fmt::format("{}+", 5 * b));
+    }
+    return labels;
+}
+
+// Where an infection happened: the household, school or workplace the two share (venue
+// index), or the infectee's region for a community or hospital contact.
+std::int32_t place_of(const engine::Transmission& t, const population::Population& p) {
+    const AgentId b = t.infectee;
+    switch (t.layer) {
+        case contacts::Layer::kHousehold:
+            return static_cast<std::int32_t>(p.household[b]);
+        case contacts::Layer::kSchool:
+            return static_cast<std::int32_t>(p.schools.group_venue[p.school_group[b]]);
+        case contacts::Layer::kWork:
+            return static_cast<std::int32_t>(p.workplaces.group_venue[p.work_group[b]]);
+        case contacts::Layer::kCommunity:
+        case contacts::Layer::kHospital:  // the staff member's region: the patient's bed's
+            break;
+    }
+    return static_cast<std::int32_t>(p.region[b]);
+}
+
+}  // namespace
+
+engine::Simulation Model::simulation(std::uint32_t replicate) const {
+    return engine::Simulation(population, *contacts, *disease, spec,
+                              core::RngKey::for_replicate(seed, replicate));
+}
+
+std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times) {
+    auto model = std::make_unique<Model>();
+    BuildTimes spent;
+    auto start = Clock::now();
+    const auto inputs = prepare(scenario);
+    model->seed = scenario.seed;
+    model->population =
+        population::build(inputs.population, inputs.tables, core::RngKey::from_seed(scenario.seed));
+    spent.population = seconds_since(start);
+    start = Clock::now();
+    model->contacts.emplace(model->population, inputs.contacts);
+    spent.contacts = seconds_since(start);
+    start = Clock::now();
+    model->disease.emplace(scenario.disease.parameters);
+    auto& spec = model->spec;
+    spec.days = scenario.days();
+    spec.layer_weight = scenario.disease.layer_weights;
+    spec.seeding = seeding_of(scenario, model->population);
+    add_interventions(scenario, model->population, spec);
+    spec.hospitals = hospital_spec(scenario, inputs.tables, model->population);
+    spec.transmission_rate = engine::calibrate_transmission_rate(
+                                 *model->contacts, *model->disease, scenario.disease.r0,
+                                 spec.layer_weight, core::RngKey::from_seed(scenario.seed))
+                                 .transmission_rate;
+    spent.calibration = seconds_since(start);
+    if (times) *times = spent;
+    return model;
+}
+
+results::ScenarioResult describe(const scenario::Scenario& scenario, const Model& model) {
+    results::ScenarioResult result;
+    result.name = scenario.name;
+    result.seed = scenario.seed;
+    result.agents = model.population.size();
+    result.start_date = scenario.start.to_string();
+    result.days = model.spec.days;
+    for (const auto& region : model.population.regions) result.regions.push_back(region.key);
+    result.age_bands = age_band_labels();
+    result.scenario_yaml = scenario.resolved_yaml;
+    for (const auto& intervention : scenario.interventions)
+        result.interventions.push_back(intervention.name);
+    result.hospitals = model.spec.hospitals.enabled;
+    for (const auto& supply : scenario.hospitals.supplies)
+        result.supplies.push_back({supply.name, supply.unit, supply.equipment});
+    result.replicates.resize(scenario.replicates);
+    return result;
+}
+
+results::TransmissionLog transmission_log(const std::vector<engine::Transmission>& transmissions,
+                                          const population::Population& population) {
+    results::TransmissionLog log;
+    for (const auto& t : transmissions) {
+        log.day.push_back(static_cast<std::int32_t>(t.day));
+        log.infector.push_back(
+            t.infector == engine::kNoInfector ? -1 : static_cast<std::int32_t>(t.infector));
+        log.infectee.push_back(static_cast<std::int32_t>(t.infectee));
+        log.layer.push_back(static_cast<std::int32_t>(t.layer));
+        log.place.push_back(t.infector == engine::kNoInfector ? -1 : place_of(t, population));
+    }
+    return log;
+}
+
+}  // namespace sortie::model

@@ -1,0 +1,57 @@
+#pragma once
+
+// A scenario turned into a runnable model: the synthetic population, its contact layers, the
+// natural history and the engine's spec with the transmission rate calibrated to R0. Built
+// once, read-only afterwards, it runs any number of replicates (an ensemble, a fit's
+// evaluations) without being built again.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "sim/contacts/contact_model.hpp"
+#include "sim/disease/natural_history.hpp"
+#include "sim/engine/simulation.hpp"
+#include "sim/population/population.hpp"
+#include "sim/results/result.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace sortie::model {
+
+/// Where building a model spent its time (wall seconds).
+struct BuildTimes {
+    double population = 0;   ///< the synthetic population
+    double contacts = 0;     ///< contact layers
+    double calibration = 0;  ///< disease model, interventions, hospitals, transmission rate
+};
+
+/// What every replicate of a scenario shares. Not movable: the contact model refers to the
+/// population.
+struct Model {
+    Model() = default;
+    Model(const Model&) = delete;
+    Model& operator=(const Model&) = delete;
+
+    population::Population population;
+    std::optional<contacts::ContactModel> contacts;
+    std::optional<disease::DiseaseModel> disease;
+    engine::EngineSpec spec;
+    std::uint64_t seed = 0;  ///< the scenario's: replicate r draws from (seed, r)
+
+    /// Replicate `replicate`, ready to run.
+    engine::Simulation simulation(std::uint32_t replicate) const;
+};
+
+/// Builds the model of a validated scenario (tables read, population built, transmission rate
+/// calibrated). Throws core::InputError for missing or malformed tables and unknown regions.
+std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times = nullptr);
+
+/// The description of a scenario's result (everything but the replicates' records), with
+/// `scenario.replicates` empty replicates.
+results::ScenarioResult describe(const scenario::Scenario& scenario, const Model& model);
+
+/// A replicate's transmissions as the result's log (the place of each infection resolved).
+results::TransmissionLog transmission_log(const std::vector<engine::Transmission>& transmissions,
+                                          const population::Population& population);
+
+}  // namespace sortie::model
