@@ -10,9 +10,12 @@
 #include <set>
 
 #include "sim/ensemble/checkpoint.hpp"
+#include "sim/ensemble/job.hpp"
 #include "sim/ensemble/slices.hpp"
 #include "sim/model/model.hpp"
+#include "sim/output/reader.hpp"
 #include "sim/results/checksum.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace sortie;
 
@@ -124,4 +127,34 @@ TEST_CASE("slices of the tasks, dealt round robin, join into the whole run") {
           results::result_checksum(whole));
     slices.pop_back();
     CHECK_THROWS_AS(ensemble::join_slices(slices), ensemble::IncompleteRun);
+}
+
+TEST_CASE("a job writes the whole run to its file and leaves no checkpoint behind") {
+    const test::TempDir dir;
+    ensemble::Job job;
+    job.output = (dir / "run.h5").string();
+    job.command_line = "a test";
+    job.checkpoint_every = 20;
+    ensemble::RunObserver silent;
+    ensemble::run_job(scenarios(), job, silent);
+    const auto written = output::read_run(job.output);
+    CHECK(written.command_line == "a test");
+    CHECK(results::result_checksum(written) == results::result_checksum(run_on(2)));
+    CHECK_FALSE(std::filesystem::exists(ensemble::checkpoint_folder(job.output)));
+}
+
+TEST_CASE("a job asked for a slice writes a slice file that collect joins") {
+    const test::TempDir dir;
+    std::vector<std::string> files;
+    for (std::uint32_t index = 0; index < 2; ++index) {
+        ensemble::Job job;
+        job.output = (dir / ("slice-" + std::to_string(index) + ".h5")).string();
+        job.task_index = index;
+        job.task_count = 2;
+        ensemble::RunObserver silent;
+        ensemble::run_job(scenarios(), job, silent);
+        files.push_back(job.output);
+    }
+    CHECK(results::result_checksum(ensemble::join_slices(files)) ==
+          results::result_checksum(run_on(2)));
 }

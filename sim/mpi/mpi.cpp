@@ -1,36 +1,37 @@
-// `mpirun -np P sortie run ...` (docs/cluster.md): rank 0 hands out the tasks one at a time as
-// ranks ask for them (dynamic load balancing: tasks differ in cost), works on them too, and
-// gathers the results, which it alone writes (Debian's HDF5 is serial). Each rank runs its
-// tasks with TBB threads, exactly as one process would: the file is bit for bit the same.
-//
 // Messages (MPI_COMM_WORLD): a worker sends kRequest and gets kTask (scenario, replicate, or
 // kNoTask); it sends each scenario's description once (kDescription), each result (kResult)
 // and failure (kFailure) as its tasks end, and kFinished when it has no more. Workers make
 // their MPI calls one at a time under a mutex (MPI_THREAD_SERIALIZED); on rank 0 only the
 // server thread calls MPI while tasks run.
+#include "sim/mpi/mpi.hpp"
+
 #include <fmt/format.h>
 #include <mpi.h>
-#include <tbb/global_control.h>
 
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "sim/core/byte_stream.hpp"
-#include "sim/core/system.hpp"
+#include "sim/ensemble/checkpoint.hpp"
 #include "sim/ensemble/slices.hpp"
 #include "sim/results/images.hpp"
-#include "tools/sortie/exit_codes.hpp"
-#include "tools/sortie/run_steps.hpp"
 
-namespace sortie::cli {
+namespace sortie::mpi {
 namespace {
+
+using ensemble::Task;
+using ensemble::TaskFailure;
 
 enum Tag : int { kRequest = 1, kTask, kDescription, kResult, kFailure, kFinished };
 constexpr std::uint32_t kNoTask = UINT32_MAX;
+// MPI_Abort's code when a rank fails: the command line's internal-error exit code.
+constexpr int kAbortCode = 1;
 
 /// MPI_Init_thread and MPI_Finalize.
 class Session {
@@ -41,7 +42,7 @@ class Session {
         MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
         MPI_Comm_size(MPI_COMM_WORLD, &size_);
         if (provided < MPI_THREAD_SERIALIZED)
-            abort("this MPI library does not support MPI_THREAD_SERIALIZED", kExitInternalError);
+            abort("this MPI library does not support MPI_THREAD_SERIALIZED");
     }
     ~Session() { MPI_Finalize(); }
     Session(const Session&) = delete;
@@ -52,10 +53,10 @@ class Session {
     bool root() const { return rank_ == 0; }
 
     /// Ends every rank of the job, after saying why.
-    [[noreturn]] void abort(const std::string& why, int code) const {
+    [[noreturn]] void abort(const std::string& why) const {
         fmt::print(stderr, "sortie (MPI rank {} of {}): {}\n", rank_, size_, why);
         std::fflush(stderr);
-        MPI_Abort(MPI_COMM_WORLD, code);
+        MPI_Abort(MPI_COMM_WORLD, kAbortCode);
         std::abort();
     }
 
@@ -109,8 +110,8 @@ class Dispenser final : public ensemble::TaskSource {
 
   private:
     std::mutex mutex_;
-    std::stop_token stop_;
     std::vector<Task> tasks_;
+    std::stop_token stop_;
     std::size_t next_ = 0;
 };
 
@@ -157,7 +158,7 @@ struct Server {
     const std::vector<scenario::Scenario>& scenarios;
     Dispenser& tasks;
     Gathered& gathered;
-    Progress& progress;
+    ensemble::RunObserver& progress;
     int workers;
 
     void answer_request(int worker) {
@@ -272,13 +273,16 @@ ensemble::TaskEvents sending_events(std::mutex& mpi) {
     return events;
 }
 
-int work(const std::vector<scenario::Scenario>& scenarios, const RunOptions& options,
-         const std::stop_token& stop) {
+Ending work(const std::vector<scenario::Scenario>& scenarios, const ensemble::Job& job,
+            const std::stop_token& stop) {
     std::mutex mpi;
     RemoteTasks tasks(mpi, stop);
     ensemble::RunObserver quiet;  // progress comes from rank 0 only
-    const ensemble::RunSettings settings{options.transmissions, 0,       nullptr, &tasks,
-                                         sending_events(mpi),   nullptr, stop};
+    ensemble::RunSettings settings;
+    settings.transmissions = job.transmissions;
+    settings.source = &tasks;
+    settings.events = sending_events(mpi);
+    settings.stop = stop;
     bool interrupted = false;
     try {
         ensemble::run_tasks(scenarios, quiet, settings);  // the results went to rank 0 as they came
@@ -286,7 +290,7 @@ int work(const std::vector<scenario::Scenario>& scenarios, const RunOptions& opt
         interrupted = true;
     }
     send({}, 0, kFinished);
-    return interrupted ? kExitInterrupted : kExitSuccess;
+    return interrupted ? Ending::kInterrupted : Ending::kFinished;
 }
 
 // ---- Both ----
@@ -299,27 +303,21 @@ struct Setup {
     std::optional<ensemble::CheckpointStore> store;  ///< rank 0 only
 };
 
-void model::prepare(const Session& session, const RunOptions& options, Setup& setup) {
-    setup.scenarios = load_scenarios(options);
-    const std::size_t available = core::available_memory_bytes();
-    const auto threads = static_cast<std::size_t>(
-        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-    const auto estimate =
-        model::estimate_memory(setup.scenarios, threads, options.transmissions, available);
-    if (options.dry_run) {
-        if (session.root()) print_estimate(estimate, available);
-        return;
-    }
-    check_memory(estimate, options, available);
-    setup.manifest = ensemble::checkpoint_manifest(setup.scenarios, options.transmissions);
-    if (!session.root()) return;
-    setup.tasks = tasks_to_run(setup.scenarios, options, setup.manifest);
-    if (options.checkpoint_every > 0 || options.resume ||
-        std::filesystem::exists(ensemble::checkpoint_folder(options.output)))
-        setup.store.emplace(options.output, setup.scenarios, options.transmissions, options.resume);
+// False for a job that ends here (a dry run).
+bool prepare_rank(const Session& session, const Prepare& prepare, const ensemble::Job& job,
+                  Setup& setup) {
+    auto scenarios = prepare(session.root());
+    if (!scenarios) return false;
+    setup.scenarios = std::move(*scenarios);
+    setup.manifest = ensemble::checkpoint_manifest(setup.scenarios, job.transmissions);
+    if (!session.root()) return true;
+    setup.tasks = ensemble::tasks_to_run(setup.scenarios, job, setup.manifest);
+    if (ensemble::keeps_checkpoints(job))
+        setup.store.emplace(job.output, setup.scenarios, job.transmissions, job.resume);
+    return true;
 }
 
-// Every rank learns whether any failed to model::prepare; only the failed ones report why.
+// Every rank learns whether any failed to prepare; only the failed ones report why.
 bool prepared_everywhere(bool ok) {
     int failed = ok ? 0 : 1, any = 0;
     MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
@@ -328,7 +326,8 @@ bool prepared_everywhere(bool ok) {
 
 // Rank 0: results already in the checkpoint (--resume) are not handed out again; their
 // scenario's description was saved before them.
-std::vector<Task> unfinished(const Setup& setup, Gathered& gathered, Progress& progress) {
+std::vector<Task> unfinished(const Setup& setup, Gathered& gathered,
+                             ensemble::RunObserver& progress) {
     std::vector<Task> left;
     for (const auto& task : setup.tasks) {
         auto done =
@@ -347,8 +346,8 @@ std::vector<Task> unfinished(const Setup& setup, Gathered& gathered, Progress& p
 
 // Runs rank 0's share and serves the workers until all have finished. Any failure but an
 // interruption ends the job: workers would otherwise wait for rank 0 forever.
-void gather(const Session& session, Setup& setup, const RunOptions& options, Gathered& gathered,
-            Progress& progress, const std::stop_token& stop) {
+void gather(const Session& session, Setup& setup, const ensemble::Job& job, Gathered& gathered,
+            ensemble::RunObserver& progress, const std::stop_token& stop) {
     std::optional<std::thread> serving;
     try {
         Dispenser tasks(unfinished(setup, gathered, progress), stop);
@@ -357,43 +356,45 @@ void gather(const Session& session, Setup& setup, const RunOptions& options, Gat
             try {
                 server.serve();
             } catch (const std::exception& e) {
-                session.abort(fmt::format("while gathering the results: {}", e.what()),
-                              kExitInternalError);
+                session.abort(fmt::format("while gathering the results: {}", e.what()));
             }
         });
-        const ensemble::RunSettings settings{options.transmissions,      0,       nullptr, &tasks,
-                                             gathering_events(gathered), nullptr, stop};
+        ensemble::RunSettings settings;
+        settings.transmissions = job.transmissions;
+        settings.source = &tasks;
+        settings.events = gathering_events(gathered);
+        settings.stop = stop;
         auto outcome = ensemble::run_tasks(setup.scenarios, progress, settings);
         for (auto& failure : outcome.failures) gathered.fail(std::move(failure));
         serving->join();
     } catch (const ensemble::Interrupted&) {
         serving->join();  // the workers stop too: the dispenser hands out nothing more
-        throw ensemble::Interrupted(setup.store
-                                        ? fmt::format("the finished tasks are in {}; run the same "
-                                                      "command with --resume to continue",
-                                                      setup.store->folder().string())
-                                        : "nothing was written");
+        throw ensemble::Interrupted(
+            setup.store ? fmt::format("the finished tasks are in {}; run the same command with "
+                                      "--resume to continue",
+                                      setup.store->folder().string())
+                        : "nothing was written");
     } catch (const std::exception& e) {
-        session.abort(e.what(), kExitInternalError);
+        session.abort(e.what());
     }
 }
 
-int lead(const Session& session, Setup& setup, const RunOptions& options,
-         const std::stop_token& stop) {
-    Progress progress(options.quiet);
-    progress.expect(work_of(setup.scenarios, setup.tasks));
+Ending lead(const Session& session, Setup& setup, const ensemble::Job& job,
+            ensemble::RunObserver& progress, const std::stop_token& stop) {
+    progress.expect(ensemble::work_of(setup.scenarios, setup.tasks));
     progress.note(fmt::format("{} tasks over {} MPI ranks", setup.tasks.size(), session.size()));
     Gathered gathered(ensemble::slice_header(setup.scenarios, setup.manifest),
                       setup.store ? &*setup.store : nullptr);
-    gather(session, setup, options, gathered, progress, stop);
+    gather(session, setup, job, gathered, progress, stop);
     auto& failures = gathered.failures();
     std::sort(failures.begin(), failures.end(), [](const auto& a, const auto& b) {
         return std::pair(a.task.scenario, a.task.replicate) <
                std::pair(b.task.scenario, b.task.replicate);
     });
-    write_slice_outcome(setup.scenarios, std::move(gathered.slice()), failures, options, progress);
+    ensemble::write_slice_outcome(setup.scenarios, std::move(gathered.slice()), failures, job,
+                                  progress);
     if (setup.store) setup.store->remove();
-    return kExitSuccess;
+    return Ending::kFinished;
 }
 
 }  // namespace
@@ -405,26 +406,28 @@ bool launched_by_mpi() {
     return false;
 }
 
-int run_over_mpi(const RunOptions& options, const InterruptBridge& interrupts) {
+Ending run_job(const Prepare& prepare, const ensemble::Job& job, ensemble::RunObserver& observer,
+               std::stop_token stop) {
     Session session;
     Setup setup;
     std::exception_ptr failure;
+    bool runs = false;
     try {
-        model::prepare(session, options, setup);
+        runs = prepare_rank(session, prepare, job, setup);
     } catch (...) {
         failure = std::current_exception();
     }
     if (!prepared_everywhere(failure == nullptr)) {
         if (failure) std::rethrow_exception(failure);
-        return kExitBadInput;  // another rank said why
+        return Ending::kFailedElsewhere;  // another rank said why
     }
-    if (options.dry_run) return kExitSuccess;
-    if (session.root()) return lead(session, setup, options, interrupts.token());
+    if (!runs) return Ending::kFinished;
+    if (session.root()) return lead(session, setup, job, observer, stop);
     try {
-        return work(setup.scenarios, options, interrupts.token());
+        return work(setup.scenarios, job, stop);
     } catch (const std::exception& e) {
-        session.abort(e.what(), kExitInternalError);
+        session.abort(e.what());
     }
 }
 
-}  // namespace sortie::cli
+}  // namespace sortie::mpi
