@@ -1,5 +1,5 @@
 # Per-target settings shared by every sortie target: warnings, sanitizers, and the
-# floating-point rules that keep results bit-identical between build types (DESIGN.md §4).
+# floating-point rules that keep results bit-identical between build types (docs/architecture.md, determinism).
 add_library(sortie_options INTERFACE)
 target_compile_options(sortie_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion

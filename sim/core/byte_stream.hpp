@@ -2,7 +2,7 @@
 
 // Plain binary images of a running simulation (checkpoints): values and arrays of trivially
 // copyable types, written and read back in the same order on the same build. Not a portable
-// format: a checkpoint is resumed by the sortie that wrote it (tools/sortie/checkpoint.hpp
+// format: a checkpoint is resumed by the sortie that wrote it (sim/ensemble/checkpoint.hpp
 // checks that).
 #include <cstdint>
 #include <cstring>

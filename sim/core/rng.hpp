@@ -9,7 +9,7 @@ namespace sortie::core {
 
 /// Names one random decision (infection, natural history, contacts...). Each decision draws
 /// from its own stream, so switching a policy on does not reshuffle unrelated draws
-/// (common random numbers, DESIGN.md §4). The registry is in rng_streams.hpp.
+/// (common random numbers, docs/model.md). The registry is in rng_streams.hpp.
 struct StreamId {
     std::uint32_t value;
 };

@@ -391,7 +391,7 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     for (auto& local : found) winners.insert(winners.end(), local.begin(), local.end());
     if (hospital_layer_on()) transmit_in_hospitals(day, winners);
     // Several infectors may reach the same person on a day: the attempt with the smallest
-    // random key wins, whatever the order the threads found them in (DESIGN.md §4).
+    // random key wins, whatever the order the threads found them in (docs/architecture.md, determinism).
     // (A total order: no two attempts share infectee, key and infector, so the parallel sort
     // gives the same sequence as any other.)
     tbb::parallel_sort(winners.begin(), winners.end(), [](const Candidate& x, const Candidate& y) {
@@ -482,7 +482,7 @@ void Simulation::reset_flows() {
     }
 }
 
-// The transitions of DESIGN.md §5, one stage at a time.
+// The transitions of the natural history (docs/model.md), one stage at a time.
 void Simulation::advance(AgentId a, std::uint32_t day) {
     const auto& h = history_[a];
     const Path path = h.path;

@@ -77,7 +77,7 @@ struct ReplicateFeatures {
     bool transmissions = false;  ///< the transmission log, at worst one infection per agent
 };
 
-/// One replicate: the day loop of DESIGN.md §1. Deterministic: the result depends on the
+/// One replicate: the day loop (docs/architecture.md). Deterministic: the result depends on the
 /// inputs and the key only, not on the number of threads.
 class Simulation {
   public:

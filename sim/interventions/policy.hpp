@@ -12,7 +12,7 @@ namespace sortie::interventions {
 inline constexpr std::size_t kSchoolLevels = 6;
 
 /// What the transmission kernel reads on a day: multipliers and masks, never rebuilt graphs
-/// (STYLE.md). Built by the Plan from the interventions active that day.
+/// (docs/architecture.md). Built by the Plan from the interventions active that day.
 struct DailyPolicy {
     /// Contact factor by [region][age band][layer], 1 = unchanged, 0 = no contact. A contact
     /// between a and b counts min(factor(a), factor(b)): a measure on either side is enough.

@@ -2,7 +2,7 @@
 
 // Slice files: part of a run's tasks, written by `sortie run --task-index/--task-count` (or by
 // a run in which some tasks failed) and joined by `sortie collect` (docs/cluster.md). The
-// results are opaque byte images (tools/sortie/task_io.hpp) so that joining them gives back,
+// results are opaque byte images (sim/results/images.hpp) so that joining them gives back,
 // bit for bit, what one process would have written.
 #include <cstdint>
 #include <filesystem>

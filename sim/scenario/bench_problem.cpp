@@ -11,7 +11,7 @@
 namespace sortie::scenario {
 namespace {
 
-// Agent ids are 32-bit (DESIGN.md §3).
+// Agent ids are 32-bit (population::AgentId).
 constexpr double kMaxAgents = 4294967294.0;
 constexpr std::size_t kChecksumDigits = 16;
 

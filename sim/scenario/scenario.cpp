@@ -15,7 +15,7 @@
 namespace sortie::scenario {
 namespace {
 
-// Agent ids are 32-bit (DESIGN.md §3).
+// Agent ids are 32-bit (population::AgentId).
 constexpr double kMaxAgents = 4294967294.0;
 
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& path) {

@@ -126,11 +126,27 @@ def check(edges, root):
     return violations, files, checked
 
 
-def print_table(edges):
-    print('| module | may use (direct) |')
-    print('|---|---|')
+def table(edges):
+    lines = ['| module | may use (direct) |', '|---|---|']
     for module, deps in edges.items():
-        print(f"| {module} | {', '.join(deps) or '—'} |")
+        lines.append(f"| {module} | {', '.join(deps) or '—'} |")
+    return lines
+
+
+DOC_BEGIN, DOC_END = '<!-- module-edges:begin -->', '<!-- module-edges:end -->'
+
+
+def check_doc(edges, doc):
+    """The table between the markers of `doc` must be the one the edges give, so that the
+    documented architecture cannot drift from the one CMake enforces."""
+    text = Path(doc).read_text(encoding='utf-8').splitlines()
+    if DOC_BEGIN not in text or DOC_END not in text:
+        return [f'{doc}: no {DOC_BEGIN} ... {DOC_END} table of the module edges']
+    shown = text[text.index(DOC_BEGIN) + 1:text.index(DOC_END)]
+    if shown != table(edges):
+        return [f'{doc}: the table of module edges differs from the DEPS in CMake; '
+                'paste the output of check_includes.py --print EDGES']
+    return []
 
 
 def self_test():
@@ -195,6 +211,7 @@ def main():
     parser.add_argument('root', nargs='?', help='the repository root')
     parser.add_argument('--print', action='store_true', help='print the edges as Markdown')
     parser.add_argument('--self-test', action='store_true', help='check the checker')
+    parser.add_argument('--doc', help='a Markdown file whose module table must match the edges')
     args = parser.parse_args()
     if args.self_test:
         return self_test()
@@ -205,9 +222,11 @@ def main():
         return 2
     edges, errors = read_edges(args.edges)
     if args.print:
-        print_table(edges)
+        print('\n'.join(table(edges)))
         return 0
     violations, files, checked = check(edges, Path(args.root).resolve())
+    if args.doc:
+        violations += check_doc(edges, args.doc)
     for line in errors + violations:
         print(line)
     print(f'module edges: {files} files, {checked} includes checked, '

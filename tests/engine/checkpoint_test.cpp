@@ -5,23 +5,13 @@
 #include <optional>
 
 #include "tests/support/prepared.hpp"
+#include "tests/support/records.hpp"
 
 using namespace sortie;
 
 namespace {
 
 struct Stop {};
-
-// The trajectories, the realised R0 and the work done must all match.
-void check_same(const results::ReplicateResult& a, const results::ReplicateResult& b) {
-    CHECK(a.counts == b.counts);
-    CHECK(a.incidence == b.incidence);
-    CHECK(a.active == b.active);
-    CHECK(a.measures == b.measures);
-    CHECK(a.hospital == b.hospital);
-    CHECK(a.supplies == b.supplies);
-    CHECK(a.r0_realised == b.r0_realised);
-}
 
 // Lockdown, school closure and a relockdown on an ICU trigger with hysteresis: the trigger's
 // history and its days on must survive the checkpoint too.
@@ -115,7 +105,7 @@ void check_resumes(const sortie::testing::Prepared& run,
         core::ByteReader in(image);
         resumed.restore(in);
         CHECK(resumed.next_day() == stop_day);
-        check_same(resumed.run(), uninterrupted);
+        sortie::test::check_same_records(resumed.run(), uninterrupted);
     }
 }
 

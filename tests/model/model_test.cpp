@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/prepared.hpp"
+#include "tests/support/records.hpp"
 
 using namespace sortie;
 
@@ -19,23 +20,15 @@ const scenario::Scenario& lockdown() {
     return scenario;
 }
 
-void check_same(const results::ReplicateResult& a, const results::ReplicateResult& b) {
-    CHECK(a.counts == b.counts);
-    CHECK(a.incidence == b.incidence);
-    CHECK(a.measures == b.measures);
-    CHECK(a.active == b.active);
-    CHECK(a.r0_realised == b.r0_realised);
-}
-
 }  // namespace
 
 TEST_CASE("a model runs the same replicate again to the same result, and others differently") {
     const auto built = model::build_model(lockdown());
     const auto first = built->simulation(1).run();
-    check_same(built->simulation(1).run(), first);
+    sortie::test::check_same_records(built->simulation(1).run(), first);
     CHECK(built->simulation(2).run().incidence != first.incidence);
     // A second build of the same scenario is the same model.
-    check_same(model::build_model(lockdown())->simulation(1).run(), first);
+    sortie::test::check_same_records(model::build_model(lockdown())->simulation(1).run(), first);
 }
 
 TEST_CASE("building reports where the time went and calibrates the transmission rate") {

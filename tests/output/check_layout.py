@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Checks a sortie result file the way a Python user meets it (DESIGN.md §7, docs/output.md).
+"""Checks a sortie result file the way a Python user meets it (docs/output.md).
 
 usage: check_layout.py WRITE_SAMPLE_RUN WORK_DIR
 Writes the sample run with WRITE_SAMPLE_RUN, then reads it with h5py and with xarray (engine

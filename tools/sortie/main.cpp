@@ -1,5 +1,5 @@
 // The `sortie` command line: parses arguments, dispatches to subcommands, and alone decides
-// the exit code (STYLE.md: only main decides it).
+// the exit code (only main decides it).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
