@@ -404,4 +404,20 @@ Scenario load(const std::filesystem::path& file, const std::vector<std::string>&
     return read_document(document, file, purpose);
 }
 
+std::vector<Scenario> load_files(const std::vector<std::string>& files,
+                                 const std::vector<std::string>& overrides, Purpose purpose) {
+    std::vector<Scenario> scenarios;
+    for (const auto& file : files) {
+        auto loaded = load_all(file, overrides, purpose);
+        for (auto& s : loaded) scenarios.push_back(std::move(s));
+    }
+    return scenarios;
+}
+
+Purpose purpose_of(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+    Document document = Document::load_file(file);
+    for (const std::string& assignment : overrides) document.apply_override(assignment);
+    return document.root()["start"].IsDefined() ? Purpose::kRun : Purpose::kPopulation;
+}
+
 }  // namespace sortie::scenario

@@ -232,4 +232,13 @@ std::vector<Scenario> load_all(const std::filesystem::path& file,
                                const std::vector<std::string>& overrides = {},
                                Purpose purpose = Purpose::kPopulation);
 
+/// Every scenario of several files, in order (one run's scenarios: `sortie run a.yaml b.yaml`).
+std::vector<Scenario> load_files(const std::vector<std::string>& files,
+                                 const std::vector<std::string>& overrides, Purpose purpose);
+
+/// What a file is read for when nothing says: a run if it has a start date (after `extends:`
+/// and `overrides`), else a population (`sortie population` reads such a file, and needs no
+/// disease). What `sortie validate` and the Python module's validate() check.
+Purpose purpose_of(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+
 }  // namespace sortie::scenario

@@ -299,3 +299,25 @@ TEST_CASE("the test-trace-isolate scenario loads with its values and the default
     CHECK(app->tracing.quarantine.days == 14);
     CHECK(app->tracing.quarantine.test);
 }
+
+TEST_CASE("a file with a start date is read for a run, one without for a population") {
+    const fs::path france = fs::path(SORTIE_SOURCE_DIR) / "scenarios" / "france-2020";
+    CHECK(sortie::scenario::purpose_of(france / "lockdown.yaml", {}) ==
+          sortie::scenario::Purpose::kRun);
+    CHECK(sortie::scenario::purpose_of(france / "population.yaml", {}) ==
+          sortie::scenario::Purpose::kPopulation);
+    CHECK(sortie::scenario::purpose_of(france / "population.yaml", {"start=2020-03-01"}) ==
+          sortie::scenario::Purpose::kRun);
+}
+
+TEST_CASE("the scenarios of several files come in the files' order, sweeps expanded") {
+    const fs::path france = fs::path(SORTIE_SOURCE_DIR) / "scenarios" / "france-2020";
+    const auto sweep =
+        sortie::scenario::load_all(france / "exit-sweep.yaml", {}, sortie::scenario::Purpose::kRun);
+    const auto all = sortie::scenario::load_files(
+        {(france / "lockdown.yaml").string(), (france / "exit-sweep.yaml").string()}, {},
+        sortie::scenario::Purpose::kRun);
+    REQUIRE(all.size() == 1 + sweep.size());
+    CHECK(all.front().name == "france-2020-lockdown");
+    CHECK(all.back().name == sweep.back().name);
+}

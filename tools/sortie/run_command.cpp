@@ -61,12 +61,7 @@ std::vector<scenario::Scenario> load_scenarios(const RunOptions& options) {
     auto overrides = options.scenario.overrides;
     if (options.replicates) overrides.push_back(fmt::format("replicates={}", *options.replicates));
     if (options.seed) overrides.push_back(fmt::format("seed={}", *options.seed));
-    std::vector<scenario::Scenario> scenarios;
-    for (const auto& file : options.files) {
-        auto loaded = scenario::load_all(file, overrides, scenario::Purpose::kRun);
-        for (auto& s : loaded) scenarios.push_back(std::move(s));
-    }
-    return scenarios;
+    return scenario::load_files(options.files, overrides, scenario::Purpose::kRun);
 }
 
 // Everything is read and checked before anything is simulated or written. None for a dry run

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/document.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
@@ -22,16 +21,6 @@ struct ValidateOptions {
     bool print = false;
 };
 
-// A file meant for runs has a start date (after extends and --set); one without it is read as
-// `sortie population` reads it, so that a population scenario is not refused for lacking a
-// disease.
-scenario::Purpose purpose_of(const ValidateOptions& options) {
-    scenario::Document document = scenario::Document::load_file(options.file);
-    for (const std::string& assignment : options.overrides) document.apply_override(assignment);
-    const YAML::Node& root = document.root();
-    return root["start"].IsDefined() ? scenario::Purpose::kRun : scenario::Purpose::kPopulation;
-}
-
 void print_resolved(const std::vector<scenario::Scenario>& scenarios) {
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
         if (i > 0) fmt::print("---\n");
@@ -41,8 +30,8 @@ void print_resolved(const std::vector<scenario::Scenario>& scenarios) {
 
 int run_validate(const ValidateOptions& options) {
     // What `sortie run` reads: every point of the sweep, each checked like a file.
-    const std::vector<scenario::Scenario> scenarios =
-        scenario::load_all(options.file, options.overrides, purpose_of(options));
+    const std::vector<scenario::Scenario> scenarios = scenario::load_all(
+        options.file, options.overrides, scenario::purpose_of(options.file, options.overrides));
     if (options.print) print_resolved(scenarios);
     // With --print, standard output is a stream of YAML documents and nothing else.
     fmt::print(options.print ? stderr : stdout, "OK: {} ({} scenario(s))\n", options.file,
