@@ -391,9 +391,9 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     for (auto& local : found) winners.insert(winners.end(), local.begin(), local.end());
     if (hospital_layer_on()) transmit_in_hospitals(day, winners);
     // Several infectors may reach the same person on a day: the attempt with the smallest
-    // random key wins, whatever the order the threads found them in (docs/architecture.md, determinism).
-    // (A total order: no two attempts share infectee, key and infector, so the parallel sort
-    // gives the same sequence as any other.)
+    // random key wins, whatever the order the threads found them in (docs/architecture.md,
+    // determinism). (A total order: no two attempts share infectee, key and infector, so the
+    // parallel sort gives the same sequence as any other.)
     tbb::parallel_sort(winners.begin(), winners.end(), [](const Candidate& x, const Candidate& y) {
         return std::tie(x.infectee, x.key, x.infector) < std::tie(y.infectee, y.key, y.infector);
     });
