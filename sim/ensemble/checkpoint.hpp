@@ -39,8 +39,8 @@ class CheckpointStore {
                     const std::vector<char>& image) const;
     void save_finished(std::size_t scenario, std::uint32_t replicate,
                        const results::ReplicateResult& result) const;
-    /// A scenario's description image (sim/results/images.hpp), kept by an MPI run's rank 0 so that a
-    /// resumed run can write scenarios whose every task finished before.
+    /// A scenario's description image (sim/results/images.hpp), kept by an MPI run's rank 0 so that
+    /// a resumed run can write scenarios whose every task finished before.
     void save_description(std::size_t scenario, const std::vector<char>& image) const;
     std::optional<std::vector<char>> description(std::size_t scenario) const;
     /// Removes the folder, once the result file is complete.
