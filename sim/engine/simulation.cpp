@@ -14,6 +14,7 @@
 #include "sim/core/system.hpp"
 #include "sim/engine/infection.hpp"
 #include "sim/population/tables.hpp"
+#include "sim/results/images.hpp"
 
 namespace sortie::engine {
 namespace {
@@ -147,12 +148,7 @@ void Simulation::save(core::ByteWriter& out) const {
     out.array(bed_region_);
     out.array(hospital_);
     out.array(supply_stock_);
-    out.array(result_.counts);
-    out.array(result_.incidence);
-    out.array(result_.active);
-    out.array(result_.measures);
-    out.array(result_.hospital);
-    out.array(result_.supplies);
+    results::write_records(out, result_);
 }
 
 void Simulation::restore(core::ByteReader& in) {
@@ -182,14 +178,21 @@ void Simulation::restore(core::ByteReader& in) {
     in.array(bed_region_, bed_region_.size());
     in.array(hospital_, hospital_.size());
     in.array(supply_stock_, supply_stock_.size());
-    in.array(result_.counts, std::size_t{next_day_} * counts_.size());
-    in.array(result_.incidence, std::size_t{next_day_} * incidence_.size());
-    in.array(result_.active, std::size_t{next_day_} * plan_.interventions().size());
-    in.array(result_.measures, std::size_t{next_day_} * measures_.size());
-    in.array(result_.hospital, std::size_t{next_day_} * hospital_.size());
-    in.array(result_.supplies, std::size_t{next_day_} * supply_stock_.size() * kSupplyMeasures);
+    const results::ScenarioResult shape = records_shape(next_day_);
+    results::read_records(in, result_, &shape);
     if (!in.at_end()) throw core::CorruptImage("checkpoint longer than expected");
     set_susceptible_ages();
+}
+
+results::ScenarioResult Simulation::records_shape(std::uint32_t days) const {
+    results::ScenarioResult shape;
+    shape.days = days;
+    shape.regions.resize(population_.regions.size());
+    shape.age_bands.resize(contacts::kAgeBands);
+    shape.interventions.resize(plan_.interventions().size());
+    shape.hospitals = hospitals_on();
+    shape.supplies.resize(spec_.hospitals.supplies.size());
+    return shape;
 }
 
 void Simulation::seed(std::uint32_t day) {

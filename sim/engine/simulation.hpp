@@ -186,6 +186,8 @@ class Simulation {
     void count_measure(AgentId agent, Measure measure, std::int64_t n = 1);
     void reset_flows();
     void record_day(std::uint32_t day, ReplicateResult& result);
+    /// The axes of the records after `days` days (checkpoints check their sizes against it).
+    results::ScenarioResult records_shape(std::uint32_t days) const;
     interventions::Indicators indicators() const;
     bool attends_school(AgentId agent) const;
     bool works_from_home(AgentId agent) const;

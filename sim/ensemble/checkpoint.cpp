@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kManifest = "manifest";
 // Raised whenever Simulation::save's image or this folder's layout changes.
-constexpr int kFormatVersion = 3;  // 3: records in results::for_each_field's order
+constexpr int kFormatVersion = 4;  // 4: records through results::write_records
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
     throw core::InputError(core::SourceLocation(path.string()), "", what);

@@ -26,30 +26,41 @@ void check_end(const core::ByteReader& in) {
 
 }  // namespace
 
-std::vector<char> replicate_image(const ReplicateResult& result) {
-    core::ByteWriter out;
-    const auto write = [&](const auto&, const auto& values) {
+void write_records(core::ByteWriter& out, const ReplicateResult& replicate) {
+    for_each_field(replicate, [&](const Field&, const auto& values) {
         if constexpr (std::is_same_v<std::decay_t<decltype(values)>, double>)
             out.value(values);
         else
             out.array(values);
-    };
-    for_each_field(result, write);
-    for_each_log_column(result.transmissions, write);
+    });
+}
+
+void read_records(core::ByteReader& in, ReplicateResult& replicate, const ScenarioResult* shape) {
+    for_each_field(replicate, [&](const Field& field, auto& values) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(values)>, double>) {
+            values = in.value<double>();
+        } else {
+            in.array(values);
+            if (shape && values.size() != values_per_replicate(*shape, field))
+                throw core::CorruptImage("checkpoint of another population");
+        }
+    });
+}
+
+std::vector<char> replicate_image(const ReplicateResult& result) {
+    core::ByteWriter out;
+    write_records(out, result);
+    for_each_log_column(result.transmissions,
+                        [&](const LogColumn&, const auto& column) { out.array(column); });
     return out.bytes();
 }
 
 ReplicateResult replicate_from_image(const std::vector<char>& image) {
     core::ByteReader in(image);
     ReplicateResult result;
-    const auto read = [&](const auto&, auto& values) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(values)>, double>)
-            values = in.value<double>();
-        else
-            in.array(values);
-    };
-    for_each_field(result, read);
-    for_each_log_column(result.transmissions, read);
+    read_records(in, result);
+    for_each_log_column(result.transmissions,
+                        [&](const LogColumn&, auto& column) { in.array(column); });
     check_end(in);
     return result;
 }
