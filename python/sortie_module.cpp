@@ -210,7 +210,7 @@ py::array field_array(const ScenarioResult& scenario, const Field& field) {
 ///   fields: [(name, dims, array, {"description", "dimensions"})] in the file's order, each
 ///           record the scenario has (every axis non-empty),
 ///   labels: {axis: [label, ...]} for the label axes of those records (not replicate, time),
-///   resource_unit, resource_kind: one per resource (empty without supplies).
+///   resource_unit, resource_kind: (one per resource, description); empty without supplies.
 py::dict scenario_values(const ScenarioResult& scenario) {
     py::dict values;
     values["name"] = scenario.name;
@@ -244,10 +244,10 @@ py::dict scenario_values(const ScenarioResult& scenario) {
     std::vector<std::string> units, kinds;
     for (const auto& supply : scenario.supplies) {
         units.push_back(supply.unit);
-        kinds.push_back(supply.equipment ? "equipment" : "consumable");
+        kinds.emplace_back(results::resource_kind(supply));
     }
-    values["resource_unit"] = units;
-    values["resource_kind"] = kinds;
+    values["resource_unit"] = py::make_tuple(units, results::kResourceUnitDescription);
+    values["resource_kind"] = py::make_tuple(kinds, results::kResourceKindDescription);
     return values;
 }
 

@@ -101,13 +101,11 @@ def _dataset(values):
     }
     # The unit and kind of each resource: plain variables, as xarray reads them from the file.
     if "resource" in values["labels"]:
-        data_vars["resource_unit"] = xr.Variable(
-            "resource", np.array(values["resource_unit"], dtype=object),
-            {"description": "unit of the amounts of each resource", "dimensions": "resource"})
-        data_vars["resource_kind"] = xr.Variable(
-            "resource", np.array(values["resource_kind"], dtype=object),
-            {"description": "consumable (used up) or equipment (held by patients)",
-             "dimensions": "resource"})
+        for name in ("resource_unit", "resource_kind"):
+            labels, description = values[name]
+            data_vars[name] = xr.Variable(
+                "resource", np.array(labels, dtype=object),
+                {"description": description, "dimensions": "resource"})
     ds = xr.Dataset(data_vars, coords, attrs=dict(values["attrs"]))
     # How the result file stores time, for Dataset.to_netcdf.
     ds["time"].encoding.update(

@@ -14,6 +14,7 @@
 #include "sim/core/system.hpp"
 #include "sim/engine/infection.hpp"
 #include "sim/population/tables.hpp"
+#include "sim/results/fields.hpp"
 #include "sim/results/images.hpp"
 
 namespace sortie::engine {
@@ -185,14 +186,9 @@ void Simulation::restore(core::ByteReader& in) {
 }
 
 results::ScenarioResult Simulation::records_shape(std::uint32_t days) const {
-    results::ScenarioResult shape;
-    shape.days = days;
-    shape.regions.resize(population_.regions.size());
-    shape.age_bands.resize(contacts::kAgeBands);
-    shape.interventions.resize(plan_.interventions().size());
-    shape.hospitals = hospitals_on();
-    shape.supplies.resize(spec_.hospitals.supplies.size());
-    return shape;
+    return results::record_axes(days, population_.regions.size(), contacts::kAgeBands,
+                                plan_.interventions().size(), hospitals_on(),
+                                spec_.hospitals.supplies.size());
 }
 
 void Simulation::seed(std::uint32_t day) {

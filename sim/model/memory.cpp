@@ -20,13 +20,9 @@ constexpr std::size_t kFixedBytes = std::size_t{32} << 20;
 
 // The records of one replicate (fields.hpp), from the scenario's axes.
 std::size_t trajectory_bytes(const scenario::Scenario& s, std::size_t regions) {
-    results::ScenarioResult shape;
-    shape.days = s.days();
-    shape.regions.resize(regions);
-    shape.age_bands.resize(contacts::kAgeBands);
-    shape.interventions.resize(s.interventions.size());
-    shape.hospitals = s.hospitals.present;
-    shape.supplies.resize(s.hospitals.supplies.size());
+    const results::ScenarioResult shape =
+        results::record_axes(s.days(), regions, contacts::kAgeBands, s.interventions.size(),
+                             s.hospitals.present, s.hospitals.supplies.size());
     std::size_t bytes = 0;
     results::ReplicateResult replicate;
     results::for_each_field(replicate, [&](const results::Field& field, const auto& values) {

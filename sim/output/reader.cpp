@@ -162,20 +162,16 @@ void read_transmissions(const Object& group, ScenarioResult& scenario) {
     if (extent.size() != 1) log.fail("'replicate' of the transmission log is not 1-D");
     const auto replicate = read_log_column(log, "replicate", extent[0]);
     // Each column holds every replicate's entries, in the order of `replicate`.
-    results::TransmissionLog layout;
-    results::for_each_log_column(layout, [&](const results::LogColumn& column, const auto&) {
-        const auto values = read_log_column(log, std::string(column.name).c_str(), extent[0]);
+    for (std::size_t c = 0; c < results::kLogColumns; ++c) {
+        const std::string name(results::kLogColumnInfo[c].name);
+        const auto values = read_log_column(log, name.c_str(), extent[0]);
         for (std::size_t i = 0; i < values.size(); ++i) {
             const auto r = static_cast<std::size_t>(replicate[i]);
             if (replicate[i] < 0 || r >= scenario.replicates.size())
                 log.fail("replicate index out of range in the transmission log");
-            results::for_each_log_column(
-                scenario.replicates[r].transmissions,
-                [&](const results::LogColumn& c, std::vector<std::int32_t>& part) {
-                    if (c.name == column.name) part.push_back(values[i]);
-                });
+            results::log_columns(scenario.replicates[r].transmissions)[c]->push_back(values[i]);
         }
-    });
+    }
 }
 
 std::size_t read_group_attributes(const Object& group, ScenarioResult& scenario) {
@@ -197,8 +193,8 @@ ScenarioResult read_scenario(const Object& file, const std::string& name) {
     const std::size_t replicates = read_group_attributes(group, scenario);
     read_axes(group, scenario, replicates);
     scenario.replicates.resize(replicates);
-    const ReplicateResult layout;
-    results::for_each_field(layout, [&](const Field& field, const auto& values) {
+    const ReplicateResult records;
+    results::for_each_field(records, [&](const Field& field, const auto& values) {
         read_field<std::decay_t<decltype(values)>>(group, scenario, field);
     });
     read_transmissions(group, scenario);

@@ -156,10 +156,10 @@ void write_dates(const Object& group, const ScenarioResult& scenario, const Obje
 // A string coordinate of the resource axis (like date for time: not a scale of its own).
 void write_resource_coordinate(const Object& group, const char* name,
                                const std::vector<std::string>& values, const Object& resource,
-                               const char* description) {
+                               std::string_view description) {
     const Object coordinate = detail::create_string_dataset(group, name, values);
     detail::attach_scale(coordinate, resource, 0);
-    detail::write_attribute(coordinate, "description", description);
+    detail::write_attribute(coordinate, "description", std::string(description));
     detail::write_attribute(coordinate, "dimensions", layout::kResource);
 }
 
@@ -220,12 +220,12 @@ class GroupAxes {
         std::vector<std::string> units, kinds;
         for (const auto& supply : scenario_.supplies) {
             units.push_back(supply.unit);
-            kinds.push_back(supply.equipment ? "equipment" : "consumable");
+            kinds.emplace_back(results::resource_kind(supply));
         }
         write_resource_coordinate(group_, layout::kResourceUnit, units, resource,
-                                  "unit of the amounts of each resource");
+                                  results::kResourceUnitDescription);
         write_resource_coordinate(group_, layout::kResourceKind, kinds, resource,
-                                  "consumable (used up) or equipment (held by patients)");
+                                  results::kResourceKindDescription);
     }
 
     const Object& group_;
@@ -304,22 +304,15 @@ void write_transmissions(const Object& group, const ScenarioResult& scenario) {
                          static_cast<std::int32_t>(r));
     write_log_column(log, "replicate", replicate, "replicate index");
     // Column by column, each the concatenation of every replicate's.
-    std::vector<std::vector<std::int32_t>> columns;
-    std::vector<results::LogColumn> names;
-    for (const auto& r : scenario.replicates) {
-        std::size_t c = 0;
-        results::for_each_log_column(r.transmissions, [&](const results::LogColumn& column,
-                                                          const std::vector<std::int32_t>& part) {
-            if (c == columns.size()) {
-                columns.emplace_back();
-                names.push_back(column);
-            }
-            columns[c].insert(columns[c].end(), part.begin(), part.end());
-            ++c;
-        });
+    for (std::size_t c = 0; c < results::kLogColumns; ++c) {
+        std::vector<std::int32_t> values;
+        for (const auto& r : scenario.replicates) {
+            const auto& part = *results::log_columns(r.transmissions)[c];
+            values.insert(values.end(), part.begin(), part.end());
+        }
+        write_log_column(log, results::kLogColumnInfo[c].name, values,
+                         results::kLogColumnInfo[c].description);
     }
-    for (std::size_t c = 0; c < columns.size(); ++c)
-        write_log_column(log, names[c].name, columns[c], names[c].description);
 }
 
 void write_group_attributes(const Object& group, const ScenarioResult& scenario) {

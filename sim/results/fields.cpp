@@ -54,6 +54,18 @@ std::string dimensions_text(const Field& field) {
     return text;
 }
 
+ScenarioResult record_axes(std::uint32_t days, std::size_t regions, std::size_t age_bands,
+                           std::size_t interventions, bool hospitals, std::size_t supplies) {
+    ScenarioResult axes;
+    axes.days = days;
+    axes.regions.resize(regions);
+    axes.age_bands.resize(age_bands);
+    axes.interventions.resize(interventions);
+    axes.hospitals = hospitals;
+    axes.supplies.resize(supplies);
+    return axes;
+}
+
 std::vector<std::string> axis_labels(const ScenarioResult& scenario, Axis axis) {
     switch (axis) {
         case Axis::kTime:

@@ -119,21 +119,44 @@ struct LogColumn {
     std::string_view name;
     std::string_view description;
 };
+inline constexpr std::size_t kLogColumns = 5;
+/// The columns of the transmission log, in the file's order.
+inline constexpr std::array<LogColumn, kLogColumns> kLogColumnInfo = {{
+    {"day", "day index of the infection"},
+    {"infector", "agent index, -1 for a seeded infection"},
+    {"infectee", "agent index"},
+    {"layer", "contact layer: 0 household, 1 school, 2 work, 3 community"},
+    {"place", "household, school or workplace index shared by both; region index for community"},
+}};
+
+/// The columns of `log` (a TransmissionLog, const or not), in kLogColumnInfo's order.
+template <typename Log>
+requires std::is_same_v<std::remove_const_t<Log>, TransmissionLog>
+auto log_columns(Log& log) {
+    return std::array{&log.day, &log.infector, &log.infectee, &log.layer, &log.place};
+}
 
 /// Calls `visit(column, values)` for each column of a transmission log, in the file's order.
 template <typename Log, typename Visit>
 requires std::is_same_v<std::remove_const_t<Log>, TransmissionLog>
 void for_each_log_column(Log& log, Visit&& visit) {
-    visit(LogColumn{"day", "day index of the infection"}, log.day);
-    visit(LogColumn{"infector", "agent index, -1 for a seeded infection"}, log.infector);
-    visit(LogColumn{"infectee", "agent index"}, log.infectee);
-    visit(LogColumn{"layer", "contact layer: 0 household, 1 school, 2 work, 3 community"},
-          log.layer);
-    visit(LogColumn{"place",
-                    "household, school or workplace index shared by both; region index for "
-                    "community"},
-          log.place);
+    const auto columns = log_columns(log);
+    for (std::size_t c = 0; c < kLogColumns; ++c) visit(kLogColumnInfo[c], *columns[c]);
 }
+
+/// How the result file labels the resources' units and kinds (coordinates of the resource
+/// axis): the kind of a supply, and the descriptions of the two.
+inline std::string_view resource_kind(const SupplyLabel& supply) {
+    return supply.equipment ? "equipment" : "consumable";
+}
+inline constexpr std::string_view kResourceUnitDescription = "unit of the amounts of each resource";
+inline constexpr std::string_view kResourceKindDescription =
+    "consumable (used up) or equipment (held by patients)";
+
+/// The axes of a replicate's records, unlabelled: what checkpoints and the memory estimate
+/// size records by.
+ScenarioResult record_axes(std::uint32_t days, std::size_t regions, std::size_t age_bands,
+                           std::size_t interventions, bool hospitals, std::size_t supplies);
 
 /// The values of `field` in one replicate of `scenario`: the product of its extents.
 std::size_t values_per_replicate(const ScenarioResult& scenario, const Field& field);

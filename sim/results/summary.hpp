@@ -1,7 +1,7 @@
 #pragma once
 
 // The headline numbers of a run, per scenario, over replicates: plain functions of a
-// RunResult (what `sortie summary` prints and the Python module returns).
+// RunResult (what `sortie summary` prints).
 #include <cstdint>
 #include <span>
 #include <string>

@@ -1,15 +1,18 @@
 #include "tools/sortie/interrupt.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 
 namespace sortie::cli {
 namespace {
 
-volatile std::sig_atomic_t interrupted = 0;
+// Set by the handler, read by the watcher thread: a lock-free atomic is safe for both.
+std::atomic<int> interrupted{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_signal(int) {
-    interrupted = 1;
+    interrupted.store(1, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -21,7 +24,7 @@ InterruptBridge::InterruptBridge() {
     // more, so 20 ms adds nothing a user would see.
     watcher_ = std::jthread([this](std::stop_token done) {
         while (!done.stop_requested()) {
-            if (interrupted != 0) {
+            if (interrupted.load(std::memory_order_relaxed) != 0) {
                 stop_.request_stop();
                 return;
             }
@@ -32,10 +35,6 @@ InterruptBridge::InterruptBridge() {
 
 InterruptBridge::~InterruptBridge() {
     watcher_.request_stop();
-}
-
-bool InterruptBridge::requested() const {
-    return interrupted != 0 || stop_.stop_requested();
 }
 
 }  // namespace sortie::cli

@@ -18,8 +18,6 @@ class InterruptBridge {
 
     /// Requested once SIGINT or SIGTERM arrives.
     std::stop_token token() const { return stop_.get_token(); }
-    /// Whether a signal arrived (also before the watcher saw it).
-    bool requested() const;
 
   private:
     std::stop_source stop_;
