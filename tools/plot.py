@@ -74,11 +74,12 @@ import numpy as np  # noqa: E402
 DEFAULT_ICU_BEDS_PER_100K = 8.1
 FRANCE_POPULATION_2020 = 67_064_000
 
-# (key, title, kind, name in the file): occupancy panels read a state of `counts`, flow
-# panels an event of `incidence`.
+# (key, title, kind, name in the file): occupancy panels read a state of `counts` (with
+# hospitals, patients waiting for ICU move from the ward panel to the ICU one: read_scenario),
+# flow panels an event of `incidence`.
 PANELS = [
-    ("ward", "Needing a ward bed (H)", "state", "H"),
-    ("icu", "Needing ICU (C)", "state", "C"),
+    ("ward", "Needing a ward bed", "state", "H"),
+    ("icu", "Needing ICU", "state", "C"),
     ("admissions", "Hospital admissions per day", "event", "hospital_admissions"),
     ("deaths", "Deaths per day", "event", "deaths"),
     ("infections", "Infections per day", "event", "infections"),
@@ -161,8 +162,13 @@ def read_scenario(name, group):
     if "interventions_active" in group:
         interventions = [text(n) for n in group["intervention"][()]]
         periods = periods_in_force(group["interventions_active"][()])
+    hospital = hospital_of(group)
+    if hospital is not None and "icu_waiting" in hospital:
+        # Patients refused ICU wait in state H (a ward bed or home): they are ICU demand.
+        series["icu"] = series["icu"] + hospital["icu_waiting"]
+        series["ward"] = series["ward"] - hospital["icu_waiting"]
     return Scenario(name, int(group.attrs["agents"]), dates, series, interventions, periods,
-                    icu_capacity_of(group), hospital_of(group), first_shortages(group))
+                    icu_capacity_of(group), hospital, first_shortages(group))
 
 
 def hospital_of(group):

@@ -32,6 +32,8 @@ inline constexpr StreamId kSeeding{50};         ///< day = simulation day, agent
 inline constexpr StreamId kInfection{51};       ///< day, agent = the infector
 inline constexpr StreamId kNaturalHistory{52};  ///< day 0, agent = the infected (infected once)
 inline constexpr StreamId kCalibration{53};     ///< day = age band, agent = sample index
+/// day 0, agent = pilot index: the key of a calibration pilot run (engine/calibration.cpp)
+inline constexpr StreamId kCalibrationPilots{54};
 
 // Interventions (day 0: the same decision every day while the measure lasts).
 inline constexpr StreamId kSchoolPresence{60};  ///< agent: stays home when attendance < 1

@@ -30,6 +30,9 @@ struct DiseaseParameters {
     double relative_asymptomatic = 0.5;
     double relative_presymptomatic = 1.0;
     double dispersion_k = 0.1;  ///< gamma shape of the individual infectiousness multiplier
+    /// What a symptomatic case keeps of its contacts outside the household (1: all of them;
+    /// optional in the disease file, docs/model.md).
+    double symptomatic_contacts_outside_home = 1.0;
 
     DurationLaw latent, presymptomatic, asymptomatic, symptomatic_to_recovery, onset_to_hospital,
         ward_to_icu, ward_to_discharge, icu_to_discharge, ward_to_death, icu_to_death,

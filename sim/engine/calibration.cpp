@@ -1,14 +1,20 @@
 #include "sim/engine/calibration.hpp"
 
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "sim/core/rng_streams.hpp"
 #include "sim/core/samplers.hpp"
+#include "sim/core/system.hpp"
+#include "sim/engine/early_epidemic.hpp"
+#include "sim/engine/simulation.hpp"
 
 namespace sortie::engine {
 namespace {
@@ -249,14 +255,13 @@ double spectral_radius(const BandMatrix& matrix) {
     return radius;
 }
 
-Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
-                                        const disease::DiseaseModel& disease, double r0,
-                                        const std::array<double, contacts::kLayers>& layer_weight,
-                                        core::RngKey key) {
-    if (!(r0 > 0.0)) throw std::invalid_argument("R0 must be greater than 0");
-    const Structure s = measure(contacts, disease, key);
+namespace {
+
+// The rate where the next-generation matrix's spectral radius is R0, with the matrix there.
+Calibration next_generation_calibration(const Structure& s, double r0,
+                                        const std::array<double, contacts::kLayers>& weight) {
     auto r_of = [&](double beta) {
-        return spectral_radius(next_generation(s, beta, layer_weight).total);
+        return spectral_radius(next_generation(s, beta, weight).total);
     };
     double low = 0.0, high = 0.01;
     while (r_of(high) < r0) {
@@ -271,7 +276,272 @@ Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
         (r_of(mid) < r0 ? low : high) = mid;
     }
     Calibration result;
-    result.transmission_rate = 0.5 * (low + high);
+    result.method = R0Method::kNextGeneration;
+    result.transmission_rate = result.next_generation_rate = 0.5 * (low + high);
+    return result;
+}
+
+// Pilot runs: enough of them, each following a cohort of early cases small against the
+// population (so that it depletes little), for about kPilotCases cases at each rate.
+constexpr std::uint32_t kPilotCases = 30000;
+constexpr std::uint32_t kMaxPilots = 32;
+constexpr int kMaxRates = 6;
+
+struct PilotDesign {
+    std::uint32_t cohort, seeds, pilots;
+};
+
+PilotDesign pilot_design(std::size_t agents, double r0, std::uint32_t pilots = 0) {
+    PilotDesign d;
+    d.cohort = static_cast<std::uint32_t>(std::clamp<std::size_t>(agents / 500, 10, 10000));
+    // Enough seeds that a pilot seldom dies out with k = 0.1, few enough that most of the
+    // cohort is infected by cases that were themselves infected in the population. Near or
+    // below R0 = 1 the seeds' own infections must fill the cohort: 1.5 cohorts' worth.
+    d.seeds = std::max<std::uint32_t>(10, d.cohort / 10);
+    if (r0 < 1.5)
+        d.seeds = std::max(d.seeds, static_cast<std::uint32_t>(std::ceil(1.5 * d.cohort / r0)));
+    d.pilots = pilots > 0 ? pilots
+                          : std::clamp<std::uint32_t>((kPilotCases + d.cohort - 1) / d.cohort, 4,
+                                                      kMaxPilots);
+    return d;
+}
+
+// Quantities of a case whose mean over cases is known exactly, whatever the cases: its
+// multiplier is a gamma draw of shape k and mean 1 (so E[m] = 1 and E[exp(-m)] =
+// (1 + 1/k)^-k), and its path a draw given its age; neither depends on how it was infected.
+// Secondary infections follow them closely (the multiplier, in a saturating way; an
+// asymptomatic case is less infectious, a hospitalised one stops early), so regressing on
+// them takes most of the spread between cases out of the mean (control variates).
+constexpr std::size_t kControls = 4;
+
+std::array<double, kControls> controls_of(const EarlyEpidemic& early, std::size_t i,
+                                          const disease::DiseaseModel& disease) {
+    const double k = disease.parameters().dispersion_k;
+    const double m = early.multiplier[i];
+    const auto& p = disease.paths(early.age[i]).probability;
+    const auto share = [&](std::initializer_list<disease::Path> paths) {
+        double total = 0;
+        for (const auto path : paths) total += p[std::size_t(path)];
+        return total;
+    };
+    const auto is = [&](std::initializer_list<disease::Path> paths) {
+        return std::find(paths.begin(), paths.end(), early.path[i]) != paths.end() ? 1.0 : 0.0;
+    };
+    using disease::Path;
+    const auto hospital = {Path::kWardRecovers, Path::kWardDies, Path::kIcuRecovers,
+                           Path::kIcuDies};
+    return {m - 1.0, std::exp(-m) - std::pow(1.0 + 1.0 / k, -k),
+            is({Path::kAsymptomatic}) - share({Path::kAsymptomatic}),
+            is(hospital) - share(hospital)};
+}
+
+// Solves the normal equations a x = b by Gaussian elimination with partial pivoting; a term
+// that does not vary over the cases (a singular column) gets 0.
+template <std::size_t N>
+std::array<double, N> solve(std::array<std::array<double, N>, N> a, std::array<double, N> b) {
+    double scale = 0;
+    for (std::size_t i = 0; i < N; ++i) scale = std::max(scale, std::fabs(a[i][i]));
+    std::array<bool, N> singular{};
+    for (std::size_t c = 0; c < N; ++c) {
+        std::size_t pivot = c;
+        for (std::size_t r = c + 1; r < N; ++r)
+            if (std::fabs(a[r][c]) > std::fabs(a[pivot][c])) pivot = r;
+        std::swap(a[c], a[pivot]);
+        std::swap(b[c], b[pivot]);
+        if (std::fabs(a[c][c]) <= 1e-12 * scale) {
+            singular[c] = true;
+            continue;
+        }
+        for (std::size_t r = c + 1; r < N; ++r) {
+            const double f = a[r][c] / a[c][c];
+            for (std::size_t j = c; j < N; ++j) a[r][j] -= f * a[c][j];
+            b[r] -= f * b[c];
+        }
+    }
+    std::array<double, N> x{};
+    for (std::size_t c = N; c-- > 0;) {
+        if (singular[c]) continue;
+        double rest = b[c];
+        for (std::size_t j = c + 1; j < N; ++j) rest -= a[c][j] * x[j];
+        x[c] = rest / a[c][c];
+    }
+    return x;
+}
+
+constexpr std::size_t kTerms = kControls + 1;
+
+// The cases of one pilot's cohort, with their controls, as the regression's rows.
+void add_cases(const EarlyEpidemic& early, const disease::DiseaseModel& disease,
+               std::uint32_t pilot, std::vector<std::array<double, kTerms>>& x,
+               std::vector<double>& y, std::vector<std::uint32_t>& pilot_of) {
+    for (std::size_t i = 0; i < early.secondaries.size(); ++i) {
+        const auto c = controls_of(early, i, disease);
+        x.push_back({1.0, c[0], c[1], c[2], c[3]});
+        y.push_back(early.secondaries_undepleted[i]);
+        pilot_of.push_back(pilot);
+    }
+}
+
+// The intercept of the least-squares fit of y on x, and its standard error with each pilot
+// a cluster.
+R0Measurement regressed(const std::vector<std::array<double, kTerms>>& x,
+                        const std::vector<double>& y, const std::vector<std::uint32_t>& pilot_of,
+                        std::uint32_t pilots, R0Measurement out) {
+    std::array<std::array<double, kTerms>, kTerms> xtx{};
+    std::array<double, kTerms> xty{};
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        for (std::size_t a = 0; a < kTerms; ++a) {
+            xty[a] += x[i][a] * y[i];
+            for (std::size_t b = 0; b < kTerms; ++b) xtx[a][b] += x[i][a] * x[i][b];
+        }
+    }
+    const auto coefficients = solve(xtx, xty);
+    out.r = coefficients[0];
+    std::vector<double> cluster(pilots, 0.0);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        double fitted = 0;
+        for (std::size_t a = 0; a < kTerms; ++a) fitted += coefficients[a] * x[i][a];
+        cluster[pilot_of[i]] += y[i] - fitted;
+    }
+    double squares = 0;
+    for (const double e : cluster) squares += e * e;
+    const double n = double(y.size()), g = double(pilots);
+    out.standard_error = std::sqrt(squares * g / (g - 1.0)) / n;
+    return out;
+}
+
+// R0 at `beta`: the mean secondary infections (undepleted) of the pilots' cohorts, as the
+// intercept of their regression on the controls above. Its standard error treats each pilot
+// as a cluster: the cases of a pilot share households, classes and infectors.
+R0Measurement measure_r0(const contacts::ContactModel& contacts,
+                         const disease::DiseaseModel& disease,
+                         const std::array<double, contacts::kLayers>& weight, double beta,
+                         core::RngKey key, const PilotDesign& design,
+                         const std::stop_token& stop = {}) {
+    EarlyEpidemicSpec spec;
+    spec.transmission_rate = beta;
+    spec.layer_weight = weight;
+    spec.seeds = design.seeds;
+    spec.cohort = design.cohort;
+    std::vector<std::array<double, kTerms>> x;
+    std::vector<double> y;
+    std::vector<std::uint32_t> pilot_of;
+    R0Measurement out;
+    std::uint32_t complete = 0;
+    // Pilots run side by side (an early epidemic has too few infectious agents to keep the
+    // threads busy), as many at once as half the free memory holds. Taken in key order, a
+    // pilot whose epidemic died out is replaced by the next key: the result does not depend
+    // on the threads.
+    const std::size_t pilot_bytes =
+        contacts.population().size() * Simulation::bytes_per_agent({.transmissions = true});
+    const std::size_t available = core::available_memory_bytes();
+    const std::size_t at_once = std::clamp<std::size_t>(
+        available > 0 ? available / 2 / std::max<std::size_t>(pilot_bytes, 1) : 1, 1,
+        design.pilots);
+    tbb::task_arena arena(static_cast<int>(
+        std::min<std::size_t>(at_once, std::size_t(tbb::this_task_arena::max_concurrency()))));
+    std::vector<EarlyEpidemic> round;
+    for (std::uint32_t next = 0; complete < design.pilots && next < 4 * design.pilots;) {
+        if (stop.stop_requested()) throw CalibrationStopped();
+        const std::uint32_t count = design.pilots - complete;
+        round.assign(count, {});
+        arena.execute([&] {
+            tbb::parallel_for(std::uint32_t{0}, count, [&](std::uint32_t i) {
+                const core::RngKey pilot_key = core::RngKey::from_seed(
+                    core::draw_u64(key, core::streams::kCalibrationPilots, 0, next + i, 0));
+                round[i] = run_early_epidemic(contacts, disease, spec, pilot_key);
+            });
+        });
+        next += count;
+        out.runs += count;
+        for (const EarlyEpidemic& early : round) {
+            if (!early.complete || complete == design.pilots) continue;
+            add_cases(early, disease, complete++, x, y, pilot_of);
+        }
+    }
+    if (complete < 2)
+        throw std::invalid_argument("R0 cannot be measured: the pilot epidemics died out");
+    return regressed(x, y, pilot_of, complete, out);
+}
+
+// The rate where log R, fitted as a line in log beta through the measured points, is log R0
+// (least squares: the points' noise averages out); with one point, or a slope outside
+// [0.3, 1.5], which noise alone makes, the line through the last point with `first_slope`.
+double next_rate(const std::vector<std::pair<double, double>>& points, double r0,
+                 double first_slope) {
+    const auto& [last_beta, last_r] = points.back();
+    double slope = first_slope, intercept = std::log(last_r) - slope * std::log(last_beta);
+    if (points.size() >= 2) {
+        double x_mean = 0, y_mean = 0;
+        const double n = double(points.size());
+        for (const auto& [beta, r] : points)
+            x_mean += std::log(beta) / n, y_mean += std::log(r) / n;
+        double cross = 0, spread = 0;
+        for (const auto& [beta, r] : points) {
+            cross += (std::log(beta) - x_mean) * (std::log(r) - y_mean);
+            spread += (std::log(beta) - x_mean) * (std::log(beta) - x_mean);
+        }
+        const double fitted = spread > 0 ? cross / spread : 0.0;
+        if (fitted >= 0.3 && fitted <= 1.5) {
+            slope = fitted;
+            intercept = y_mean - slope * x_mean;
+        }
+    }
+    return std::exp((std::log(r0) - intercept) / slope);
+}
+
+}  // namespace
+
+R0Measurement measure_r0_by_pilots(const contacts::ContactModel& contacts,
+                                   const disease::DiseaseModel& disease,
+                                   const std::array<double, contacts::kLayers>& layer_weight,
+                                   double transmission_rate, double r0, core::RngKey key,
+                                   std::uint32_t pilots) {
+    return measure_r0(contacts, disease, layer_weight, transmission_rate, key,
+                      pilot_design(contacts.population().size(), r0, pilots));
+}
+
+Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
+                                        const disease::DiseaseModel& disease, double r0,
+                                        const std::array<double, contacts::kLayers>& layer_weight,
+                                        core::RngKey key, R0Method method, std::stop_token stop) {
+    if (!(r0 > 0.0)) throw std::invalid_argument("R0 must be greater than 0");
+    const Structure s = measure(contacts, disease, key);
+    Calibration result = next_generation_calibration(s, r0, layer_weight);
+    if (method == R0Method::kSimulated && contacts.population().size() >= kMinimumPilotAgents) {
+        // Pilots from the next-generation rate on, with the same keys at every rate (common
+        // random numbers), until one measures R0 within half its standard error.
+        const PilotDesign design = pilot_design(contacts.population().size(), r0);
+        // The matrix's own elasticity d log R / d log beta, a first guess of the pilots' (both
+        // fall below 1 as groups saturate).
+        const double nudge = 1.05;
+        const double elasticity =
+            std::log(
+                spectral_radius(
+                    next_generation(s, result.next_generation_rate * nudge, layer_weight).total) /
+                r0) /
+            std::log(nudge);
+        const double first_slope = std::clamp(elasticity, 0.3, 1.5);
+        std::vector<std::pair<double, double>> points;
+        double beta = result.next_generation_rate;
+        R0Measurement at{};
+        for (int step = 0; step < kMaxRates; ++step) {
+            at = measure_r0(contacts, disease, layer_weight, beta, key, design, stop);
+            result.pilot_runs += at.runs;
+            points.emplace_back(beta, at.r);
+            if (std::fabs(at.r - r0) <= 0.5 * at.standard_error) break;
+            beta = next_rate(points, r0, first_slope);
+        }
+        if (std::fabs(at.r - r0) > 0.5 * at.standard_error) {
+            beta = next_rate(points, r0, first_slope);
+            at = measure_r0(contacts, disease, layer_weight, beta, key, design, stop);
+            result.pilot_runs += at.runs;
+        }
+        result.method = R0Method::kSimulated;
+        result.transmission_rate = beta;
+        result.r0_measured = at.r;
+        result.r0_standard_error = at.standard_error;
+    }
     const auto k = next_generation(s, result.transmission_rate, layer_weight);
     result.next_generation = k.total;
     double total = 0;

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <stop_token>
 
 #include "sim/contacts/contact_model.hpp"
 #include "sim/core/rng.hpp"
@@ -8,23 +11,62 @@
 
 namespace sortie::engine {
 
-/// The transmission rate beta that gives a basic reproduction number R0 on this population's
-/// own contact structure: the spectral radius of the next-generation matrix by age band,
-/// with household, class and team contacts counted as repeated contacts with the same people
-/// (each can be infected once) and venue-wide and community contacts as fresh daily draws;
-/// asymptomatic and pre-symptomatic infectiousness and removal by hospitalisation enter
-/// through sampled natural histories (derivation in docs/model.md).
+/// How R0 becomes a transmission rate (docs/model.md, "R0 and the transmission rate").
+enum class R0Method : std::uint8_t {
+    /// The next-generation matrix on the population's structure gives a first rate; pilot
+    /// runs of the engine then correct it until the mean secondary infections of the early
+    /// cases is R0.
+    kSimulated,
+    /// The next-generation matrix alone (exact on a well-mixed population).
+    kNextGeneration,
+};
+
+/// The transmission rate beta for a basic reproduction number R0, and how it was found.
 struct Calibration {
     double transmission_rate = 0.0;
-    contacts::BandMatrix next_generation{};                  ///< K[i][j] at that rate
+    R0Method method = R0Method::kSimulated;
+    /// The next-generation matrix by age band (its spectral radius at beta), with household,
+    /// class and team contacts counted as repeated contacts with the same people and
+    /// venue-wide and community contacts as fresh daily draws; asymptomatic and
+    /// pre-symptomatic infectiousness and removal by hospitalisation enter through sampled
+    /// natural histories.
+    double next_generation_rate = 0.0;                       ///< beta where it equals R0
+    contacts::BandMatrix next_generation{};                  ///< K[i][j] at transmission_rate
     std::array<double, contacts::kLayers> share_by_layer{};  ///< of infections in generation 1
+    /// kSimulated: R0 as the pilot runs measured it at transmission_rate, its standard error,
+    /// and the pilot runs made in all.
+    double r0_measured = 0.0, r0_standard_error = 0.0;
+    std::uint32_t pilot_runs = 0;
 };
 
 /// Throws std::invalid_argument if R0 <= 0 or cannot be reached (no contacts at all).
+/// kSimulated on fewer than kMinimumPilotAgents agents falls back to kNextGeneration (the
+/// result's `method` says which was used).
 Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
                                         const disease::DiseaseModel& disease, double r0,
                                         const std::array<double, contacts::kLayers>& layer_weight,
-                                        core::RngKey key);
+                                        core::RngKey key, R0Method method = R0Method::kSimulated,
+                                        std::stop_token stop = {});
+
+/// Thrown by the calibration when `stop` was requested (it looks between pilot runs).
+class CalibrationStopped : public std::runtime_error {
+  public:
+    CalibrationStopped() : std::runtime_error("the calibration was stopped") {}
+};
+inline constexpr std::size_t kMinimumPilotAgents = 5000;
+
+/// R0 as pilot runs measure it at a transmission rate (what kSimulated does at each rate it
+/// tries, calibrating to `r0`, which sets the seeds): `pilots` runs (0: as the calibration
+/// chooses) with keys derived from `key`.
+struct R0Measurement {
+    double r = 0, standard_error = 0;
+    std::uint32_t runs = 0;  ///< pilot runs made, those that died out included
+};
+R0Measurement measure_r0_by_pilots(const contacts::ContactModel& contacts,
+                                   const disease::DiseaseModel& disease,
+                                   const std::array<double, contacts::kLayers>& layer_weight,
+                                   double transmission_rate, double r0, core::RngKey key,
+                                   std::uint32_t pilots = 0);
 
 /// The spectral radius of a non-negative matrix (power iteration).
 double spectral_radius(const contacts::BandMatrix& matrix);

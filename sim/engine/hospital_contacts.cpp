@@ -9,6 +9,7 @@
 
 #include "sim/core/rng_streams.hpp"
 #include "sim/core/samplers.hpp"
+#include "sim/engine/infection.hpp"
 #include "sim/engine/simulation.hpp"
 
 namespace sortie::engine {
@@ -61,8 +62,8 @@ std::uint64_t Simulation::expose_staff(AgentId patient, std::uint32_t day,
     const bool icu = place == Care::kIcu;
     const double force = spec_.transmission_rate *
                          spec_.layer_weight[std::size_t(contacts::Layer::kHospital)] *
-                         multiplier_[patient] * disease_.profile(day - infection_day_[patient]) *
-                         (1.0 - (icu ? layer.icu_ppe_efficacy : layer.ward_ppe_efficacy));
+                         multiplier_[patient] * disease_.profile(day - infection_day_[patient]);
+    const double ppe_kept = 1.0 - (icu ? layer.icu_ppe_efficacy : layer.ward_ppe_efficacy);
     const std::size_t region = bed_region_[patient];
     const std::uint32_t first = on_duty_offsets_[region];
     const std::uint32_t staff = on_duty_offsets_[region + 1] - first;
@@ -74,11 +75,12 @@ std::uint64_t Simulation::expose_staff(AgentId patient, std::uint32_t day,
             on_duty_[first + static_cast<std::uint32_t>(core::uniform_int(draws, staff))];
         const std::uint64_t bits = draws.next_u64();
         if (state_[b] != State::kSusceptible) continue;
-        const double exposure =
-            force * disease_.susceptibility(population_.age[b]) *
+        const double exposure = force * disease_.susceptibility(population_.age[b]);
+        const double kept =
+            ppe_kept *
             (policy_neutral_ ? 1.0f : contact_factor(patient, b, contacts::Layer::kHospital)) *
             vaccine_susceptibility(b, day);
-        if (core::to_unit_interval(bits) < -std::expm1(-exposure))
+        if (infects(core::to_unit_interval(bits), exposure, kept))
             found.push_back({b, bits, patient, contacts::Layer::kHospital});
     }
     return count;

@@ -89,20 +89,22 @@ void Simulation::admit_to_ward(AgentId a, std::uint32_t day) {
 
 // A patient needing ICU gets a bed in the region where they are (their ward bed's, or their
 // own), else one in the region with the most free ICU beds while the day's national transfer
-// limit lasts, else stays where they are (ward bed or home).
-void Simulation::admit_to_icu(AgentId a, std::uint32_t day) {
+// limit lasts, else stays where they are (ward bed or home), waiting: returns false.
+bool Simulation::admit_to_icu(AgentId a, std::uint32_t day) {
     const Care place = place_of(care_[a]);
     const std::size_t from = place == Care::kWard ? bed_region_[a] : population_.region[a];
     int to = -1;
     if (hospital(from, HospitalMeasure::kIcuOccupancy) < icu_limit(day, from)) {
         to = int(from);
-    } else if (transfers_today_ < spec_.hospitals.transfers_per_day) {
+    } else if (transfers_today_ < transfers_allowed(day)) {
         to = icu_with_most_room(day);
     }
     if (to < 0) {
         ++hospital(from, HospitalMeasure::kIcuRefused);
+        ++hospital(from, HospitalMeasure::kIcuWaiting);
+        care_[a] |= kWaitsForIcu;
         deny_care(a, 1, spec_.hospitals.death_without_icu);
-        return;
+        return false;
     }
     // A patient from home enters the hospital of their region, even if only to be sent on.
     if (place == Care::kWard)
@@ -119,6 +121,25 @@ void Simulation::admit_to_icu(AgentId a, std::uint32_t day) {
     bed_region_[a] = static_cast<std::uint16_t>(dest);
     ++hospital(dest, HospitalMeasure::kIcuOccupancy);
     ++hospital(dest, HospitalMeasure::kIcuAdmissions);
+    return true;
+}
+
+// The rest of the course of a patient refused ICU, in their ward bed or at home (state H): a
+// patient who will die (their course, or care denied) dies after days_to_death_without_icu;
+// the others recover after the ICU stay they would have had (docs/model.md, Hospitals).
+std::uint32_t Simulation::course_without_icu(AgentId a) const {
+    const bool dies = course_fatal(history_[a].path) || dies_untreated(a);
+    if (!dies) return history_[a].stage_days[4];
+    return static_cast<std::uint32_t>(std::lround(spec_.hospitals.days_to_death_without_icu));
+}
+
+// The transfers day `day` allows: floor((day + 1) x) - floor(day x) for x a day, so that any
+// stretch of days allows x a day within one transfer, at every scale, without a draw (an
+// unused transfer is not carried over).
+std::uint32_t Simulation::transfers_allowed(std::uint32_t day) const {
+    const double x = spec_.hospitals.transfers_per_day;
+    return static_cast<std::uint32_t>(std::floor(double(day + 1) * x) -
+                                      std::floor(double(day) * x));
 }
 
 // The region with the most free ICU beds today (the first on ties), or -1 if none has any.
@@ -170,6 +191,9 @@ void Simulation::leave_bed(AgentId a, bool dies, bool excess) {
         ++hospital(r, dies ? HospitalMeasure::kDeaths : HospitalMeasure::kDischarges);
     }
     if (excess) ++hospital(population_.region[a], HospitalMeasure::kExcessDeaths);
+    if (care_[a] & kWaitsForIcu)
+        --hospital(place == Care::kWard ? bed_region_[a] : population_.region[a],
+                   HospitalMeasure::kIcuWaiting);
     care_[a] = std::uint8_t(Care::kNone);
 }
 
@@ -182,6 +206,7 @@ void Simulation::reset_hospital_flows() {
             const auto measure = static_cast<HospitalMeasure>(m);
             if (measure != HospitalMeasure::kWardOccupancy &&
                 measure != HospitalMeasure::kIcuOccupancy &&
+                measure != HospitalMeasure::kIcuWaiting &&
                 measure != HospitalMeasure::kWardEffectiveCapacity &&
                 measure != HospitalMeasure::kIcuEffectiveCapacity)
                 hospital(r, measure) = 0;

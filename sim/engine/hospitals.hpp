@@ -39,9 +39,12 @@ struct HospitalSpec {
     bool enabled = false;
     std::vector<std::int32_t> ward_beds;  ///< [day][region]
     std::vector<std::int32_t> icu_beds;   ///< [day][region]
-    std::uint32_t transfers_per_day = 0;  ///< national limit of ICU transfers between regions
-    double death_without_icu = 0.0;       ///< a patient needing ICU left in a ward or at home
-    double death_without_ward = 0.0;      ///< a patient needing a ward bed left at home
+    /// National limit of ICU transfers between regions, scaled to the agents: a fraction
+    /// spreads over days (transfers_allowed()).
+    double transfers_per_day = 0;
+    double death_without_icu = 0.0;          ///< a patient needing ICU left in a ward or at home
+    double death_without_ward = 0.0;         ///< a patient needing a ward bed left at home
+    double days_to_death_without_icu = 0.0;  ///< refusal of ICU to death, when they die
     /// Staff limit admissions: the present hospital staff times covid_staff_share run ICU beds
     /// first, then ward beds, at these ratios (staff per bed; 0 = no limit from that group).
     bool staff_limits = false;
@@ -60,5 +63,7 @@ inline Care care_place(std::uint8_t care) {
 /// Set when a refused patient, whose course would have ended in recovery, dies untreated at the
 /// end of the current stage.
 inline constexpr std::uint8_t kDiesUntreated = 0x4;
+/// Set while a patient refused ICU lives out their course in a ward bed or at home.
+inline constexpr std::uint8_t kWaitsForIcu = 0x8;
 
 }  // namespace sortie::engine

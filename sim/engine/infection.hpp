@@ -18,4 +18,16 @@ inline bool infects(double u, double exposure) {
     return u < -std::expm1(-exposure);
 }
 
+/// Whether a contact infects when what stands between the two people keeps only `kept` of its
+/// transmission (contact factors, masks, vaccine protection, isolation): with probability
+/// kept x (1 - exp(-exposure)), which is what keeping the contact with probability `kept`
+/// would give. On the contact's one draw u, so that under common random numbers the
+/// infections under a factor are a subset of those without (docs/model.md, Transmission).
+/// kept = 1 decides exactly as infects(u, exposure).
+inline bool infects(double u, double exposure, double kept) {
+    if (kept >= 1.0) return infects(u, exposure);
+    if (!(kept > 0.0)) return false;
+    return infects(u / kept, exposure);
+}
+
 }  // namespace sortie::engine

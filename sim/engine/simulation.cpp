@@ -74,12 +74,9 @@ Simulation::Simulation(const population::Population& population,
     core::assign_on_huge_pages(history_, agents);
     for (AgentId a = 0; a < population.size(); ++a) ++counts_[cell(a) * kStates];
     set_susceptible_ages();
-    std::uint32_t seeds = 0;
-    for (const auto& s : spec_.seeding)
-        seeds += static_cast<std::uint32_t>(std::ceil(s.infections)) * s.days;
     const auto automatic =
         static_cast<std::uint32_t>(std::min<std::size_t>(1000, population.size() / 1000));
-    early_cap_ = std::max(spec_.early_infections > 0 ? spec_.early_infections : automatic, seeds);
+    early_cap_ = spec_.early_infections > 0 ? spec_.early_infections : automatic;
     set_up_vaccination();
     set_up_hospitals();
     set_up_supplies();
@@ -91,37 +88,51 @@ std::size_t Simulation::cell(AgentId agent) const {
 }
 
 ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day) {
-    ReplicateResult& result = result_;
-    result.counts.reserve(std::size_t{spec_.days} * counts_.size());
-    result.incidence.reserve(std::size_t{spec_.days} * incidence_.size());
-    result.measures.reserve(std::size_t{spec_.days} * measures_.size());
-    std::vector<Candidate> winners;
+    reserve_records();
     for (std::uint32_t day = next_day_; day < spec_.days; ++day) {
-        std::fill(incidence_.begin(), incidence_.end(), 0);
-        reset_flows();
-        reset_hospital_flows();
-        policy_ = &plan_.policy_for(day);  // 0. today's interventions
-        policy_neutral_ = !plan_.policy_active();
-        restrictions_in_force_ = tti_.in_stock > 0;
-        tti_.collect_onsets = last_active(interventions::Kind::kTesting) != nullptr;
-        policy_changes_groups_ =
-            policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
-                                                       policy_->school_attendance.end()) < 1.0;
-        progress(day, 0);  // 1. transitions due today (state at the start of the day)
-        vaccinate(day);    // 1b. the day's vaccine doses
-        const std::size_t first_new = active_.size();
-        seed(day);                       // 2. infections from outside
-        transmit(day, winners);          // 3. contacts of the infectious, in parallel
-        infect_winners(day, winners);    // 4.
-        progress(day, first_new);        // 5. zero-day stages of today's infections only
-        test_trace_isolate(day);         // 5b. effective from tomorrow
-        record_day(day, result);         // 6.
-        plan_.end_of_day(indicators());  // triggers see today, act from tomorrow
-        next_day_ = day + 1;
+        run_day(day);
         if (on_day) on_day(day);
     }
-    result.r0_realised = realised_r0();
+    result_.r0_realised = realised_r0();
     return std::move(result_);
+}
+
+void Simulation::run_until(const std::function<bool()>& stop) {
+    reserve_records();
+    for (std::uint32_t day = next_day_; day < spec_.days; ++day) {
+        run_day(day);
+        if (stop()) break;
+    }
+}
+
+void Simulation::reserve_records() {
+    result_.counts.reserve(std::size_t{spec_.days} * counts_.size());
+    result_.incidence.reserve(std::size_t{spec_.days} * incidence_.size());
+    result_.measures.reserve(std::size_t{spec_.days} * measures_.size());
+}
+
+void Simulation::run_day(std::uint32_t day) {
+    std::fill(incidence_.begin(), incidence_.end(), 0);
+    reset_flows();
+    reset_hospital_flows();
+    policy_ = &plan_.policy_for(day);  // 0. today's interventions
+    policy_neutral_ = !plan_.policy_active();
+    restrictions_in_force_ = tti_.in_stock > 0;
+    tti_.collect_onsets = last_active(interventions::Kind::kTesting) != nullptr;
+    policy_changes_groups_ =
+        policy_->telework > 0 || *std::min_element(policy_->school_attendance.begin(),
+                                                   policy_->school_attendance.end()) < 1.0;
+    progress(day, 0);  // 1. transitions due today (state at the start of the day)
+    vaccinate(day);    // 1b. the day's vaccine doses
+    const std::size_t first_new = active_.size();
+    seed(day);                       // 2. infections from outside
+    transmit(day, winners_);         // 3. contacts of the infectious, in parallel
+    infect_winners(day, winners_);   // 4.
+    progress(day, first_new);        // 5. zero-day stages of today's infections only
+    test_trace_isolate(day);         // 5b. effective from tomorrow
+    record_day(day, result_);        // 6.
+    plan_.end_of_day(indicators());  // triggers see today, act from tomorrow
+    next_day_ = day + 1;
 }
 
 // Everything that carries from one day to the next; what each day rebuilds (incidence, the
@@ -204,23 +215,31 @@ void Simulation::seed(std::uint32_t day) {
             core::Draws draws(key_, core::streams::kSeeding, day,
                               static_cast<AgentId>(s << 24 | i));
             for (std::uint32_t attempt = 0; attempt < kSeedingTries; ++attempt) {
-                std::uint16_t region;
-                if (seeding.regions.empty()) {
-                    region = static_cast<std::uint16_t>(
-                        core::uniform_int(draws, population_.regions.size()));
-                } else {
-                    region = seeding.regions[core::uniform_int(draws, seeding.regions.size())];
-                }
-                const AgentId first = population_.region_offsets[region];
-                const AgentId size = population_.region_offsets[region + 1u] - first;
-                if (size == 0) continue;
-                const auto agent = static_cast<AgentId>(first + core::uniform_int(draws, size));
+                const AgentId agent = seeding_candidate(seeding, draws);
                 if (state_[agent] != State::kSusceptible) continue;
                 infect(agent, day, kNoInfector, contacts::Layer::kCommunity, true);
                 break;
             }
         }
     }
+}
+
+// An agent drawn uniformly among the people of the seeding's regions (everyone when it names
+// none): each region gets seeds in proportion to its people (docs/scenarios.md, seeding).
+AgentId Simulation::seeding_candidate(const Seeding& seeding, core::Draws& draws) const {
+    if (seeding.regions.empty())
+        return static_cast<AgentId>(core::uniform_int(draws, population_.size()));
+    std::uint64_t people = 0;
+    for (const auto r : seeding.regions)
+        people += population_.region_offsets[r + 1u] - population_.region_offsets[r];
+    std::uint64_t pick = core::uniform_int(draws, people);
+    for (const auto r : seeding.regions) {
+        const AgentId first = population_.region_offsets[r];
+        const AgentId size = population_.region_offsets[r + 1u] - first;
+        if (pick < size) return static_cast<AgentId>(first + pick);
+        pick -= size;
+    }
+    return population_.region_offsets[seeding.regions.back()];  // not reached
 }
 
 // The infectious agents of active_by_id_[from, to) from `from` on, up to kInfectorsPerBatch of
@@ -238,7 +257,10 @@ std::size_t Simulation::collect_batch(std::uint32_t day, std::size_t from, std::
         const AgentId a = active_by_id_[i];
         const double force = force_of_infection(a, day);
         if (force <= 0.0) continue;
-        batch.infectors.push_back({a, 0, force});
+        const double outside = state_[a] == State::kSymptomatic
+                                   ? disease_.parameters().symptomatic_contacts_outside_home
+                                   : 1.0;
+        batch.infectors.push_back({a, 0, force, outside});
         batch.contact_draws.push_back(contacts_.request_draws(a, day, batch.cursors));
     }
     // The next batch's columns load while this one is worked on.
@@ -345,11 +367,12 @@ std::uint64_t Simulation::expose_batch(std::uint32_t day, TransmitBatch& batch,
             // infections it prevents (common random numbers).
             const double exposure =
                 infector.force * spec_.layer_weight[std::size_t(layer)] *
-                disease_.susceptibility(static_cast<std::uint8_t>(age_plus_one - 1)) *
-                (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
-                (restrictions_in_force_ ? home_factor(a, b, layer, day) : 1.0f) *
-                vaccine_susceptibility(b, day);
-            if (infects(core::to_unit_interval(bits), exposure))
+                disease_.susceptibility(static_cast<std::uint8_t>(age_plus_one - 1));
+            const double kept = (policy_neutral_ ? 1.0f : contact_factor(a, b, layer)) *
+                                (restrictions_in_force_ ? home_factor(a, b, layer, day) : 1.0f) *
+                                (layer == contacts::Layer::kHousehold ? 1.0 : infector.outside) *
+                                vaccine_susceptibility(b, day);
+            if (infects(core::to_unit_interval(bits), exposure, kept))
                 found.push_back({b, bits, a, layer});
         }
     }
@@ -389,6 +412,7 @@ void Simulation::transmit(std::uint32_t day, std::vector<Candidate>& winners) {
     winners.clear();
     for (auto& local : found) winners.insert(winners.end(), local.begin(), local.end());
     if (hospital_layer_on()) transmit_in_hospitals(day, winners);
+    for (const auto& candidate : winners) ++successful_contacts_[std::size_t(candidate.layer)];
     // Several infectors may reach the same person on a day: the attempt with the smallest
     // random key wins, whatever the order the threads found them in (docs/architecture.md,
     // determinism). (A total order: no two attempts share infectee, key and infector, so the
@@ -444,7 +468,7 @@ void Simulation::record_infection(AgentId agent, std::uint32_t day, AgentId infe
         if (it != early_.end() && *it == infector)
             ++early_secondaries_[std::size_t(it - early_.begin())];
     }
-    if (early_.size() < early_cap_) {
+    if (!seeded && early_.size() < early_cap_) {
         // Kept sorted by id for the lookup above; the cap keeps insertion cheap.
         const auto at = std::lower_bound(early_.begin(), early_.end(), agent) - early_.begin();
         early_.insert(early_.begin() + at, agent);
@@ -513,10 +537,15 @@ void Simulation::advance(AgentId a, std::uint32_t day) {
             }
             return;
         case State::kHospitalWard:
-            // A patient doomed by care denied dies at the end of the stage, never reaching ICU.
-            if ((path == Path::kIcuRecovers || path == Path::kIcuDies) && !dies_untreated(a)) {
+            // A patient doomed by care denied dies at the end of the stage, never reaching ICU;
+            // one refused ICU ends the course where they are (hospitals.cpp).
+            if ((path == Path::kIcuRecovers || path == Path::kIcuDies) && !dies_untreated(a) &&
+                !waits_for_icu(a)) {
                 count_event(a, Event::kIcuAdmissions);
-                if (hospitals_on()) admit_to_icu(a, day);
+                if (hospitals_on() && !admit_to_icu(a, day)) {
+                    enter(a, State::kHospitalWard, day, course_without_icu(a));
+                    return;
+                }
                 enter(a, State::kIcu, day, h.stage_days[4]);
                 return;
             }

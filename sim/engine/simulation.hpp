@@ -36,8 +36,9 @@ using results::SupplyMeasure;
 using population::AgentId;
 
 /// Infections put into the population from outside: `infections` people a day (on average) for
-/// `days` days from day `first_day`, drawn uniformly among the susceptible people of `regions`
-/// (region indices; empty = everywhere).
+/// `days` days from day `first_day`, drawn uniformly among the people of `regions` (region
+/// indices; empty = everywhere), so in proportion to each region's people; a draw that finds
+/// someone already infected is drawn again.
 struct Seeding {
     std::uint32_t first_day = 0;
     std::uint32_t days = 1;
@@ -51,9 +52,9 @@ struct EngineSpec {
     double transmission_rate = 0.0;  ///< beta, from calibrate_transmission_rate
     std::array<double, contacts::kLayers> layer_weight{1.0, 1.0, 1.0, 1.0, 1.0};
     std::vector<Seeding> seeding;
-    /// Realised R0 averages the secondary infections of the first infections: this many
-    /// (0: a thousandth of the population, at most 1000, all seeds at least), early enough
-    /// that the depletion of susceptibles barely lowers it.
+    /// Realised R0 averages the secondary infections of the first infections not seeded: this
+    /// many (0: a thousandth of the population, at most 1000), early enough that the
+    /// depletion of susceptibles barely lowers it.
     std::uint32_t early_infections = 0;
     std::vector<interventions::InterventionSpec> interventions;
     std::vector<interventions::TriggerSpec> triggers;
@@ -88,6 +89,10 @@ class Simulation {
     /// called after each (progress lines, checkpoints, interruption).
     ReplicateResult run(const std::function<void(std::uint32_t)>& on_day = {});
 
+    /// Runs days until `stop()`, asked after each, says so (or the last day): the early
+    /// epidemic of a calibration pilot (early_epidemic.hpp), which needs no records after it.
+    void run_until(const std::function<bool()>& stop);
+
     /// The whole state after the last day run (trajectories so far included), for checkpoints.
     void save(core::ByteWriter& out) const;
     /// Takes up a state written by `save` on the same inputs; run() then continues from there.
@@ -102,6 +107,10 @@ class Simulation {
     /// The natural history sampled for an infected agent.
     const disease::History& history(AgentId agent) const { return history_[agent]; }
     State state(AgentId agent) const { return state_[agent]; }
+    /// The day an infected agent was infected.
+    std::uint32_t infection_day(AgentId agent) const { return infection_day_[agent]; }
+    /// The individual infectiousness multiplier of an infected agent (gamma, mean 1).
+    float multiplier(AgentId agent) const { return multiplier_[agent]; }
     /// The day an agent was vaccinated, or kNeverVaccinated.
     std::uint16_t vaccinated_day(AgentId agent) const {
         return vaccinated_day_.empty() ? kNeverVaccinated : vaccinated_day_[agent];
@@ -109,6 +118,13 @@ class Simulation {
     static constexpr std::uint16_t kNeverVaccinated = 0xFFFF;
     /// Contacts of infectious agents examined so far (the transmission kernel's work).
     std::uint64_t contact_evaluations() const { return contact_evaluations_; }
+    /// Contacts that infected by layer, so far: one per infection, and one more for each
+    /// further contact that would have infected the same person the same day (the kernel's
+    /// decisions, before the earliest wins). What a factor on a layer multiplies exactly. Not
+    /// saved with the state: a measure, not a result.
+    const std::array<std::uint64_t, contacts::kLayers>& successful_contacts() const {
+        return successful_contacts_;
+    }
     /// Wall seconds spent in the transmission kernel (step 3 of the day) by this object: the
     /// time the contact evaluations took. Not saved with the state: a measure, not a result.
     double transmission_seconds() const { return transmission_seconds_; }
@@ -136,6 +152,7 @@ class Simulation {
             AgentId agent;
             std::uint32_t first_contact;  ///< in `contacts`
             double force;
+            double outside;  ///< what is kept of contacts outside home (symptomatic cases)
         };
         std::vector<Infector> infectors;
         std::vector<contacts::FoundContact> contacts;
@@ -160,7 +177,10 @@ class Simulation {
     /// infectious (the others are skipped).
     static constexpr std::size_t kPrefetchedAhead = 96;
 
+    void reserve_records();
+    void run_day(std::uint32_t day);
     void seed(std::uint32_t day);
+    AgentId seeding_candidate(const Seeding& seeding, core::Draws& draws) const;
     void transmit(std::uint32_t day, std::vector<Candidate>& winners);
     std::size_t collect_batch(std::uint32_t day, std::size_t from, std::size_t to,
                               TransmitBatch& batch) const;
@@ -235,8 +255,13 @@ class Simulation {
     std::int64_t icu_limit(std::uint32_t day, std::size_t region) const;
     void staff_beds(std::size_t region, double nurses, double doctors, std::uint32_t day);
     void admit_to_ward(AgentId agent, std::uint32_t day);
-    void admit_to_icu(AgentId agent, std::uint32_t day);
+    bool admit_to_icu(AgentId agent, std::uint32_t day);
+    bool waits_for_icu(AgentId agent) const {
+        return hospitals_on() && (care_[agent] & kWaitsForIcu) != 0;
+    }
+    std::uint32_t course_without_icu(AgentId agent) const;
     int icu_with_most_room(std::uint32_t day) const;
+    std::uint32_t transfers_allowed(std::uint32_t day) const;
     void deny_care(AgentId agent, std::uint32_t which, double death_probability);
     void end_hospital_course(AgentId agent, std::uint32_t day);
     void leave_bed(AgentId agent, bool dies, bool excess);
@@ -295,7 +320,9 @@ class Simulation {
     bool record_transmissions_ = false;
     std::uint64_t contact_evaluations_ = 0;
     double transmission_seconds_ = 0;
+    std::array<std::uint64_t, contacts::kLayers> successful_contacts_{};
     std::vector<Transmission> transmissions_;
+    std::vector<Candidate> winners_;  ///< the day's infections (transmit(), infect_winners())
 
     // Vaccination: per-agent columns, allocated only when the scenario has a campaign.
     std::vector<interventions::VaccinationCampaign> campaigns_;
@@ -304,7 +331,7 @@ class Simulation {
     std::vector<std::uint8_t> vaccine_;               ///< the campaign that gave the dose
 
     // Hospitals: per-agent columns, allocated only when the scenario has `hospitals:`.
-    std::vector<std::uint8_t> care_;         ///< Care | kDiesUntreated
+    std::vector<std::uint8_t> care_;         ///< Care | kDiesUntreated | kWaitsForIcu
     std::vector<std::uint16_t> bed_region_;  ///< region of the patient's bed
     std::vector<std::int64_t> hospital_;     ///< [region][HospitalMeasure]: flows today, stocks
     std::vector<AgentId> hospital_staff_;    ///< hospital staff agents, by id (so by region)

@@ -11,6 +11,7 @@
 
 #include "sim/core/byte_stream.hpp"
 #include "sim/core/system.hpp"
+#include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/model/memory.hpp"
 #include "sim/model/model.hpp"
@@ -31,18 +32,24 @@ double seconds_since(Clock::time_point start) {
 
 // Builds a scenario's model and says so (benchmarks/run reads the line).
 std::unique_ptr<model::Model> build(const scenario::Scenario& scenario, RunObserver& observer,
-                                    RunTimings* timings) {
+                                    RunTimings* timings, std::stop_token stop) {
     model::BuildTimes times;
-    auto built = model::build_model(scenario, &times);
+    auto built = model::build_model(scenario, &times, std::move(stop));
     if (timings) {
         timings->population_seconds += times.population;
         timings->model_seconds += times.contacts + times.calibration;
     }
+    const auto& calibration = built->calibration;
+    const std::string how = calibration.method == engine::R0Method::kSimulated
+                                ? fmt::format("pilot runs measured R0 {:.3f} +- {:.3f} in {} runs",
+                                              calibration.r0_measured,
+                                              calibration.r0_standard_error, calibration.pilot_runs)
+                                : std::string("next-generation matrix");
     observer.note(fmt::format(
-        "{}: {} agents, R0 {} -> transmission rate {:.5g} per unit of infectiousness "
+        "{}: {} agents, R0 {} -> transmission rate {:.5g} per unit of infectiousness, {} "
         "(population built in {:.2f} s, calibrated in {:.2f} s)",
         scenario.name, built->population.size(), scenario.disease.r0, built->spec.transmission_rate,
-        times.population + times.contacts, times.calibration));
+        how, times.population + times.contacts, times.calibration));
     return built;
 }
 
@@ -255,7 +262,9 @@ TasksOutcome run_tasks(const std::vector<scenario::Scenario>& scenarios, RunObse
         const std::uint32_t s = first->scenario;
         std::unique_ptr<model::Model> built;
         try {
-            built = build(scenarios[s], observer, settings.timings);
+            built = build(scenarios[s], observer, settings.timings, settings.stop);
+        } catch (const engine::CalibrationStopped&) {
+            break;  // asked to stop: reported as Interrupted below
         } catch (...) {
             fail_scenario(s, feed, log, std::current_exception());
             continue;

@@ -323,9 +323,9 @@ engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
     engine::HospitalSpec spec;
     if (!section.present) return spec;
     spec.enabled = true;
-    spec.transfers_per_day = section.transfers_per_day;
     spec.death_without_icu = section.death_without_icu;
     spec.death_without_ward = section.death_without_ward;
+    spec.days_to_death_without_icu = section.days_to_death_without_icu;
     spec.staff_limits = section.staff;
     spec.covid_staff_share = section.covid_staff_share;
     spec.icu_staff = {section.icu_nurses, section.icu_doctors};
@@ -346,6 +346,11 @@ engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
         const double agents = population.region_offsets[r + 1] - population.region_offsets[r];
         scale[r] = people > 0 ? agents / people : 0.0;
     }
+    // Transfers are a national limit: scaled like the beds, by the agents per person of France.
+    double all_people = 0;
+    for (const auto& region : population.regions) all_people += people_of(tables, region.key);
+    spec.transfers_per_day =
+        all_people > 0 ? section.transfers_per_day * double(population.size()) / all_people : 0.0;
     const std::uint32_t days = scenario.days();
     spec.ward_beds.resize(std::size_t{days} * regions);
     spec.icu_beds.resize(std::size_t{days} * regions);

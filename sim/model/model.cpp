@@ -52,7 +52,8 @@ engine::Simulation Model::simulation(std::uint32_t replicate) const {
                               core::RngKey::for_replicate(seed, replicate));
 }
 
-std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times) {
+std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times,
+                                   std::stop_token stop) {
     auto model = std::make_unique<Model>();
     BuildTimes spent;
     auto start = Clock::now();
@@ -72,10 +73,13 @@ std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTime
     spec.seeding = seeding_of(scenario, model->population);
     add_interventions(scenario, model->population, spec);
     spec.hospitals = hospital_spec(scenario, inputs.tables, model->population);
-    spec.transmission_rate = engine::calibrate_transmission_rate(
-                                 *model->contacts, *model->disease, scenario.disease.r0,
-                                 spec.layer_weight, core::RngKey::from_seed(scenario.seed))
-                                 .transmission_rate;
+    model->calibration = engine::calibrate_transmission_rate(
+        *model->contacts, *model->disease, scenario.disease.r0, spec.layer_weight,
+        core::RngKey::from_seed(scenario.seed),
+        scenario.disease.r0_by_next_generation ? engine::R0Method::kNextGeneration
+                                               : engine::R0Method::kSimulated,
+        std::move(stop));
+    spec.transmission_rate = model->calibration.transmission_rate;
     spent.calibration = seconds_since(start);
     if (times) *times = spent;
     return model;

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <vector>
 
 #include "sim/contacts/contact_model.hpp"
 #include "sim/disease/natural_history.hpp"
+#include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/population/population.hpp"
 #include "sim/results/result.hpp"
@@ -36,7 +38,8 @@ struct Model {
     std::optional<contacts::ContactModel> contacts;
     std::optional<disease::DiseaseModel> disease;
     engine::EngineSpec spec;
-    std::uint64_t seed = 0;  ///< the scenario's: replicate r draws from (seed, r)
+    engine::Calibration calibration;  ///< how R0 became spec.transmission_rate
+    std::uint64_t seed = 0;           ///< the scenario's: replicate r draws from (seed, r)
 
     /// Replicate `replicate`, ready to run.
     engine::Simulation simulation(std::uint32_t replicate) const;
@@ -44,7 +47,9 @@ struct Model {
 
 /// Builds the model of a validated scenario (tables read, population built, transmission rate
 /// calibrated). Throws core::InputError for missing or malformed tables and unknown regions.
-std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times = nullptr);
+/// `stop`: the calibration stops between pilot runs when asked (engine::CalibrationStopped).
+std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times = nullptr,
+                                   std::stop_token stop = {});
 
 /// The description of a scenario's result (everything but the replicates' records), with
 /// `scenario.replicates` empty replicates.

@@ -93,8 +93,11 @@ enum class HospitalMeasure : std::uint8_t {
     kExcessDeaths,  ///< deaths of patients refused care whose course would have ended in recovery
     kStaffPresent,  ///< hospital staff agents of the region at work
     kStaffAbsent,   ///< symptomatic, in hospital, dead, isolated or quarantined
+    /// patients refused ICU living out their course in a ward bed or at home (a stock, in the
+    /// region where they are): ICU demand is icu_occupancy + icu_waiting
+    kIcuWaiting,
 };
-inline constexpr std::size_t kHospitalMeasures = 18;
+inline constexpr std::size_t kHospitalMeasures = 19;
 inline constexpr std::array<std::string_view, kHospitalMeasures> kHospitalMeasureNames = {
     "ward_occupancy",
     "icu_occupancy",
@@ -113,7 +116,8 @@ inline constexpr std::array<std::string_view, kHospitalMeasures> kHospitalMeasur
     "deaths",
     "excess_deaths",
     "staff_present",
-    "staff_absent"};
+    "staff_absent",
+    "icu_waiting"};
 
 /// Daily supply records per region and resource (only when `hospitals.supplies` is given).
 /// A consumable's use is what the patients in beds at the end of the day need that day; an

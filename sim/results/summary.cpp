@@ -85,17 +85,25 @@ struct Saturation {
     std::int64_t days_over = 0;
 };
 
-// Demand (people in `state`) against the recorded `capacity`, nationally.
+// Demand against the recorded `capacity`, nationally: the people in `state`, plus (+1) or
+// less (-1) the patients waiting for ICU (ICU demand: C + icu_waiting; ward demand: H less
+// those of its patients who need ICU instead).
 Saturation saturation(const ScenarioResult& scenario, const ReplicateResult& replicate, State state,
-                      HospitalMeasure capacity) {
+                      HospitalMeasure capacity, int waiting) {
+    const auto demand_on = [&](std::size_t day) {
+        return daily_total(scenario, replicate.counts, day, {state}) +
+               waiting * hospital_on(scenario, replicate, day, HospitalMeasure::kIcuWaiting);
+    };
     Saturation result;
-    const Peak top = peak(scenario, replicate, {state});
-    result.peak_ratio =
-        demand_ratio(top.value, hospital_on(scenario, replicate, top.day, capacity));
+    std::int64_t top = -1;
     for (std::size_t day = 0; day < scenario.days; ++day) {
-        if (daily_total(scenario, replicate.counts, day, {state}) >
-            hospital_on(scenario, replicate, day, capacity))
-            ++result.days_over;
+        const std::int64_t demand = demand_on(day);
+        const std::int64_t beds = hospital_on(scenario, replicate, day, capacity);
+        if (demand > top) {
+            top = demand;
+            result.peak_ratio = demand_ratio(demand, beds);
+        }
+        if (demand > beds) ++result.days_over;
     }
     return result;
 }
@@ -276,7 +284,14 @@ ReplicateMetrics replicate_metrics(const ScenarioResult& scenario,
     const Peak hospital = peak(scenario, replicate, {State::kHospitalWard, State::kIcu});
     metrics.peak_hospital = hospital.value;
     metrics.peak_hospital_day = hospital.day;
-    const Peak icu = peak(scenario, replicate, {State::kIcu});
+    // Patients needing ICU: in state C, and with hospitals those refused a bed (icu_waiting).
+    Peak icu;
+    for (std::uint32_t day = 0; day < scenario.days; ++day) {
+        std::int64_t total = daily_total(scenario, replicate.counts, day, {State::kIcu});
+        if (scenario.hospitals)
+            total += hospital_on(scenario, replicate, day, HospitalMeasure::kIcuWaiting);
+        if (total > icu.value) icu = {total, day};
+    }
     metrics.peak_icu = icu.value;
     metrics.peak_icu_day = icu.day;
     metrics.hospital_admissions = event_total(replicate, Event::kHospitalAdmissions);
@@ -288,9 +303,9 @@ ReplicateMetrics replicate_metrics(const ScenarioResult& scenario,
 HospitalMetrics hospital_metrics(const ScenarioResult& scenario, const ReplicateResult& replicate) {
     HospitalMetrics metrics;
     const Saturation icu =
-        saturation(scenario, replicate, State::kIcu, HospitalMeasure::kIcuCapacity);
+        saturation(scenario, replicate, State::kIcu, HospitalMeasure::kIcuCapacity, +1);
     const Saturation ward =
-        saturation(scenario, replicate, State::kHospitalWard, HospitalMeasure::kWardCapacity);
+        saturation(scenario, replicate, State::kHospitalWard, HospitalMeasure::kWardCapacity, -1);
     metrics.icu_demand_over_capacity = icu.peak_ratio;
     metrics.icu_days_over_capacity = icu.days_over;
     metrics.ward_demand_over_capacity = ward.peak_ratio;

@@ -29,11 +29,11 @@ Spread spread(std::span<const double> values);
 
 /// The headline numbers of one replicate.
 struct ReplicateMetrics {
-    double attack_rate = 0;                ///< infections over the run / agents (NaN if no agents)
-    std::int64_t peak_hospital = 0;        ///< max over days of people in H + C (ward and ICU)
-    std::uint32_t peak_hospital_day = 0;   ///< first day index with that peak
-    std::int64_t peak_icu = 0;             ///< max over days of people in C
-    std::uint32_t peak_icu_day = 0;        ///< first day index with that peak
+    double attack_rate = 0;               ///< infections over the run / agents (NaN if no agents)
+    std::int64_t peak_hospital = 0;       ///< max over days of people in H + C (ward and ICU)
+    std::uint32_t peak_hospital_day = 0;  ///< first day index with that peak
+    std::int64_t peak_icu = 0;            ///< max over days of people needing ICU (C + icu_waiting)
+    std::uint32_t peak_icu_day = 0;       ///< first day index with that peak
     std::int64_t hospital_admissions = 0;  ///< sum of the event hospital_admissions
     std::int64_t deaths = 0;               ///< sum of the event deaths
     double r0_realised = 0;

@@ -72,6 +72,8 @@ void read_infectiousness(MapReader& map, disease::DiseaseParameters& p) {
     }
     if (inf->require("dispersion_k"))
         p.dispersion_k = inf->number("dispersion_k", Bounds::greater_than(0)).value_or(1);
+    if (const auto kept = inf->number("symptomatic_contacts_outside_home", Bounds::between(0, 1)))
+        p.symptomatic_contacts_outside_home = *kept;
     inf->finish();
 }
 

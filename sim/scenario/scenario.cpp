@@ -126,6 +126,9 @@ bool read_dates(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
 void read_disease(MapReader& map, const Document& base, DiseaseSection& out) {
     read_path(map, "parameters", base, out.parameters_file);
     if (map.require("R0")) out.r0 = map.number("R0", Bounds::between(0.01, 100)).value_or(0);
+    constexpr std::array<std::string_view, 2> kMethods = {"simulated", "next_generation"};
+    if (const auto method = map.one_of("R0_method", kMethods))
+        out.r0_by_next_generation = *method == "next_generation";
     if (auto weights = map.map("layer_weights")) {
         constexpr std::array<std::string_view, 5> kLayers = {"household", "school", "work",
                                                              "community", "hospital"};
@@ -294,6 +297,8 @@ void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& 
             out.death_without_icu = *p;
         if (const auto p = overflow->number("death_without_ward", Bounds::probability()))
             out.death_without_ward = *p;
+        if (const auto days = overflow->number("days_to_death_without_icu", Bounds::between(0, 60)))
+            out.days_to_death_without_icu = *days;
         overflow->finish();
     }
     read_hospital_changes(map, out, problems);

@@ -39,6 +39,9 @@ struct DiseaseSection {
     std::filesystem::path parameters_file;
     disease::DiseaseParameters parameters;
     double r0 = 0.0;
+    /// `R0_method: next_generation`: the transmission rate from the next-generation matrix
+    /// alone, without the pilot runs of `simulated`, the default (docs/model.md).
+    bool r0_by_next_generation = false;
     /// household, school, work, community, hospital
     std::array<double, 5> layer_weights{1.0, 1.0, 1.0, 1.0, 1.0};
 };
@@ -163,6 +166,8 @@ struct HospitalsSection {
     /// Patients needing a ward bed left at home: about twice the ward death risk of spring 2020
     /// (Covasim's factor 2, Kerr et al. 2021); squire's 0.60 is the high end (HOSPITALS.md).
     double death_without_ward = 0.30;
+    /// Days from the refusal of ICU to death, for a refused patient who dies: SOURCE
+    double days_to_death_without_icu = 2.0;
     /// `staff:` given: present hospital staff limit admissions (docs/model.md, Hospitals).
     bool staff = false;
     /// Share of a region's hospital staff who may serve COVID-19 patients (estimate: most

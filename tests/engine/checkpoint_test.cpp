@@ -48,7 +48,9 @@ const sortie::testing::Prepared& hospitals() {
     static const sortie::testing::Prepared run(
         sortie::testing::kScenarios / "france-2020" / "lockdown.yaml",
         {"population.size=20000", "end=2020-07-31", "seeding=[{date: 2020-02-01, infections: 20}]",
-         "hospitals.changes=[{date: 2020-02-01, region: ara, icu_beds: 20000}]"});
+         "hospitals.changes=[{date: 2020-02-01, region: ara, icu_beds: 20000}]",
+         // 20,000 real transfers a day are 6 at this scale: enough to have some.
+         "hospitals.transfers.per_day=20000"});
     return run;
 }
 

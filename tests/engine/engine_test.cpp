@@ -1,4 +1,5 @@
-// The engine against known answers (final size, growth rate), its invariants (conservation)
+// The engine against known answers (final size; growth rate: r0_test.cpp), its invariants
+// (conservation)
 // and its promise of determinism. Scenarios go through the real path: YAML, tables, build.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -60,52 +61,6 @@ TEST_CASE(
     }
     CHECK(final_size(1.5) == doctest::Approx(0.583).epsilon(0.001));
     CHECK(final_size(2.5) == doctest::Approx(0.893).epsilon(0.001));
-}
-
-TEST_CASE(
-    "early growth rate r satisfies R0 = 1 / M(-r) for the realised generation intervals (within "
-    "10%)") {
-    const double r0 = 2.0;
-    const Prepared run(kScenarios / "validation" / "well-mixed.yaml",
-                       {"disease.R0=2", "population.size=200000", "end=2020-04-30"});
-    auto simulation = run.simulation(0);
-    simulation.record_transmissions(true);
-    const auto result = simulation.run();
-    const std::size_t per_day =
-        run.population.regions.size() * contacts::kAgeBands * results::kEvents;
-    const auto infections =
-        daily(result.incidence, per_day, results::kEvents, std::size_t(Event::kInfections));
-    // Exponential phase: from 200 infections a day until 2% of the population is infected.
-    std::vector<double> days, logs;
-    double cumulative = 0;
-    for (std::size_t d = 0; d < infections.size(); ++d) {
-        cumulative += infections[d];
-        if (infections[d] >= 200 && cumulative < 0.02 * 200000) {
-            days.push_back(double(d));
-            logs.push_back(std::log(infections[d]));
-        }
-    }
-    REQUIRE(days.size() >= 5);
-    const double n = double(days.size());
-    const double mx = std::accumulate(days.begin(), days.end(), 0.0) / n;
-    const double my = std::accumulate(logs.begin(), logs.end(), 0.0) / n;
-    double sxy = 0, sxx = 0;
-    for (std::size_t i = 0; i < days.size(); ++i)
-        sxy += (days[i] - mx) * (logs[i] - my), sxx += (days[i] - mx) * (days[i] - mx);
-    const double growth = sxy / sxx;
-    // Realised generation intervals of the infections made in that window.
-    std::vector<std::uint32_t> infected_on(run.population.size(), 0);
-    for (const auto& t : simulation.transmissions()) infected_on[t.infectee] = t.day;
-    double m = 0, count = 0;
-    for (const auto& t : simulation.transmissions()) {
-        if (t.infector == engine::kNoInfector || t.day < days.front() || t.day > days.back())
-            continue;
-        m += std::exp(-growth * double(t.day - infected_on[t.infector]));
-        count += 1;
-    }
-    CAPTURE(growth);
-    CAPTURE(count);
-    CHECK(1.0 / (m / count) == doctest::Approx(r0).epsilon(0.10));
 }
 
 TEST_CASE("states sum to the population every day and cumulative counts never decrease") {

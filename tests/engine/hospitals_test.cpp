@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "sim/model/inputs.hpp"
+#include "sim/population/build.hpp"
 #include "tests/support/prepared.hpp"
 
 using namespace sortie;
@@ -21,7 +22,7 @@ const Prepared& epidemic() {
 }
 
 engine::HospitalSpec beds(const Prepared& run, std::int32_t ward, std::int32_t icu,
-                          std::uint32_t transfers) {
+                          double transfers) {
     engine::HospitalSpec spec;
     spec.enabled = true;
     const std::size_t cells = std::size_t{run.spec.days} * run.population.regions.size();
@@ -30,6 +31,7 @@ engine::HospitalSpec beds(const Prepared& run, std::int32_t ward, std::int32_t i
     spec.transfers_per_day = transfers;
     spec.death_without_icu = 0.9;
     spec.death_without_ward = 0.3;
+    spec.days_to_death_without_icu = 3;
     return spec;
 }
 
@@ -99,6 +101,16 @@ TEST_CASE("hospital beds are conserved per region and day and never overfilled")
         }
         REQUIRE(moved_out == moved_in);
         REQUIRE(moved_out <= limit);
+        // State C is an ICU bed: patients refused one wait in state H (icu_waiting).
+        std::int64_t in_c = 0, occupied = 0;
+        for (std::size_t r = 0; r < regions; ++r) {
+            occupied += records.at(day, r, HospitalMeasure::kIcuOccupancy);
+            for (std::size_t band = 0; band < contacts::kAgeBands; ++band)
+                in_c += result.counts[((day * regions + r) * contacts::kAgeBands + band) *
+                                          results::kStates +
+                                      std::size_t(results::State::kIcu)];
+        }
+        REQUIRE(in_c == occupied);
     }
     // The run must exercise what is checked: full wards, full ICUs and transfers.
     CHECK(records.total(HospitalMeasure::kWardRefused) > 0);
@@ -118,6 +130,67 @@ TEST_CASE("without ICU beds every ICU admission is refused and nobody is transfe
     CHECK(records.total(HospitalMeasure::kIcuRefused) == needing_icu);
     CHECK(records.total(HospitalMeasure::kTransfersOut) == 0);
     CHECK(records.total(HospitalMeasure::kWardRefused) == 0);
+}
+
+TEST_CASE(
+    "a patient refused ICU waits in state H and, when untreated death is certain, dies "
+    "days_to_death_without_icu later") {
+    const auto& run = epidemic();
+    auto spec = beds(run, 1000, 0, 25);
+    spec.death_without_icu = 1.0;
+    const auto result = run_with(run, spec);
+    const std::size_t regions = run.population.regions.size();
+    const Records records{result, regions};
+    REQUIRE(records.total(HospitalMeasure::kIcuRefused) > 0);
+    const auto national = [&](std::size_t day, HospitalMeasure m) {
+        std::int64_t sum = 0;
+        for (std::size_t r = 0; r < regions; ++r) sum += records.at(day, r, m);
+        return sum;
+    };
+    for (std::size_t day = 0; day < run.spec.days; ++day) {
+        CAPTURE(day);
+        // Waiting: refused on this day or the 2 before (3 days to death), none in state C.
+        std::int64_t refused_lately = 0;
+        for (std::size_t d = day >= 2 ? day - 2 : 0; d <= day; ++d)
+            refused_lately += national(d, HospitalMeasure::kIcuRefused);
+        REQUIRE(national(day, HospitalMeasure::kIcuWaiting) == refused_lately);
+        for (std::size_t c = 0; c < regions * contacts::kAgeBands; ++c)
+            REQUIRE(result.counts[(day * regions * contacts::kAgeBands + c) * results::kStates +
+                                  std::size_t(results::State::kIcu)] == 0);
+    }
+    // Every one of them died: those whose course would have ended in recovery are excess.
+    CHECK(records.total(HospitalMeasure::kExcessDeaths) > 0);
+}
+
+TEST_CASE("a fraction of a transfer a day spreads over the days: floor((d + 1) x) by day d") {
+    const auto& run = epidemic();
+    const double per_day = 0.3;
+    const auto result = run_with(run, beds(run, 3, 1, per_day));
+    const Records records{result, run.population.regions.size()};
+    std::int64_t moved = 0;
+    for (std::size_t day = 0; day < run.spec.days; ++day) {
+        for (std::size_t r = 0; r < run.population.regions.size(); ++r)
+            moved += records.at(day, r, HospitalMeasure::kTransfersOut);
+        REQUIRE(moved <= std::int64_t(std::floor(double(day + 1) * per_day)));
+    }
+    CHECK(moved > 0);
+}
+
+TEST_CASE("transfers a day are scaled like the beds: the same real patients at two scales") {
+    for (const char* scale : {"population.scale=0.002", "population.scale=0.004"}) {
+        CAPTURE(scale);
+        const auto scenario =
+            scenario::load(kScenarios / "france-2020" / "lockdown.yaml",
+                           {scale, "disease.R0_method=next_generation"}, scenario::Purpose::kRun);
+        const auto inputs = model::prepare(scenario);
+        const auto population = population::build(inputs.population, inputs.tables,
+                                                  core::RngKey::from_seed(scenario.seed));
+        const auto spec = model::hospital_spec(scenario, inputs.tables, population);
+        double people = 0;
+        for (const auto& region : inputs.tables.regions) people += region.population;
+        CHECK(spec.transfers_per_day * people / double(population.size()) ==
+              doctest::Approx(double(scenario.hospitals.transfers_per_day)).epsilon(1e-9));
+    }
 }
 
 TEST_CASE("unlimited beds give no excess deaths and the run without hospitals") {

@@ -29,7 +29,7 @@ HOSPITAL_MEASURES = ["ward_occupancy", "icu_occupancy", "ward_capacity", "icu_ca
                      "ward_effective_capacity", "icu_effective_capacity", "admissions",
                      "ward_admissions", "icu_admissions", "ward_refused", "icu_refused",
                      "transfers_out", "transfers_in", "discharges", "deaths", "excess_deaths",
-                     "staff_present", "staff_absent"]
+                     "staff_present", "staff_absent", "icu_waiting"]
 
 
 def check(condition, message):
@@ -118,6 +118,9 @@ def expected_metrics(group):
     ward, icu = STATES.index("H"), STATES.index("C")
     hospital = counts[..., [ward, icu]].sum(axis=(2, 3, 4))  # [replicate, day]
     icu_load = counts[..., icu].sum(axis=(2, 3))
+    if "hospital" in group:  # patients refused ICU wait in state H: ICU demand is C + waiting
+        waiting = HOSPITAL_MEASURES.index("icu_waiting")
+        icu_load = icu_load + group["hospital"][..., waiting].sum(axis=2)
     infections = incidence[..., EVENTS.index("infections")].sum(axis=(1, 2, 3))
     start = np.datetime64(group.attrs["start_date"])
     peak_date = lambda load: str(start + int(np.floor(np.quantile(load.argmax(axis=1), 0.5))))

@@ -33,7 +33,7 @@ TEST_CASE("the text summary shows one row per metric with median and range") {
     const std::string text = sortie::cli::to_text(summarise({"", {s}}));
     CHECK(text.starts_with("scenario tiny: 2 replicates, 1000 agents\n"));
     CHECK(text.find("\n  metric                     median  [p05, p95]\n") != std::string::npos);
-    CHECK(text.find("\n  peak_icu (C)                 10.0  [10.0, 10.0]              "
+    CHECK(text.find("\n  peak_icu (C+waiting)         10.0  [10.0, 10.0]              "
                     "median peak day 2020-03-01\n") != std::string::npos);
     CHECK(text.find("\n  attack_rate                0.0000  [0.0000, 0.0000]\n") !=
           std::string::npos);

@@ -100,7 +100,7 @@ std::string scenario_text(const ScenarioSummary& s) {
     text += text_row("attack_rate", s.attack_rate, 4);
     text += text_row("peak_hospital (H+C)", s.peak_hospital, 1,
                      "median peak day " + s.peak_hospital_date);
-    text += text_row("peak_icu (C)", s.peak_icu, 1, "median peak day " + s.peak_icu_date);
+    text += text_row("peak_icu (C+waiting)", s.peak_icu, 1, "median peak day " + s.peak_icu_date);
     text += text_row("hospital_admissions", s.hospital_admissions, 1);
     text += text_row("deaths", s.deaths, 1);
     text += text_row("r0_realised", s.r0_realised, 3);
