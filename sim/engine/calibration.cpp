@@ -284,7 +284,6 @@ Calibration next_generation_calibration(const Structure& s, double r0,
 // Pilot runs: enough of them, each following a cohort of early cases small against the
 // population (so that it depletes little), for about kPilotCases cases at each rate.
 constexpr std::uint32_t kPilotCases = 30000;
-constexpr std::uint32_t kMaxPilots = 32;
 constexpr int kMaxRates = 6;
 
 struct PilotDesign {
@@ -417,7 +416,7 @@ R0Measurement measure_r0(const contacts::ContactModel& contacts,
                          const disease::DiseaseModel& disease,
                          const std::array<double, contacts::kLayers>& weight, double beta,
                          core::RngKey key, const PilotDesign& design,
-                         const std::stop_token& stop = {}) {
+                         const std::stop_token& stop = {}, std::uint32_t most_at_once = 0) {
     EarlyEpidemicSpec spec;
     spec.transmission_rate = beta;
     spec.layer_weight = weight;
@@ -429,15 +428,14 @@ R0Measurement measure_r0(const contacts::ContactModel& contacts,
     R0Measurement out;
     std::uint32_t complete = 0;
     // Pilots run side by side (an early epidemic has too few infectious agents to keep the
-    // threads busy), as many at once as half the free memory holds. Taken in key order, a
-    // pilot whose epidemic died out is replaced by the next key: the result does not depend
-    // on the threads.
-    const std::size_t pilot_bytes =
-        contacts.population().size() * Simulation::bytes_per_agent({.transmissions = true});
+    // threads busy), as many at once as half the free memory holds and `most_at_once`
+    // allows. Taken in key order, a pilot whose epidemic died out is replaced by the next key:
+    // the result does not depend on the threads.
+    const std::size_t pilot_bytes = pilot_run_bytes(contacts.population().size());
     const std::size_t available = core::available_memory_bytes();
     const std::size_t at_once = std::clamp<std::size_t>(
         available > 0 ? available / 2 / std::max<std::size_t>(pilot_bytes, 1) : 1, 1,
-        design.pilots);
+        most_at_once > 0 ? std::min(most_at_once, design.pilots) : design.pilots);
     tbb::task_arena arena(static_cast<int>(
         std::min<std::size_t>(at_once, std::size_t(tbb::this_task_arena::max_concurrency()))));
     std::vector<EarlyEpidemic> round;
@@ -492,6 +490,11 @@ double next_rate(const std::vector<std::pair<double, double>>& points, double r0
 
 }  // namespace
 
+std::size_t pilot_run_bytes(std::uint64_t agents) {
+    // The engine's columns; the transmission log of a pilot holds a few percent of the agents.
+    return Simulation::bytes_per_agent({}) * agents + (std::size_t{1} << 20);
+}
+
 R0Measurement measure_r0_by_pilots(const contacts::ContactModel& contacts,
                                    const disease::DiseaseModel& disease,
                                    const std::array<double, contacts::kLayers>& layer_weight,
@@ -504,11 +507,12 @@ R0Measurement measure_r0_by_pilots(const contacts::ContactModel& contacts,
 Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
                                         const disease::DiseaseModel& disease, double r0,
                                         const std::array<double, contacts::kLayers>& layer_weight,
-                                        core::RngKey key, R0Method method, std::stop_token stop) {
+                                        core::RngKey key, const CalibrationOptions& options) {
     if (!(r0 > 0.0)) throw std::invalid_argument("R0 must be greater than 0");
     const Structure s = measure(contacts, disease, key);
     Calibration result = next_generation_calibration(s, r0, layer_weight);
-    if (method == R0Method::kSimulated && contacts.population().size() >= kMinimumPilotAgents) {
+    if (options.method == R0Method::kSimulated &&
+        contacts.population().size() >= kMinimumPilotAgents) {
         // Pilots from the next-generation rate on, with the same keys at every rate (common
         // random numbers), until one measures R0 within half its standard error.
         const PilotDesign design = pilot_design(contacts.population().size(), r0);
@@ -526,7 +530,8 @@ Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
         double beta = result.next_generation_rate;
         R0Measurement at{};
         for (int step = 0; step < kMaxRates; ++step) {
-            at = measure_r0(contacts, disease, layer_weight, beta, key, design, stop);
+            at = measure_r0(contacts, disease, layer_weight, beta, key, design, options.stop,
+                            options.pilots_at_once);
             result.pilot_runs += at.runs;
             points.emplace_back(beta, at.r);
             if (std::fabs(at.r - r0) <= 0.5 * at.standard_error) break;
@@ -534,7 +539,8 @@ Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
         }
         if (std::fabs(at.r - r0) > 0.5 * at.standard_error) {
             beta = next_rate(points, r0, first_slope);
-            at = measure_r0(contacts, disease, layer_weight, beta, key, design, stop);
+            at = measure_r0(contacts, disease, layer_weight, beta, key, design, options.stop,
+                            options.pilots_at_once);
             result.pilot_runs += at.runs;
         }
         result.method = R0Method::kSimulated;

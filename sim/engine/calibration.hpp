@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <stop_token>
@@ -39,21 +40,31 @@ struct Calibration {
     std::uint32_t pilot_runs = 0;
 };
 
-/// Throws std::invalid_argument if R0 <= 0 or cannot be reached (no contacts at all).
-/// kSimulated on fewer than kMinimumPilotAgents agents falls back to kNextGeneration (the
-/// result's `method` says which was used).
+/// How to calibrate: the method; `stop`, looked at between pilot runs; and the most pilot
+/// runs at once (0: as many as the threads and half the free memory allow). A model passes
+/// its replicates, so that the pilots never hold more memory than its replicates will.
+struct CalibrationOptions {
+    R0Method method = R0Method::kSimulated;
+    std::stop_token stop;
+    std::uint32_t pilots_at_once = 0;
+};
+
+/// Throws std::invalid_argument if R0 <= 0 or cannot be reached (no contacts at all), and
+/// CalibrationStopped when asked to stop. kSimulated on fewer than kMinimumPilotAgents agents
+/// falls back to kNextGeneration (the result's `method` says which was used).
 Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
                                         const disease::DiseaseModel& disease, double r0,
                                         const std::array<double, contacts::kLayers>& layer_weight,
-                                        core::RngKey key, R0Method method = R0Method::kSimulated,
-                                        std::stop_token stop = {});
+                                        core::RngKey key, const CalibrationOptions& options = {});
+inline constexpr std::size_t kMinimumPilotAgents = 5000;
+/// The most pilot runs at one rate (enough for about 30,000 cases; docs/model.md).
+inline constexpr std::uint32_t kMaxPilots = 32;
 
 /// Thrown by the calibration when `stop` was requested (it looks between pilot runs).
 class CalibrationStopped : public std::runtime_error {
   public:
     CalibrationStopped() : std::runtime_error("the calibration was stopped") {}
 };
-inline constexpr std::size_t kMinimumPilotAgents = 5000;
 
 /// R0 as pilot runs measure it at a transmission rate (what kSimulated does at each rate it
 /// tries, calibrating to `r0`, which sets the seeds): `pilots` runs (0: as the calibration
@@ -67,6 +78,10 @@ R0Measurement measure_r0_by_pilots(const contacts::ContactModel& contacts,
                                    const std::array<double, contacts::kLayers>& layer_weight,
                                    double transmission_rate, double r0, core::RngKey key,
                                    std::uint32_t pilots = 0);
+
+/// The memory of one pilot run on `agents` agents; pilots run as many at once as the threads
+/// allow and half the free memory holds (model::estimate_memory counts them).
+std::size_t pilot_run_bytes(std::uint64_t agents);
 
 /// The spectral radius of a non-negative matrix (power iteration).
 double spectral_radius(const contacts::BandMatrix& matrix);

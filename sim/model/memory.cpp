@@ -7,6 +7,7 @@
 
 #include "sim/contacts/layers.hpp"
 #include "sim/disease/natural_history.hpp"
+#include "sim/engine/calibration.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/model/inputs.hpp"
 #include "sim/results/fields.hpp"
@@ -52,6 +53,13 @@ ScenarioMemory scenario_memory(const scenario::Scenario& s, std::size_t threads,
     m.population = static_cast<std::size_t>(kPopulationBytesPerAgent * double(m.agents));
     m.per_replicate = replicate_bytes(m.agents, replicate_features(s, transmissions));
     m.in_flight = replicates_in_flight(s.replicates, threads, m.per_replicate, available);
+    if (!s.disease.r0_by_next_generation && m.agents >= engine::kMinimumPilotAgents) {
+        // The calibration's pilot runs, before the replicates (docs/model.md).
+        const std::size_t pilot = engine::pilot_run_bytes(m.agents);
+        m.calibration = replicates_in_flight(std::min(engine::kMaxPilots, s.replicates), threads,
+                                             pilot, available) *
+                        pilot;
+    }
     m.trajectories = std::size_t{s.replicates} * trajectory_bytes(s, region_count(inputs));
     if (transmissions) m.trajectories += std::size_t{s.replicates} * m.agents * 5 * 4;
     return m;
@@ -91,7 +99,8 @@ MemoryEstimate estimate_memory(const std::vector<scenario::Scenario>& scenarios,
     for (const auto& s : scenarios) {
         estimate.scenarios.push_back(scenario_memory(s, threads, transmissions, available));
         const auto& m = estimate.scenarios.back();
-        largest = std::max(largest, m.population + m.in_flight * m.per_replicate);
+        largest = std::max(largest,
+                           m.population + std::max(m.in_flight * m.per_replicate, m.calibration));
         trajectories += m.trajectories;
     }
     estimate.peak = largest + trajectories + kFixedBytes;

@@ -40,6 +40,7 @@ struct ScenarioMemory {
     std::size_t population = 0;     ///< population and contact index
     std::size_t in_flight = 0;      ///< replicates at once
     std::size_t per_replicate = 0;  ///< columns of one replicate in flight
+    std::size_t calibration = 0;    ///< the calibration's pilot runs at once, before them
     std::size_t trajectories = 0;   ///< kept until the file is written
 };
 

@@ -76,9 +76,9 @@ std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTime
     model->calibration = engine::calibrate_transmission_rate(
         *model->contacts, *model->disease, scenario.disease.r0, spec.layer_weight,
         core::RngKey::from_seed(scenario.seed),
-        scenario.disease.r0_by_next_generation ? engine::R0Method::kNextGeneration
-                                               : engine::R0Method::kSimulated,
-        std::move(stop));
+        {scenario.disease.r0_by_next_generation ? engine::R0Method::kNextGeneration
+                                                : engine::R0Method::kSimulated,
+         std::move(stop), scenario.replicates});
     spec.transmission_rate = model->calibration.transmission_rate;
     spent.calibration = seconds_since(start);
     if (times) *times = spent;

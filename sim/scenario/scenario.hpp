@@ -166,8 +166,10 @@ struct HospitalsSection {
     /// Patients needing a ward bed left at home: about twice the ward death risk of spring 2020
     /// (Covasim's factor 2, Kerr et al. 2021); squire's 0.60 is the high end (HOSPITALS.md).
     double death_without_ward = 0.30;
-    /// Days from the refusal of ICU to death, for a refused patient who dies: SOURCE
-    double days_to_death_without_icu = 2.0;
+    /// Days from the refusal of ICU to death, for a refused patient who dies: median survival
+    /// 3 days (IQR 1-11) after a decision to limit life-sustaining therapy, COVID-ICU cohort,
+    /// first wave (Crit Care 2023; hospital_overflow.csv), standing in for a refusal.
+    double days_to_death_without_icu = 3.0;
     /// `staff:` given: present hospital staff limit admissions (docs/model.md, Hospitals).
     bool staff = false;
     /// Share of a region's hospital staff who may serve COVID-19 patients (estimate: most

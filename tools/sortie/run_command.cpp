@@ -34,10 +34,13 @@ void print_estimate(const model::MemoryEstimate& estimate, std::size_t available
     for (const auto& m : estimate.scenarios) {
         fmt::print("{}: {} agents, {} days, {} replicates ({} at once)\n", m.name, m.agents, m.days,
                    m.replicates, m.in_flight);
-        fmt::print("    population {}, each replicate in flight {}, trajectories {}\n",
+        fmt::print("    population {}, each replicate in flight {}, trajectories {}{}\n",
                    model::bytes_text(double(m.population)),
                    model::bytes_text(double(m.per_replicate)),
-                   model::bytes_text(double(m.trajectories)));
+                   model::bytes_text(double(m.trajectories)),
+                   m.calibration > 0 ? fmt::format(", calibration pilots before them {}",
+                                                   model::bytes_text(double(m.calibration)))
+                                     : std::string());
     }
     fmt::print("expected peak memory: {}{}\n", model::bytes_text(double(estimate.peak)),
                available > 0 ? fmt::format(" (available: {})", model::bytes_text(double(available)))
