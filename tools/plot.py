@@ -75,8 +75,8 @@ DEFAULT_ICU_BEDS_PER_100K = 8.1
 FRANCE_POPULATION_2020 = 67_064_000
 
 # (key, title, kind, name in the file): occupancy panels read a state of `counts` (with
-# hospitals, patients waiting for ICU move from the ward panel to the ICU one: read_scenario),
-# flow panels an event of `incidence`.
+# hospitals, the ICU panel adds the patients waiting for ICU: read_scenario), flow panels an
+# event of `incidence`.
 PANELS = [
     ("ward", "Needing a ward bed", "state", "H"),
     ("icu", "Needing ICU", "state", "C"),
@@ -164,9 +164,8 @@ def read_scenario(name, group):
         periods = periods_in_force(group["interventions_active"][()])
     hospital = hospital_of(group)
     if hospital is not None and "icu_waiting" in hospital:
-        # Patients refused ICU wait in state H (a ward bed or home): they are ICU demand.
+        # Patients refused ICU wait in state H (a ward bed or home): they are ICU demand too.
         series["icu"] = series["icu"] + hospital["icu_waiting"]
-        series["ward"] = series["ward"] - hospital["icu_waiting"]
     return Scenario(name, int(group.attrs["agents"]), dates, series, interventions, periods,
                     icu_capacity_of(group), hospital, first_shortages(group))
 

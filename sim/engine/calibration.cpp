@@ -284,6 +284,7 @@ Calibration next_generation_calibration(const Structure& s, double r0,
 // Pilot runs: enough of them, each following a cohort of early cases small against the
 // population (so that it depletes little), for about kPilotCases cases at each rate.
 constexpr std::uint32_t kPilotCases = 30000;
+constexpr std::uint32_t kMinPilots = 8;
 constexpr int kMaxRates = 6;
 
 struct PilotDesign {
@@ -292,16 +293,19 @@ struct PilotDesign {
 
 PilotDesign pilot_design(std::size_t agents, double r0, std::uint32_t pilots = 0) {
     PilotDesign d;
-    d.cohort = static_cast<std::uint32_t>(std::clamp<std::size_t>(agents / 500, 10, 10000));
+    // At least kMinPilots pilots (clusters for the standard error), each cohort small against
+    // the population.
+    d.cohort = static_cast<std::uint32_t>(
+        std::clamp<std::size_t>(agents / 500, 10, kPilotCases / kMinPilots));
     // Enough seeds that a pilot seldom dies out with k = 0.1, few enough that most of the
-    // cohort is infected by cases that were themselves infected in the population. Near or
-    // below R0 = 1 the seeds' own infections must fill the cohort: 1.5 cohorts' worth.
+    // cohort is infected by cases that were themselves infected in the population. Near R0 = 1
+    // the seeds' own infections must fill the cohort: 1.5 cohorts' worth.
     d.seeds = std::max<std::uint32_t>(10, d.cohort / 10);
     if (r0 < 1.5)
         d.seeds = std::max(d.seeds, static_cast<std::uint32_t>(std::ceil(1.5 * d.cohort / r0)));
-    d.pilots = pilots > 0 ? pilots
-                          : std::clamp<std::uint32_t>((kPilotCases + d.cohort - 1) / d.cohort, 4,
-                                                      kMaxPilots);
+    d.pilots = pilots > 0 ? std::max<std::uint32_t>(pilots, 2)
+                          : std::clamp<std::uint32_t>((kPilotCases + d.cohort - 1) / d.cohort,
+                                                      kMinPilots, kMaxPilots);
     return d;
 }
 
@@ -511,7 +515,8 @@ Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
     if (!(r0 > 0.0)) throw std::invalid_argument("R0 must be greater than 0");
     const Structure s = measure(contacts, disease, key);
     Calibration result = next_generation_calibration(s, r0, layer_weight);
-    if (options.method == R0Method::kSimulated &&
+    // Below R0 = 1 an epidemic has no early phase to measure: the matrix alone.
+    if (options.method == R0Method::kSimulated && r0 >= 1.0 &&
         contacts.population().size() >= kMinimumPilotAgents) {
         // Pilots from the next-generation rate on, with the same keys at every rate (common
         // random numbers), until one measures R0 within half its standard error.
@@ -533,10 +538,16 @@ Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
             at = measure_r0(contacts, disease, layer_weight, beta, key, design, options.stop,
                             options.pilots_at_once);
             result.pilot_runs += at.runs;
+            if (!(at.r > 0)) {  // no secondary infection at all: a rate far too low
+                beta *= 2;
+                continue;
+            }
             points.emplace_back(beta, at.r);
             if (std::fabs(at.r - r0) <= 0.5 * at.standard_error) break;
             beta = next_rate(points, r0, first_slope);
         }
+        if (points.empty())
+            throw std::invalid_argument("R0 cannot be reached: the pilot runs infect no one");
         if (std::fabs(at.r - r0) > 0.5 * at.standard_error) {
             beta = next_rate(points, r0, first_slope);
             at = measure_r0(contacts, disease, layer_weight, beta, key, design, options.stop,

@@ -51,7 +51,7 @@ struct CalibrationOptions {
 
 /// Throws std::invalid_argument if R0 <= 0 or cannot be reached (no contacts at all), and
 /// CalibrationStopped when asked to stop. kSimulated on fewer than kMinimumPilotAgents agents
-/// falls back to kNextGeneration (the result's `method` says which was used).
+/// or for R0 below 1 falls back to kNextGeneration (the result's `method` says which was used).
 Calibration calibrate_transmission_rate(const contacts::ContactModel& contacts,
                                         const disease::DiseaseModel& disease, double r0,
                                         const std::array<double, contacts::kLayers>& layer_weight,

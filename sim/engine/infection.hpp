@@ -22,10 +22,12 @@ inline bool infects(double u, double exposure) {
 /// transmission (contact factors, masks, vaccine protection, isolation): with probability
 /// kept x (1 - exp(-exposure)), which is what keeping the contact with probability `kept`
 /// would give. On the contact's one draw u, so that under common random numbers the
-/// infections under a factor are a subset of those without (docs/model.md, Transmission).
-/// kept = 1 decides exactly as infects(u, exposure).
+/// infections under a factor are a subset of those without (docs/model.md, Natural history).
+/// kept = 1 decides exactly as infects(u, exposure). Above 1 (a contact factor raising
+/// contacts) the contact counts as `kept` independent ones: 1 - exp(-kept x exposure).
 inline bool infects(double u, double exposure, double kept) {
-    if (kept >= 1.0) return infects(u, exposure);
+    if (kept == 1.0) return infects(u, exposure);
+    if (kept > 1.0) return infects(u, exposure * kept);
     if (!(kept > 0.0)) return false;
     return infects(u / kept, exposure);
 }

@@ -74,8 +74,8 @@ Simulation::Simulation(const population::Population& population,
     core::assign_on_huge_pages(history_, agents);
     for (AgentId a = 0; a < population.size(); ++a) ++counts_[cell(a) * kStates];
     set_susceptible_ages();
-    const auto automatic =
-        static_cast<std::uint32_t>(std::min<std::size_t>(1000, population.size() / 1000));
+    const auto automatic = static_cast<std::uint32_t>(
+        std::min(population.size(), std::clamp<std::size_t>(population.size() / 1000, 10, 1000)));
     early_cap_ = spec_.early_infections > 0 ? spec_.early_infections : automatic;
     set_up_vaccination();
     set_up_hospitals();
@@ -216,6 +216,7 @@ void Simulation::seed(std::uint32_t day) {
                               static_cast<AgentId>(s << 24 | i));
             for (std::uint32_t attempt = 0; attempt < kSeedingTries; ++attempt) {
                 const AgentId agent = seeding_candidate(seeding, draws);
+                if (agent == kNoInfector) break;  // nobody lives there at this scale
                 if (state_[agent] != State::kSusceptible) continue;
                 infect(agent, day, kNoInfector, contacts::Layer::kCommunity, true);
                 break;
@@ -225,13 +226,17 @@ void Simulation::seed(std::uint32_t day) {
 }
 
 // An agent drawn uniformly among the people of the seeding's regions (everyone when it names
-// none): each region gets seeds in proportion to its people (docs/scenarios.md, seeding).
+// none): each region gets seeds in proportion to its people (docs/scenarios.md, seeding);
+// kNoInfector when they have no agent at all.
 AgentId Simulation::seeding_candidate(const Seeding& seeding, core::Draws& draws) const {
-    if (seeding.regions.empty())
+    if (seeding.regions.empty()) {
+        if (population_.size() == 0) return kNoInfector;
         return static_cast<AgentId>(core::uniform_int(draws, population_.size()));
+    }
     std::uint64_t people = 0;
     for (const auto r : seeding.regions)
         people += population_.region_offsets[r + 1u] - population_.region_offsets[r];
+    if (people == 0) return kNoInfector;
     std::uint64_t pick = core::uniform_int(draws, people);
     for (const auto r : seeding.regions) {
         const AgentId first = population_.region_offsets[r];
@@ -239,7 +244,7 @@ AgentId Simulation::seeding_candidate(const Seeding& seeding, core::Draws& draws
         if (pick < size) return static_cast<AgentId>(first + pick);
         pick -= size;
     }
-    return population_.region_offsets[seeding.regions.back()];  // not reached
+    return kNoInfector;  // not reached: pick < people
 }
 
 // The infectious agents of active_by_id_[from, to) from `from` on, up to kInfectorsPerBatch of

@@ -53,8 +53,8 @@ struct EngineSpec {
     std::array<double, contacts::kLayers> layer_weight{1.0, 1.0, 1.0, 1.0, 1.0};
     std::vector<Seeding> seeding;
     /// Realised R0 averages the secondary infections of the first infections not seeded: this
-    /// many (0: a thousandth of the population, at most 1000), early enough that the
-    /// depletion of susceptibles barely lowers it.
+    /// many (0: a thousandth of the population, 10 to 1000), early enough that the depletion
+    /// of susceptibles barely lowers it.
     std::uint32_t early_infections = 0;
     std::vector<interventions::InterventionSpec> interventions;
     std::vector<interventions::TriggerSpec> triggers;

@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kManifest = "manifest";
 // Raised whenever Simulation::save's image or this folder's layout changes.
-constexpr int kFormatVersion = 4;  // 4: records through results::write_records
+constexpr int kFormatVersion = 5;  // 5: icu_waiting, and the realised R0 without seeds
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
     throw core::InputError(core::SourceLocation(path.string()), "", what);

@@ -346,7 +346,8 @@ engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
         const double agents = population.region_offsets[r + 1] - population.region_offsets[r];
         scale[r] = people > 0 ? agents / people : 0.0;
     }
-    // Transfers are a national limit: scaled like the beds, by the agents per person of France.
+    // Transfers are a limit over all the simulated regions: scaled like the beds, by their
+    // agents per person.
     double all_people = 0;
     for (const auto& region : population.regions) all_people += people_of(tables, region.key);
     spec.transfers_per_day =

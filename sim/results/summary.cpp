@@ -85,9 +85,9 @@ struct Saturation {
     std::int64_t days_over = 0;
 };
 
-// Demand against the recorded `capacity`, nationally: the people in `state`, plus (+1) or
-// less (-1) the patients waiting for ICU (ICU demand: C + icu_waiting; ward demand: H less
-// those of its patients who need ICU instead).
+// Demand against the recorded `capacity`, nationally: the people in `state`, plus
+// (`waiting` = 1) the patients waiting for ICU (ICU demand: C + icu_waiting; ward demand: H,
+// which holds them too, in a ward bed or at home).
 Saturation saturation(const ScenarioResult& scenario, const ReplicateResult& replicate, State state,
                       HospitalMeasure capacity, int waiting) {
     const auto demand_on = [&](std::size_t day) {
@@ -305,7 +305,7 @@ HospitalMetrics hospital_metrics(const ScenarioResult& scenario, const Replicate
     const Saturation icu =
         saturation(scenario, replicate, State::kIcu, HospitalMeasure::kIcuCapacity, +1);
     const Saturation ward =
-        saturation(scenario, replicate, State::kHospitalWard, HospitalMeasure::kWardCapacity, -1);
+        saturation(scenario, replicate, State::kHospitalWard, HospitalMeasure::kWardCapacity, 0);
     metrics.icu_demand_over_capacity = icu.peak_ratio;
     metrics.icu_days_over_capacity = icu.days_over;
     metrics.ward_demand_over_capacity = ward.peak_ratio;

@@ -45,9 +45,12 @@ double chi_square(const std::vector<double>& observed, const std::vector<double>
     return statistic;
 }
 
-// The chi-square quantile at 1 - 0.001 for `df` degrees of freedom (Wilson and Hilferty
-// 1931: within 1% for df >= 3; z = 3.0902 is the standard normal's 0.999 quantile).
+// The chi-square quantile at 1 - 0.001 for `df` degrees of freedom: exact for 2 (an
+// exponential law: -2 ln 0.001), else Wilson and Hilferty (1931), within 1% for df >= 3
+// (z = 3.0902, the standard normal's 0.999 quantile).
 double chi_square_critical(double df) {
+    if (df == 2) return -2.0 * std::log(0.001);
+    REQUIRE(df >= 3);
     const double a = 2.0 / (9.0 * df);
     return df * std::pow(1.0 - a + 3.0902 * std::sqrt(a), 3.0);
 }
