@@ -65,7 +65,7 @@ inline constexpr Field kIncidenceField{"incidence",
                                        {Axis::kTime, Axis::kRegion, Axis::kAgeBand, Axis::kEvent},
                                        4};
 inline constexpr Field kR0Field{
-    "r0_realised", "mean number of secondary infections of the earliest infections", {}, 0};
+    "r0_realised", "mean number of secondary infections of the first infections not seeded", {}, 0};
 inline constexpr Field kActiveField{"interventions_active",
                                     "1 when the intervention was in force that day",
                                     {Axis::kTime, Axis::kIntervention},

@@ -167,7 +167,7 @@ inline constexpr std::array<std::string_view, 5> kLayerNames = {"household", "sc
 struct ReplicateResult {
     std::vector<std::int32_t> counts;
     std::vector<std::int32_t> incidence;
-    double r0_realised = 0.0;  ///< mean secondary infections of the earliest infections
+    double r0_realised = 0.0;  ///< mean secondary infections of the first infections not seeded
     /// active[day][intervention]: 1 when the intervention was in force that day.
     std::vector<std::int32_t> active;
     /// measures[day][region][measure] (Measure).
