@@ -150,6 +150,12 @@ const std::vector<Case> kCases = {
     {"hospitals-missing-capacity.yaml",
      "$/hospitals-missing-capacity.yaml:3:3: hospitals.capacity: missing required key "
      "'capacity'"},
+    {"disease-unknown-r0-method.yaml",
+     "$/disease-unknown-r0-method.yaml:3:14: disease.R0_method: unknown value 'simulation' for "
+     "'R0_method'; did you mean 'simulated'? expected one of: simulated, next_generation"},
+    {"hospitals-days-to-death-negative.yaml",
+     "$/hospitals-days-to-death-negative.yaml:4:41: hospitals.overflow.days_to_death_without_icu: "
+     "must be between 0 and 60 (got -1)"},
     {"hospitals-death-above-one.yaml",
      "$/hospitals-death-above-one.yaml:4:33: hospitals.overflow.death_without_icu: must be "
      "between 0 and 1 (got 1.5)"},
