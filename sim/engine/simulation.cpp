@@ -97,8 +97,8 @@ ReplicateResult Simulation::run(const std::function<void(std::uint32_t)>& on_day
     return std::move(result_);
 }
 
+// No records reserved: a pilot stops after a few weeks of its max_days (early_epidemic.cpp).
 void Simulation::run_until(const std::function<bool()>& stop) {
-    reserve_records();
     for (std::uint32_t day = next_day_; day < spec_.days; ++day) {
         run_day(day);
         if (stop()) break;
