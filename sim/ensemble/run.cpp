@@ -115,6 +115,9 @@ void run_replicate(const ReplicateJob& job, std::uint32_t r) {
     engine::Simulation simulation = model.simulation(r);
     simulation.record_transmissions(job.settings.transmissions);
     if (store) restore_state(job, r, simulation);
+    // A resumed replicate's counter includes the days before the interruption; its speed and
+    // the run's timings count the work of this process only, as its kernel seconds do.
+    const std::uint64_t evaluated_before = simulation.contact_evaluations();
     const std::uint32_t days = model.spec.days, every = job.settings.checkpoint_every;
     try {
         job.result.replicates[r] = simulation.run([&](std::uint32_t day) {
@@ -132,11 +135,12 @@ void run_replicate(const ReplicateJob& job, std::uint32_t r) {
             model::transmission_log(simulation.transmissions(), model.population);
     if (store) store->save_finished(job.index, r, job.result.replicates[r]);
     if (job.settings.timings)
-        job.settings.timings->contact_evaluations += simulation.contact_evaluations();
+        job.settings.timings->contact_evaluations +=
+            simulation.contact_evaluations() - evaluated_before;
     finish(job, r);
     job.observer.replicate_done(job.scenario.name, r, job.scenario.replicates, seconds_since(start),
                                 job.result.replicates[r].r0_realised,
-                                simulation.contact_evaluations(),
+                                simulation.contact_evaluations() - evaluated_before,
                                 simulation.transmission_seconds());
 }
 

@@ -31,6 +31,8 @@ class RunObserver {
     virtual void skip(std::uint64_t /*replicate_days*/) {}
     virtual void day_done(const std::string& /*scenario*/, std::uint32_t /*replicate*/,
                           std::uint32_t /*day*/, std::uint32_t /*days*/) {}
+    /// `seconds`, `contact_evaluations` and `kernel_seconds`: this process's work on the
+    /// replicate (after the day it resumed from, if it did).
     virtual void replicate_done(const std::string& /*scenario*/, std::uint32_t /*replicate*/,
                                 std::uint32_t /*replicates*/, double /*seconds*/, double /*r0*/,
                                 std::uint64_t /*contact_evaluations*/, double /*kernel_seconds*/) {}
