@@ -100,6 +100,9 @@ void restore_state(const ReplicateJob& job, std::uint32_t r, engine::Simulation&
             fmt::format("scenario '{}', replicate {}: {}", job.scenario.name, r, e.what()));
     }
     job.observer.skip(simulation.next_day());
+    job.observer.note(
+        fmt::format("{}: replicate {} resumed from its checkpoint, {} of {} days done",
+                    job.scenario.name, r + 1, simulation.next_day(), job.model.spec.days));
 }
 
 void finish(const ReplicateJob& job, std::uint32_t r) {
