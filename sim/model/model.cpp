@@ -1,8 +1,11 @@
 #include "sim/model/model.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
+#include <stdexcept>
+#include <string>
 
 #include "sim/engine/calibration.hpp"
 #include "sim/model/inputs.hpp"
@@ -52,13 +55,51 @@ engine::Simulation Model::simulation(std::uint32_t replicate) const {
                               core::RngKey::for_replicate(seed, replicate));
 }
 
+namespace {
+
+// Everything the population and the contact layers are built from, as text.
+std::string structure_key(const scenario::Scenario& scenario) {
+    const auto& p = scenario.population;
+    const auto& c = scenario.contacts;
+    return fmt::format(
+        "seed {}; size {}; scale {}; regions {}; data {}; ages {}; teams {}; structured {}; "
+        "matrix {} on {}; school {} {}; work {} {}; community {} {}",
+        scenario.seed, p.size ? std::to_string(*p.size) : "-",
+        p.scale ? fmt::format("{}", *p.scale) : "-", fmt::join(p.regions, ","), p.data.string(),
+        p.age_distribution.string(), p.team_size, p.structured, c.community_matrix.string(),
+        c.matrix_population.string(), c.school_per_day, c.school_class_share, c.work_per_day,
+        c.work_team_share, c.community_per_day, c.outside_region_share);
+}
+
+// The disease, the engine's spec and the calibration, on a model whose structure is built.
+void build_on_structure(Model& model, const scenario::Scenario& scenario, const ModelInputs& inputs,
+                        std::stop_token stop) {
+    model.seed = scenario.seed;
+    model.disease.emplace(scenario.disease.parameters);
+    auto& spec = model.spec;
+    spec.days = scenario.days();
+    spec.layer_weight = scenario.disease.layer_weights;
+    spec.seeding = seeding_of(scenario, model.population);
+    add_interventions(scenario, model.population, spec);
+    spec.hospitals = hospital_spec(scenario, inputs.tables, model.population);
+    model.calibration = engine::calibrate_transmission_rate(
+        *model.contacts, *model.disease, scenario.disease.r0, spec.layer_weight,
+        core::RngKey::from_seed(scenario.seed),
+        {scenario.disease.r0_by_next_generation ? engine::R0Method::kNextGeneration
+                                                : engine::R0Method::kSimulated,
+         std::move(stop), scenario.replicates});
+    spec.transmission_rate = model.calibration.transmission_rate;
+}
+
+}  // namespace
+
 std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times,
                                    std::stop_token stop) {
     auto model = std::make_unique<Model>();
     BuildTimes spent;
     auto start = Clock::now();
     const auto inputs = prepare(scenario);
-    model->seed = scenario.seed;
+    model->structure->key = structure_key(scenario);
     model->population =
         population::build(inputs.population, inputs.tables, core::RngKey::from_seed(scenario.seed));
     spent.population = seconds_since(start);
@@ -66,22 +107,27 @@ std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTime
     model->contacts.emplace(model->population, inputs.contacts);
     spent.contacts = seconds_since(start);
     start = Clock::now();
-    model->disease.emplace(scenario.disease.parameters);
-    auto& spec = model->spec;
-    spec.days = scenario.days();
-    spec.layer_weight = scenario.disease.layer_weights;
-    spec.seeding = seeding_of(scenario, model->population);
-    add_interventions(scenario, model->population, spec);
-    spec.hospitals = hospital_spec(scenario, inputs.tables, model->population);
-    model->calibration = engine::calibrate_transmission_rate(
-        *model->contacts, *model->disease, scenario.disease.r0, spec.layer_weight,
-        core::RngKey::from_seed(scenario.seed),
-        {scenario.disease.r0_by_next_generation ? engine::R0Method::kNextGeneration
-                                                : engine::R0Method::kSimulated,
-         std::move(stop), scenario.replicates});
-    spec.transmission_rate = model->calibration.transmission_rate;
+    build_on_structure(*model, scenario, inputs, std::move(stop));
     spent.calibration = seconds_since(start);
     if (times) *times = spent;
+    return model;
+}
+
+bool shares_structure(const Model& model, const scenario::Scenario& scenario) {
+    return model.structure->key == structure_key(scenario);
+}
+
+std::unique_ptr<Model> build_model_on(const Model& base, const scenario::Scenario& scenario,
+                                      BuildTimes* times, std::stop_token stop) {
+    if (!shares_structure(base, scenario))
+        throw std::invalid_argument(fmt::format(
+            "scenario '{}' has another population or contacts than the model it would share "
+            "them with ({} against {})",
+            scenario.name, structure_key(scenario), base.structure->key));
+    const auto start = Clock::now();
+    auto model = std::make_unique<Model>(base.structure);
+    build_on_structure(*model, scenario, prepare(scenario), std::move(stop));
+    if (times) *times = BuildTimes{0, 0, seconds_since(start)};
     return model;
 }
 

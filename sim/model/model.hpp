@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "sim/contacts/contact_model.hpp"
@@ -27,15 +28,34 @@ struct BuildTimes {
     double calibration = 0;  ///< disease model, interventions, hospitals, transmission rate
 };
 
+/// The synthetic population and its contact layers: the part of a model that takes longest to
+/// build, and that models of scenarios differing only in what acts on it (the disease, R0,
+/// seeding, interventions, hospitals: a fit's evaluations) can share. Read-only once built.
+struct Structure {
+    population::Population population;
+    std::optional<contacts::ContactModel> contacts;
+    /// What the structure was built from (population and contacts sections, seed): a scenario
+    /// with the same key has the same structure.
+    std::string key;
+};
+
 /// What every replicate of a scenario shares. Not movable: the contact model refers to the
 /// population.
 struct Model {
-    Model() = default;
+    /// A model with a structure of its own, to be built.
+    Model() : Model(std::make_shared<Structure>()) {}
+    /// A model on an existing structure.
+    explicit Model(std::shared_ptr<Structure> shared)
+        : structure(std::move(shared)),
+          population(structure->population),
+          contacts(structure->contacts) {}
     Model(const Model&) = delete;
     Model& operator=(const Model&) = delete;
+    ~Model() = default;
 
-    population::Population population;
-    std::optional<contacts::ContactModel> contacts;
+    std::shared_ptr<Structure> structure;
+    population::Population& population;               ///< structure->population
+    std::optional<contacts::ContactModel>& contacts;  ///< structure->contacts
     std::optional<disease::DiseaseModel> disease;
     engine::EngineSpec spec;
     engine::Calibration calibration;  ///< how R0 became spec.transmission_rate
@@ -50,6 +70,16 @@ struct Model {
 /// `stop`: the calibration stops between pilot runs when asked (engine::CalibrationStopped).
 std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTimes* times = nullptr,
                                    std::stop_token stop = {});
+
+/// The model of `scenario` on `base`'s structure, which it shares: only the disease, the
+/// engine's spec and the calibration are built (times->population and ->contacts stay 0).
+/// The result is the model build_model(scenario) would give. Throws std::invalid_argument
+/// when the scenario's population, contacts or seed differ from those of `base`'s structure.
+std::unique_ptr<Model> build_model_on(const Model& base, const scenario::Scenario& scenario,
+                                      BuildTimes* times = nullptr, std::stop_token stop = {});
+
+/// Whether `scenario` has the structure of `model` (build_model_on accepts it).
+bool shares_structure(const Model& model, const scenario::Scenario& scenario);
 
 /// The description of a scenario's result (everything but the replicates' records), with
 /// `scenario.replicates` empty replicates.

@@ -80,3 +80,39 @@ TEST_CASE("the transmission log places each infection where the two met") {
         }
     }
 }
+
+TEST_CASE("a model built on another's structure shares it and is the model built from scratch") {
+    const auto base = model::build_model(lockdown());
+    // What a fit moves: R0, the lockdown's strength, the seeding.
+    const auto changed =
+        scenario::load(sortie::testing::kScenarios / "france-2020" / "lockdown.yaml",
+                       {"population.size=20000", "end=2020-05-31", "replicates=3", "disease.R0=2.4",
+                        "seeding=[{date: 2020-02-03, infections: 35}]",
+                        "interventions.lockdown.layers.community=0.1"},
+                       scenario::Purpose::kRun);
+    REQUIRE(model::shares_structure(*base, changed));
+    model::BuildTimes times;
+    times.population = times.contacts = -1;
+    const auto shared = model::build_model_on(*base, changed, &times);
+    CHECK(shared->structure == base->structure);
+    CHECK(&shared->population == &base->population);
+    CHECK(times.population == 0);
+    CHECK(times.contacts == 0);
+    CHECK(times.calibration > 0);
+    const auto scratch = model::build_model(changed);
+    CHECK(shared->spec.transmission_rate == scratch->spec.transmission_rate);
+    CHECK(shared->spec.transmission_rate != base->spec.transmission_rate);
+    const auto result = shared->simulation(1).run();
+    sortie::test::check_same_records(result, scratch->simulation(1).run());
+    CHECK(result.incidence != base->simulation(1).run().incidence);
+
+    // Another population, contacts or seed: another structure, refused.
+    for (const char* other : {"population.size=20001", "contacts.community.per_day=3", "seed=2"}) {
+        CAPTURE(other);
+        const auto different = scenario::load(
+            sortie::testing::kScenarios / "france-2020" / "lockdown.yaml",
+            {"population.size=20000", "end=2020-05-31", other}, scenario::Purpose::kRun);
+        CHECK_FALSE(model::shares_structure(*base, different));
+        CHECK_THROWS_AS(model::build_model_on(*base, different), std::invalid_argument);
+    }
+}
