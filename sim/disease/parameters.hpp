@@ -11,6 +11,8 @@ struct DurationLaw {
     Kind kind = Kind::kGamma;
     double mean = 1.0;
     double sd = 1.0;
+
+    friend bool operator==(const DurationLaw&, const DurationLaw&) = default;
 };
 
 /// The natural history of the disease as data (scenarios/parameters/covid19-2020.yaml gives
@@ -37,6 +39,8 @@ struct DiseaseParameters {
     DurationLaw latent, presymptomatic, asymptomatic, symptomatic_to_recovery, onset_to_hospital,
         ward_to_icu, ward_to_discharge, icu_to_discharge, ward_to_death, icu_to_death,
         to_death_outside_hospital;
+
+    friend bool operator==(const DiseaseParameters&, const DiseaseParameters&) = default;
 };
 
 }  // namespace sortie::disease

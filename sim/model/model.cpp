@@ -71,9 +71,15 @@ std::string structure_key(const scenario::Scenario& scenario) {
         c.work_team_share, c.community_per_day, c.outside_region_share);
 }
 
-// The disease, the engine's spec and the calibration, on a model whose structure is built.
+CalibrationInputs calibration_inputs(const scenario::Scenario& scenario) {
+    return {scenario.disease.r0, scenario.disease.r0_by_next_generation,
+            scenario.disease.layer_weights, scenario.disease.parameters};
+}
+
+// The disease, the engine's spec and the calibration, on a model whose structure is built;
+// the calibration is `known`'s if it was made from the same inputs (on the same structure).
 void build_on_structure(Model& model, const scenario::Scenario& scenario, const ModelInputs& inputs,
-                        std::stop_token stop) {
+                        const Model* known, std::stop_token stop) {
     model.seed = scenario.seed;
     model.disease.emplace(scenario.disease.parameters);
     auto& spec = model.spec;
@@ -82,12 +88,17 @@ void build_on_structure(Model& model, const scenario::Scenario& scenario, const 
     spec.seeding = seeding_of(scenario, model.population);
     add_interventions(scenario, model.population, spec);
     spec.hospitals = hospital_spec(scenario, inputs.tables, model.population);
-    model.calibration = engine::calibrate_transmission_rate(
-        *model.contacts, *model.disease, scenario.disease.r0, spec.layer_weight,
-        core::RngKey::from_seed(scenario.seed),
-        {scenario.disease.r0_by_next_generation ? engine::R0Method::kNextGeneration
-                                                : engine::R0Method::kSimulated,
-         std::move(stop), scenario.replicates});
+    model.calibration_inputs = calibration_inputs(scenario);
+    if (known && known->calibration_inputs == model.calibration_inputs) {
+        model.calibration = known->calibration;
+    } else {
+        model.calibration = engine::calibrate_transmission_rate(
+            *model.contacts, *model.disease, scenario.disease.r0, spec.layer_weight,
+            core::RngKey::from_seed(scenario.seed),
+            {scenario.disease.r0_by_next_generation ? engine::R0Method::kNextGeneration
+                                                    : engine::R0Method::kSimulated,
+             std::move(stop), scenario.replicates});
+    }
     spec.transmission_rate = model.calibration.transmission_rate;
 }
 
@@ -107,7 +118,7 @@ std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTime
     model->contacts.emplace(model->population, inputs.contacts);
     spent.contacts = seconds_since(start);
     start = Clock::now();
-    build_on_structure(*model, scenario, inputs, std::move(stop));
+    build_on_structure(*model, scenario, inputs, nullptr, std::move(stop));
     spent.calibration = seconds_since(start);
     if (times) *times = spent;
     return model;
@@ -126,7 +137,7 @@ std::unique_ptr<Model> build_model_on(const Model& base, const scenario::Scenari
             scenario.name, structure_key(scenario), base.structure->key));
     const auto start = Clock::now();
     auto model = std::make_unique<Model>(base.structure);
-    build_on_structure(*model, scenario, prepare(scenario), std::move(stop));
+    build_on_structure(*model, scenario, prepare(scenario), &base, std::move(stop));
     if (times) *times = BuildTimes{0, 0, seconds_since(start)};
     return model;
 }

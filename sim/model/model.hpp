@@ -4,6 +4,7 @@
 // natural history and the engine's spec with the transmission rate calibrated to R0. Built
 // once, read-only afterwards, it runs any number of replicates (an ensemble, a fit's
 // evaluations) without being built again.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,6 +40,17 @@ struct Structure {
     std::string key;
 };
 
+/// What the transmission rate is calibrated from, besides the structure: a model on the same
+/// structure with the same inputs has the same calibration.
+struct CalibrationInputs {
+    double r0 = 0;
+    bool next_generation = false;
+    std::array<double, 5> layer_weights{};
+    disease::DiseaseParameters disease;
+
+    friend bool operator==(const CalibrationInputs&, const CalibrationInputs&) = default;
+};
+
 /// What every replicate of a scenario shares. Not movable: the contact model refers to the
 /// population.
 struct Model {
@@ -59,7 +71,8 @@ struct Model {
     std::optional<disease::DiseaseModel> disease;
     engine::EngineSpec spec;
     engine::Calibration calibration;  ///< how R0 became spec.transmission_rate
-    std::uint64_t seed = 0;           ///< the scenario's: replicate r draws from (seed, r)
+    CalibrationInputs calibration_inputs;
+    std::uint64_t seed = 0;  ///< the scenario's: replicate r draws from (seed, r)
 
     /// Replicate `replicate`, ready to run.
     engine::Simulation simulation(std::uint32_t replicate) const;
@@ -72,9 +85,11 @@ std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTime
                                    std::stop_token stop = {});
 
 /// The model of `scenario` on `base`'s structure, which it shares: only the disease, the
-/// engine's spec and the calibration are built (times->population and ->contacts stay 0).
-/// The result is the model build_model(scenario) would give. Throws std::invalid_argument
-/// when the scenario's population, contacts or seed differ from those of `base`'s structure.
+/// engine's spec and the calibration are built (times->population and ->contacts stay 0), and
+/// the calibration is `base`'s when R0, its method, the layer weights and the disease
+/// parameters are the same. The result is the model build_model(scenario) would give. Throws
+/// std::invalid_argument when the scenario's population, contacts or seed differ from those of
+/// `base`'s structure.
 std::unique_ptr<Model> build_model_on(const Model& base, const scenario::Scenario& scenario,
                                       BuildTimes* times = nullptr, std::stop_token stop = {});
 

@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <stop_token>
+#include <string>
+#include <vector>
+
 #include "tests/support/prepared.hpp"
 #include "tests/support/records.hpp"
 
@@ -114,5 +118,34 @@ TEST_CASE("a model built on another's structure shares it and is the model built
             {"population.size=20000", "end=2020-05-31", other}, scenario::Purpose::kRun);
         CHECK_FALSE(model::shares_structure(*base, different));
         CHECK_THROWS_AS(model::build_model_on(*base, different), std::invalid_argument);
+    }
+}
+
+TEST_CASE("a model on a shared structure reuses the calibration when nothing it depends on moved") {
+    const auto base = model::build_model(lockdown());
+    // A stop already asked for: a calibration by pilot runs would throw at once.
+    std::stop_source stopped;
+    stopped.request_stop();
+    const auto with = [](std::vector<std::string> more) {
+        std::vector<std::string> sets = {"population.size=20000", "end=2020-05-31",
+                                         "seeding=[{date: 2020-02-01, infections: 20}]",
+                                         "replicates=3"};
+        sets.insert(sets.end(), more.begin(), more.end());
+        return scenario::load(sortie::testing::kScenarios / "france-2020" / "lockdown.yaml", sets,
+                              scenario::Purpose::kRun);
+    };
+    // The lockdown's strength and the seeding do not enter the calibration.
+    const auto lighter =
+        model::build_model_on(*base,
+                              with({"interventions.lockdown.layers.community=0.4",
+                                    "seeding=[{date: 2020-02-05, infections: 50}]"}),
+                              nullptr, stopped.get_token());
+    CHECK(lighter->spec.transmission_rate == base->spec.transmission_rate);
+    CHECK(lighter->calibration.r0_measured == base->calibration.r0_measured);
+    // R0 and the layer weights do (and the disease's parameters, which --set cannot reach).
+    for (const char* moved : {"disease.R0=2.5", "disease.layer_weights.work=0.8"}) {
+        CAPTURE(moved);
+        CHECK_THROWS_AS(model::build_model_on(*base, with({moved}), nullptr, stopped.get_token()),
+                        engine::CalibrationStopped);
     }
 }
