@@ -56,5 +56,7 @@ inline constexpr StreamId kMassTesting{86};           ///< agent = campaign << 2
 inline constexpr StreamId kCareDenied{90};  ///< day 0, agent, k = 0 ward, 1 ICU: dies untreated
 /// day, agent = the patient: staff met on the hospital layer and the infection draws
 inline constexpr StreamId kHospitalContacts{91};
+// Fitting (100-109).
+inline constexpr StreamId kFitStarts{100};  ///< day = start index, agent = parameter index
 
 }  // namespace sortie::core::streams

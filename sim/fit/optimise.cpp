@@ -1,0 +1,101 @@
+#include "sim/fit/optimise.hpp"
+
+#include <fmt/format.h>
+#include <nlopt.hpp>
+
+#include <limits>
+#include <stdexcept>
+
+#include "sim/core/rng.hpp"
+#include "sim/core/rng_streams.hpp"
+
+namespace sortie::fit {
+namespace {
+
+struct Search {
+    const std::function<double(std::span<const double>)>* loss;
+    PointFit* fit;
+};
+
+double nlopt_loss(const std::vector<double>& x, std::vector<double>& /*gradient*/, void* data) {
+    auto& search = *static_cast<Search*>(data);
+    const double value = (*search.loss)(x);
+    search.fit->points.push_back(x);
+    search.fit->losses.push_back(value);
+    if (value < search.fit->loss) {
+        search.fit->loss = value;
+        search.fit->best = x;
+    }
+    return value;
+}
+
+void run(nlopt::algorithm algorithm, std::vector<double> start, std::uint32_t budget,
+         const std::vector<double>& lower, const std::vector<double>& upper,
+         const PointFitOptions& options, Search& search) {
+    nlopt::opt opt(algorithm, static_cast<unsigned>(start.size()));
+    opt.set_lower_bounds(lower);
+    opt.set_upper_bounds(upper);
+    opt.set_min_objective(nlopt_loss, &search);
+    opt.set_maxeval(static_cast<int>(budget));
+    opt.set_xtol_rel(options.relative_tolerance);
+    double value = 0;
+    try {
+        opt.optimize(start, value);
+    } catch (const nlopt::roundoff_limited&) {
+        // the best point so far stands
+    }
+}
+
+}  // namespace
+
+PointFit minimise(const std::function<double(std::span<const double>)>& loss,
+                  const std::vector<double>& lower, const std::vector<double>& upper,
+                  const PointFitOptions& options) {
+    if (lower.size() != upper.size() || lower.empty())
+        throw std::invalid_argument("bounds of different lengths, or none");
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+        if (!(lower[i] < upper[i]))
+            throw std::invalid_argument(
+                fmt::format("bound {}: lower {} is not below upper {}", i, lower[i], upper[i]));
+    }
+    PointFit fit;
+    fit.loss = std::numeric_limits<double>::infinity();
+    Search search{&loss, &fit};
+    std::vector<double> middle(lower.size());
+    for (std::size_t i = 0; i < lower.size(); ++i) middle[i] = 0.5 * (lower[i] + upper[i]);
+    if (options.global_evaluations > 0) {
+        nlopt::srand(options.seed);
+        run(nlopt::GN_CRS2_LM, middle, options.global_evaluations, lower, upper, options, search);
+    }
+    const core::RngKey key = core::RngKey::from_seed(options.seed);
+    for (std::uint32_t s = 0; s < options.starts; ++s) {
+        std::vector<double> start = fit.best.empty() ? middle : fit.best;
+        if (s > 0) {
+            for (std::size_t i = 0; i < start.size(); ++i)
+                start[i] =
+                    lower[i] + (upper[i] - lower[i]) * core::to_unit_interval(core::draw_u64(
+                                                           key, core::streams::kFitStarts, s,
+                                                           static_cast<std::uint32_t>(i), 0));
+        }
+        run(nlopt::LN_BOBYQA, start, options.local_evaluations, lower, upper, options, search);
+    }
+    return fit;
+}
+
+PointFit minimise(const Objective& objective, const PointFitOptions& options,
+                  std::vector<Evaluation>* evaluations) {
+    std::vector<double> lower, upper;
+    for (const auto& p : objective.parameters()) {
+        lower.push_back(p.lower);
+        upper.push_back(p.upper);
+    }
+    const std::function<double(std::span<const double>)> loss = [&](std::span<const double> x) {
+        auto evaluation = objective.evaluate(x);
+        const double value = evaluation.loss;
+        if (evaluations) evaluations->push_back(std::move(evaluation));
+        return value;
+    };
+    return minimise(loss, lower, upper, options);
+}
+
+}  // namespace sortie::fit
