@@ -1,6 +1,7 @@
 #include "sim/fit/target.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <limits>
@@ -92,15 +93,6 @@ std::span<const std::string_view> label_names(Quantity::Record record) {
 
 constexpr std::array<std::string_view, 3> kRecordNames = {"counts", "incidence", "hospital"};
 
-std::string joined(std::span<const std::string_view> names) {
-    std::string text;
-    for (const auto name : names) {
-        if (!text.empty()) text += ", ";
-        text += name;
-    }
-    return text;
-}
-
 }  // namespace
 
 bool Quantity::is_stock() const {
@@ -146,7 +138,7 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string& probl
         problem = fmt::format(
             "expected RECORD.LABEL[+LABEL...] with a record among {} (counts.H+C, "
             "incidence.hospital_admissions, hospital.icu_occupancy), got '{}'",
-            joined(kRecordNames), text);
+            fmt::join(kRecordNames, ", "), text);
         return std::nullopt;
     }
     quantity.record = static_cast<Quantity::Record>(r);
@@ -159,7 +151,7 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string& probl
         while (i < names.size() && names[i] != label) ++i;
         if (i == names.size()) {
             problem = fmt::format("unknown label '{}' of {}; expected one of: {}", label,
-                                  record_name, joined(names));
+                                  record_name, fmt::join(names, ", "));
             return std::nullopt;
         }
         for (const auto seen : quantity.labels) {
