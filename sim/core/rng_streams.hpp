@@ -31,7 +31,9 @@ inline constexpr StreamId kCommunityContacts{34};
 inline constexpr StreamId kSeeding{50};         ///< day = simulation day, agent = seed index
 inline constexpr StreamId kInfection{51};       ///< day, agent = the infector
 inline constexpr StreamId kNaturalHistory{52};  ///< day 0, agent = the infected (infected once)
-inline constexpr StreamId kCalibration{53};     ///< day = age band, agent = sample index
+/// No longer drawn: the calibration takes exact expectations (engine/calibration.cpp); kept so
+/// that its number is never given to another decision.
+inline constexpr StreamId kCalibration{53};
 /// day 0, agent = pilot index: the key of a calibration pilot run (engine/calibration.cpp)
 inline constexpr StreamId kCalibrationPilots{54};
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "sim/core/samplers.hpp"
@@ -61,7 +62,74 @@ std::uint8_t whole_days(double days, core::Draws& draws) {
     return static_cast<std::uint8_t>(std::clamp(rounded, 0.0, 255.0));
 }
 
+// The regularised lower incomplete gamma function P(a, x): its series below x = a + 1, the
+// continued fraction of its complement above (modified Lentz), each to double precision.
+double lower_gamma_regularised(double a, double x) {
+    if (x <= 0) return 0.0;
+    const double log_prefix = a * std::log(x) - x - std::lgamma(a);
+    if (x < a + 1) {
+        double term = 1.0 / a, sum = term;
+        for (int n = 1; n < 10000 && term > sum * 1e-17; ++n) {
+            term *= x / (a + n);
+            sum += term;
+        }
+        return std::exp(log_prefix) * sum;
+    }
+    constexpr double kTiny = 1e-300;
+    double b = x + 1 - a, c = 1 / kTiny, d = 1 / b, h = d;
+    for (int i = 1; i < 10000; ++i) {
+        const double an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (std::fabs(d) < kTiny) d = kTiny;
+        c = b + an / c;
+        if (std::fabs(c) < kTiny) c = kTiny;
+        d = 1 / d;
+        const double step = d * c;
+        h *= step;
+        if (std::fabs(step - 1) < 1e-16) break;
+    }
+    return 1.0 - std::exp(log_prefix) * h;
+}
+
+// The integral of F over [d, d + 1] by Simpson's rule (F is smooth there but at 0).
+template <typename Cdf>
+double unit_integral(const Cdf& cdf, double d) {
+    constexpr int kIntervals = 64;
+    const double h = 1.0 / kIntervals;
+    double sum = cdf(d) + cdf(d + 1);
+    for (int i = 1; i < kIntervals; ++i) sum += (i % 2 ? 4 : 2) * cdf(d + i * h);
+    return sum * h / 3;
+}
+
 }  // namespace
+
+std::vector<double> DiseaseModel::whole_day_probabilities(const DurationLaw& law) {
+    std::function<double(double)> cdf;
+    if (law.kind == DurationLaw::Kind::kLogNormal) {
+        const auto ln = core::LogNormalParams::from_mean_sd(law.mean, law.sd);
+        cdf = [ln](double x) {
+            return x <= 0 ? 0.0
+                          : 0.5 * std::erfc(-(std::log(x) - ln.mu) / (ln.sigma * std::sqrt(2.0)));
+        };
+    } else {
+        const double shape = (law.mean * law.mean) / (law.sd * law.sd), scale = law.mean / shape;
+        cdf = [shape, scale](double x) { return lower_gamma_regularised(shape, x / scale); };
+    }
+    // P(floor(X + U) = d) = E[(1 - |X - d|)+] = integral of F over [d, d + 1] minus that over
+    // [d - 1, d], by parts.
+    std::vector<double> probabilities;
+    double before = 0.0, total = 0.0;
+    for (int d = 0; d < 255; ++d) {
+        const double here = unit_integral(cdf, double(d));
+        probabilities.push_back(std::max(0.0, here - before));
+        total += probabilities.back();
+        before = here;
+        if (1.0 - cdf(double(d) + 1) < 1e-13) break;
+    }
+    probabilities.push_back(std::max(0.0, 1.0 - total));  // the rest, at the last day
+    return probabilities;
+}
 
 DiseaseModel::DiseaseModel(const DiseaseParameters& parameters) : parameters_(parameters) {
     const auto& p = parameters_;

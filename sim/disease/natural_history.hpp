@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "sim/core/rng.hpp"
 #include "sim/disease/parameters.hpp"
@@ -62,6 +63,12 @@ class DiseaseModel {
         return days_since_infection < profile_.size() ? profile_[days_since_infection] : 0.0;
     }
     const DiseaseParameters& parameters() const { return parameters_; }
+
+    /// The distribution of a stage's length in whole days as sample() draws it (the law's
+    /// value x, then floor(x + U) with U uniform, at most 255): [d] = P(d days). Exact up to
+    /// the quadrature of the law's distribution function (errors below 1e-9). What the
+    /// calibration takes expectations over instead of sampling histories.
+    static std::vector<double> whole_day_probabilities(const DurationLaw& law);
 
     static constexpr std::size_t kAges = 100;
     static constexpr std::size_t kProfileDays = 40;

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "sim/disease/natural_history.hpp"
 #include "sim/scenario/disease_file.hpp"
@@ -119,4 +120,36 @@ TEST_CASE("the infectiousness profile is the daily mass of the generation interv
     CHECK(total == doctest::Approx(1.0).epsilon(1e-6));
     CHECK(mean == doctest::Approx(5.05).epsilon(0.01));  // Weibull(2.826, 5.665) has mean 5.05
     CHECK(model.profile(1000) == 0.0);
+}
+
+TEST_CASE("whole-day stage lengths: the probabilities sample() draws them with") {
+    // For each law of COVID-19's natural history: the probabilities sum to 1, their mean is
+    // the law's (E[floor(x + U)] = E[x]), and 200,000 latent periods drawn as sample() draws
+    // them fall on each day within the binomial 99.9% interval.
+    const auto& p = covid();
+    for (const auto* law :
+         {&p.latent, &p.presymptomatic, &p.asymptomatic, &p.symptomatic_to_recovery,
+          &p.onset_to_hospital, &p.to_death_outside_hospital, &p.icu_to_discharge}) {
+        const auto probabilities = DiseaseModel::whole_day_probabilities(*law);
+        double total = 0, mean = 0;
+        for (std::size_t d = 0; d < probabilities.size(); ++d) {
+            total += probabilities[d];
+            mean += double(d) * probabilities[d];
+        }
+        CHECK(total == doctest::Approx(1.0).epsilon(1e-9));
+        CHECK(mean == doctest::Approx(law->mean).epsilon(1e-6));
+    }
+    const DiseaseModel model(p);
+    const auto latent = DiseaseModel::whole_day_probabilities(p.latent);
+    std::vector<double> counts(256, 0.0);
+    const double n = 200000;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        sortie::core::Draws draws(sortie::core::RngKey::from_seed(5), sortie::core::StreamId{4003},
+                                  0, i);
+        ++counts[model.sample(30, draws).stage_days[0]];
+    }
+    for (std::size_t d = 0; d < latent.size(); ++d) {
+        CAPTURE(d);
+        check_binomial(counts[d], n, latent[d]);
+    }
 }
