@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string_view>
@@ -35,12 +36,17 @@ void read_path(MapReader& map, std::string_view key, const Document& document,
 void read_population(MapReader& map, const Document& base, core::DiagnosticList& problems,
                      PopulationSection& out) {
     bool has_size = map.has("size"), has_scale = map.has("scale");
-    // A --set of one replaces the other given in the file.
-    auto from_command_line = [&](std::string_view key) {
-        return map.location(key).file.rfind("--set", 0) == 0;
+    // A --set of one replaces the other given in a file, and a file's replaces the one of the
+    // file it extends (a fitted scenario sets the size its fit ran at over the base's scale).
+    auto precedence = [&](std::string_view key) -> std::size_t {
+        const auto file = map.location(key).file;
+        if (file.rfind("--set", 0) == 0) return 0;
+        const auto& files = base.files();
+        return 1 + static_cast<std::size_t>(std::find(files.begin(), files.end(), file) -
+                                            files.begin());
     };
-    if (has_size && has_scale && from_command_line("size") != from_command_line("scale")) {
-        (from_command_line("size") ? has_scale : has_size) = false;
+    if (has_size && has_scale && precedence("size") != precedence("scale")) {
+        (precedence("size") < precedence("scale") ? has_scale : has_size) = false;
     }
     if (has_size == has_scale) {
         problems.add(map.location(), map.key_path(has_size ? "scale" : "size"),
@@ -138,7 +144,73 @@ void read_disease(MapReader& map, const Document& base, DiseaseSection& out) {
         }
         weights->finish();
     }
+    if (auto severity = map.map("severity")) {
+        const auto multiplier = Bounds::at_least(0);
+        if (const auto m = severity->number("hospitalisation", multiplier))
+            out.hospitalisation_multiplier = *m;
+        if (const auto m = severity->number("icu", multiplier)) out.icu_multiplier = *m;
+        if (const auto m = severity->number("death", multiplier)) out.death_multiplier = *m;
+        severity->finish();
+    }
+    if (auto stays = map.map("stays")) {
+        const auto days = Bounds::between(0.5, 365);
+        out.ward_stay_mean = stays->number("ward_mean", days);
+        out.icu_stay_mean = stays->number("icu_mean", days);
+        stays->finish();
+    }
     map.finish();
+}
+
+// A probability of every age band times a multiplier; a product above 1 is reported at the
+// multiplier, naming the band.
+void scale_probabilities(std::vector<double>& probabilities, double multiplier,
+                         const std::vector<int>& band_starts, std::string_view table,
+                         const MapReader& severity, std::string_view key,
+                         core::DiagnosticList& problems) {
+    for (std::size_t b = 0; b < probabilities.size(); ++b) {
+        const double scaled = probabilities[b] * multiplier;
+        if (scaled > 1.0) {
+            problems.add(
+                severity.location(key), severity.key_path(key),
+                fmt::format("{} makes {} of the band from age {} {:.3g}, above 1", multiplier,
+                            table, b < band_starts.size() ? band_starts[b] : 0, scaled));
+            return;
+        }
+        probabilities[b] = scaled;
+    }
+}
+
+void set_mean(disease::DurationLaw& law, double mean) {
+    law.sd *= mean / law.mean;
+    law.mean = mean;
+}
+
+// Applies `severity:` and `stays:` to the parameters read from the disease file; a product
+// above 1 is reported at its multiplier (found again by a reader of its own, whose other
+// findings were reported when the section was read).
+void adjust_parameters(const Document& document, DiseaseSection& disease) {
+    auto& p = disease.parameters;
+    core::DiagnosticList problems;
+    if (disease.hospitalisation_multiplier != 1.0 || disease.icu_multiplier != 1.0 ||
+        disease.death_multiplier != 1.0) {
+        core::DiagnosticList already_reported;
+        MapReader root(document, document.root(), "", already_reported);
+        auto section = root.map("disease");
+        auto severity = section ? section->map("severity") : std::nullopt;
+        if (severity) {
+            scale_probabilities(p.hospitalisation_given_infection,
+                                disease.hospitalisation_multiplier, p.age_band_starts,
+                                "hospitalisation_given_infection", *severity, "hospitalisation",
+                                problems);
+            scale_probabilities(p.icu_given_hospital, disease.icu_multiplier, p.age_band_starts,
+                                "icu_given_hospital", *severity, "icu", problems);
+            scale_probabilities(p.death_given_hospital, disease.death_multiplier, p.age_band_starts,
+                                "death_given_hospital", *severity, "death", problems);
+        }
+    }
+    if (disease.ward_stay_mean) set_mean(p.ward_to_discharge, *disease.ward_stay_mean);
+    if (disease.icu_stay_mean) set_mean(p.icu_to_discharge, *disease.icu_stay_mean);
+    problems.throw_if_any();
 }
 
 void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
@@ -370,6 +442,7 @@ Scenario read_document(const Document& document, const std::filesystem::path& fi
     // The parameter file is its own document, with its own locations.
     if (purpose == Purpose::kRun) {
         scenario.disease.parameters = load_disease_parameters(scenario.disease.parameters_file);
+        adjust_parameters(document, scenario.disease);
     }
     scenario.resolved_yaml = emit(document.root());
     return scenario;

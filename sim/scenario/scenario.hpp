@@ -44,6 +44,13 @@ struct DiseaseSection {
     bool r0_by_next_generation = false;
     /// household, school, work, community, hospital
     std::array<double, 5> layer_weights{1.0, 1.0, 1.0, 1.0, 1.0};
+    /// `severity:` multipliers on the parameter file's probabilities, the same for every age
+    /// band (what a fit moves when the observed hospital burden is not the one the file's
+    /// severity gives), already applied to `parameters`.
+    double hospitalisation_multiplier = 1.0, icu_multiplier = 1.0, death_multiplier = 1.0;
+    /// `stays:` mean ward and ICU stays to discharge, days (the coefficient of variation of the
+    /// file's laws kept), already applied to `parameters`; absent: the file's.
+    std::optional<double> ward_stay_mean, icu_stay_mean;
 };
 
 /// One entry of `seeding:`: infections per day for `days` days from `date`.

@@ -321,3 +321,54 @@ TEST_CASE("the scenarios of several files come in the files' order, sweeps expan
     CHECK(all.front().name == "france-2020-lockdown");
     CHECK(all.back().name == sweep.back().name);
 }
+
+TEST_CASE("a file's own size replaces the scale of the file it extends, and not the reverse") {
+    const TempScenario derived("extends: " + kPopulation.string() +
+                               "\npopulation:\n  size: 4000\n");
+    const auto s = load(derived.path());
+    CHECK(s.population.size == 4000u);
+    CHECK_FALSE(s.population.scale.has_value());
+    // Both in one file stay an error.
+    const TempScenario both("extends: " + kPopulation.string() +
+                            "\npopulation:\n  size: 4000\n  scale: 0.5\n");
+    CHECK(both.error().find("give either size or scale, not both") != std::string::npos);
+}
+
+TEST_CASE("severity multipliers and stay means move the parameter file's values") {
+    const fs::path lockdown = kSource / "scenarios" / "france-2020" / "lockdown.yaml";
+    const auto base = load(lockdown, {}, Purpose::kRun);
+    const auto moved = load(lockdown,
+                            {"disease.severity={hospitalisation: 0.5, icu: 1.5, death: 0.8}",
+                             "disease.stays={ward_mean: 9, icu_mean: 20}"},
+                            Purpose::kRun);
+    const auto& b = base.disease.parameters;
+    const auto& m = moved.disease.parameters;
+    REQUIRE(m.hospitalisation_given_infection.size() == b.hospitalisation_given_infection.size());
+    for (std::size_t i = 0; i < b.hospitalisation_given_infection.size(); ++i) {
+        CHECK(m.hospitalisation_given_infection[i] == 0.5 * b.hospitalisation_given_infection[i]);
+        CHECK(m.icu_given_hospital[i] == 1.5 * b.icu_given_hospital[i]);
+        CHECK(m.death_given_hospital[i] == 0.8 * b.death_given_hospital[i]);
+        CHECK(m.death_outside_hospital_given_infection[i] ==
+              b.death_outside_hospital_given_infection[i]);
+    }
+    CHECK(m.ward_to_discharge.mean == 9);
+    CHECK(m.icu_to_discharge.mean == 20);
+    // The coefficient of variation is kept.
+    CHECK(m.icu_to_discharge.sd / 20 ==
+          doctest::Approx(b.icu_to_discharge.sd / b.icu_to_discharge.mean));
+    CHECK(m.latent == b.latent);
+}
+
+TEST_CASE("a severity multiplier that makes a probability above 1 is refused at the multiplier") {
+    const fs::path lockdown = kSource / "scenarios" / "france-2020" / "lockdown.yaml";
+    try {
+        (void)load(lockdown, {"disease.severity.icu=5"}, Purpose::kRun);
+        FAIL("no error");
+    } catch (const sortie::core::InputError& e) {
+        const std::string message = e.what();
+        CAPTURE(message);
+        CHECK(message.find("--set disease.severity.icu=5: disease.severity.icu: 5 makes "
+                           "icu_given_hospital of the band from age") != std::string::npos);
+        CHECK(message.find("above 1") != std::string::npos);
+    }
+}
