@@ -51,6 +51,12 @@ so a series for all of France compares with a run of any size; for a reference t
 has the run's size, give the run's agents. scenarios/data/france-2020/ holds France's national
 hospital series of the first wave (its README gives the source and licence).
 
+A fit's result (`sortie fit`, docs/fitting.md) is drawn differently: one panel per target
+with the observed series (dots), the fitted one at the best values (line) and, with a posterior
+sample, its 5-95% band by day, in the target's own units (people, or agents when the data
+count agents); then one panel per parameter with the posterior's weighted histogram over the
+parameter's range, the best value as a vertical line. The options above do not apply to it.
+
 Runs with Debian's python3-h5py and python3-matplotlib through /usr/bin/python3. Writes
 RESULTS.png next to RESULTS.h5 unless -o says otherwise.
 """
@@ -425,9 +431,67 @@ def parse_arguments():
     return args
 
 
+def draw_fit(path, output):
+    """A fit's targets (observed, fitted, posterior band) and posterior marginals."""
+    with h5py.File(path, "r") as f:
+        keys = [k.decode() for k in f["parameters/key"][:]]
+        lower, upper, best = (f["parameters"][n][:] for n in ("lower", "upper", "best"))
+        sample, weights = f["posterior/values"][:], f["posterior/weight"][:]
+        targets = []
+        for name in f["targets"]:
+            group = f["targets"][name]
+            first = dt.date.fromisoformat(group.attrs["first_date"])
+            series = {n: group[n][:] for n in ("observed", "fitted", "posterior_low",
+                                               "posterior_high") if n in group}
+            region = group.attrs["region"] or "all regions"
+            targets.append((name, group.attrs["quantity"], region, first, series))
+    panels = len(targets) + len(keys)
+    columns = min(3, panels)
+    rows = (panels + columns - 1) // columns
+    figure, grid = plt.subplots(rows, columns, figsize=(5 * columns, 3.6 * rows), squeeze=False)
+    cells = list(grid.flat)
+    for axes, (name, quantity, region, first, series) in zip(cells, targets):
+        days = [first + dt.timedelta(days=i) for i in range(len(series["observed"]))]
+        if "posterior_low" in series:
+            axes.fill_between(days, series["posterior_low"], series["posterior_high"],
+                              color="C0", alpha=0.25, linewidth=0, label="posterior 5-95%")
+        axes.plot(days, series["fitted"], color="C0", label="fitted (best values)")
+        axes.plot(days, series["observed"], linestyle="none", marker="o", markersize=2.5,
+                  color="black", label="observed")
+        axes.set_title(f"{name}: {quantity}, {region}", fontsize=9)
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        axes.legend(fontsize=7)
+    for i, axes in enumerate(cells[len(targets):len(targets) + len(keys)]):
+        if len(weights):
+            axes.hist(sample[:, i], bins=20, range=(lower[i], upper[i]), weights=weights,
+                      color="C1", alpha=0.7, label="posterior")
+        axes.axvline(best[i], color="black", linestyle="--", label=f"best {best[i]:.4g}")
+        axes.set_xlim(lower[i], upper[i])
+        axes.set_title(keys[i], fontsize=9)
+        axes.legend(fontsize=7)
+    for axes in cells[panels:]:
+        axes.set_visible(False)
+    figure.suptitle(f"{os.path.basename(path)}: fit of {len(keys)} parameter(s) to "
+                    f"{len(targets)} target(s)", fontsize=10)
+    figure.tight_layout()
+    figure.savefig(output, dpi=110)
+    print(f"wrote {output}")
+
+
+def is_fit(path):
+    try:
+        with h5py.File(path, "r") as f:
+            return f.attrs.get("kind") == "fit"
+    except OSError:
+        return False
+
+
 def main():
     args = parse_arguments()
     output = args.output or os.path.splitext(args.results)[0] + ".png"
+    if is_fit(args.results):
+        draw_fit(args.results, output)
+        return
     scenarios = read_results(args.results)
     colours = [f"C{i % 10}" for i in range(len(scenarios))]
     names = {n for s in scenarios for n in s.interventions}

@@ -60,5 +60,8 @@ inline constexpr StreamId kCareDenied{90};  ///< day 0, agent, k = 0 ward, 1 ICU
 inline constexpr StreamId kHospitalContacts{91};
 // Fitting (100-109).
 inline constexpr StreamId kFitStarts{100};  ///< day = start index, agent = parameter index
+/// ABC-SMC (sim/fit/abc.cpp): day = generation, agent = proposal index.
+inline constexpr StreamId kAbcProposals{101};  ///< the proposal's values
+inline constexpr StreamId kAbcSeeds{102};      ///< the seed of the proposal's replicates
 
 }  // namespace sortie::core::streams

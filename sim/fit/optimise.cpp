@@ -38,6 +38,11 @@ void run(nlopt::algorithm algorithm, std::vector<double> start, std::uint32_t bu
     opt.set_min_objective(nlopt_loss, &search);
     opt.set_maxeval(static_cast<int>(budget));
     opt.set_xtol_rel(options.relative_tolerance);
+    // A tenth of each range: NLopt's default step, from the start's distance to the bounds,
+    // is zero for a start on a bound (where a global search often ends), which BOBYQA refuses.
+    std::vector<double> step(start.size());
+    for (std::size_t i = 0; i < step.size(); ++i) step[i] = 0.1 * (upper[i] - lower[i]);
+    opt.set_initial_step(step);
     double value = 0;
     try {
         opt.optimize(start, value);

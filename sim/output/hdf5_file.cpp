@@ -91,7 +91,10 @@ Handle open_scalar_attribute(const Object& object, const std::string& name,
     Handle type = checked(H5Aget_type(attribute.get()), H5Tclose, object, "cannot read " + what);
     Handle space = checked(H5Aget_space(attribute.get()), H5Sclose, object, "cannot read " + what);
     if (H5Tget_class(type.get()) != type_class || H5Sget_simple_extent_npoints(space.get()) != 1)
-        object.fail(what + " is not a single " + (type_class == H5T_STRING ? "string" : "integer"));
+        object.fail(what + " is not a single " +
+                    (type_class == H5T_STRING    ? "string"
+                     : type_class == H5T_INTEGER ? "integer"
+                                                 : "number"));
     return attribute;
 }
 
@@ -337,6 +340,10 @@ void write_attribute(const Object& object, const std::string& name, std::uint64_
     write_scalar(object, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
 }
 
+void write_attribute(const Object& object, const std::string& name, double value) {
+    write_scalar(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
 std::string read_string_attribute(const Object& object, const std::string& name) {
     const std::string what = "cannot read " + attribute_text(object, name);
     Handle attribute = open_scalar_attribute(object, name, H5T_STRING);
@@ -360,6 +367,14 @@ std::int32_t read_int32_attribute(const Object& object, const std::string& name)
 
 std::uint64_t read_uint64_attribute(const Object& object, const std::string& name) {
     return read_integer<std::uint64_t>(object, name, H5T_NATIVE_UINT64);
+}
+
+double read_double_attribute(const Object& object, const std::string& name) {
+    Handle attribute = open_scalar_attribute(object, name, H5T_FLOAT);
+    double value = 0;
+    object.check(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value),
+                 "cannot read " + attribute_text(object, name));
+    return value;
 }
 
 Object create_dataset(const Object& parent, const std::string& name, Element element,

@@ -96,12 +96,16 @@ void write_attribute(const Object& object, const std::string& name, std::string_
 void write_attribute(const Object& object, const std::string& name, std::int32_t value);
 /// Writes a scalar little-endian uint64 attribute. Throws OutputError.
 void write_attribute(const Object& object, const std::string& name, std::uint64_t value);
+/// Writes a scalar little-endian IEEE double attribute. Throws OutputError.
+void write_attribute(const Object& object, const std::string& name, double value);
 /// Reads a scalar string attribute (variable or fixed length). Throws OutputError if it is
 /// missing or not a string.
 std::string read_string_attribute(const Object& object, const std::string& name);
 /// Reads a scalar integer attribute. Throws OutputError if it is missing or not an integer.
 std::int32_t read_int32_attribute(const Object& object, const std::string& name);
 std::uint64_t read_uint64_attribute(const Object& object, const std::string& name);
+/// Reads a scalar floating-point attribute. Throws OutputError if it is missing or not one.
+double read_double_attribute(const Object& object, const std::string& name);
 
 /// Element types of numeric datasets.
 enum class Element { kInt32, kFloat64, kUInt8 };

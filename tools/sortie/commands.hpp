@@ -31,6 +31,8 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line);
 
 /// Registers `sortie bench`: the benchmark problem at a standard size, timed and verified.
 std::function<int()> add_bench_command(CLI::App& app);
+/// Registers `sortie fit`: fits a scenario to observed series; `command_line` is recorded.
+std::function<int()> add_fit_command(CLI::App& app, std::string command_line);
 /// Registers `sortie collect`: joins slice files into one result file.
 std::function<int()> add_collect_command(CLI::App& app, std::string command_line);
 

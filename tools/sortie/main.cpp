@@ -36,6 +36,7 @@ int run_cli(int argc, char** argv) {
     const auto validate = sortie::cli::add_validate_command(app);
     const auto bench = sortie::cli::add_bench_command(app);
     const auto collect = sortie::cli::add_collect_command(app, command_line);
+    const auto fit = sortie::cli::add_fit_command(app, command_line);
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 bad input, 3 output error,\n"
         "4 not enough memory, 5 tasks failed or missing (the others kept),\n"
@@ -52,6 +53,7 @@ int run_cli(int argc, char** argv) {
     if (app.got_subcommand("validate")) return validate();
     if (app.got_subcommand("bench")) return bench();
     if (app.got_subcommand("collect")) return collect();
+    if (app.got_subcommand("fit")) return fit();
     std::fputs(app.help().c_str(), stdout);
     return sortie::cli::kExitSuccess;
 }
