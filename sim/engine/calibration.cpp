@@ -413,6 +413,10 @@ Calibration next_generation_calibration(const Structure& s, double r0,
         low -= step;
         gap_low = gap(low);
     }
+    if (!(std::isfinite(low) && std::isfinite(high) && gap_low < 0 && gap_high >= 0))
+        throw std::invalid_argument(
+            "R0 cannot be reached: no transmission rate brackets it (the population has no "
+            "one to infect)");
     double root = high;
     int kept = 0;  // which end stayed last time: -1 low, +1 high
     for (int i = 0; i < 100 && high - low > 1e-14 * std::fabs(high); ++i) {

@@ -84,21 +84,27 @@ Proposal propose(const std::vector<Prior>& priors, const AbcOptions& options,
     throw std::runtime_error("ABC-SMC: no proposal inside the priors' bounds");
 }
 
-// The importance weight of an accepted proposal: prior over the mixture of kernels it may
-// have been drawn from (Toni et al. 2009, eq. 3.1; unnormalised).
-double weight(const std::vector<Prior>& priors, std::span<const double> values,
-              const AbcGeneration& previous, const std::vector<double>& scales) {
-    double mixture = 0;
-    for (std::size_t i = 0; i < previous.particles.size(); ++i) {
-        double log_kernel = 0;
+// The log of the importance weight of an accepted proposal: prior over the mixture of kernels
+// it may have been drawn from (Toni et al. 2009, eq. 3.1; unnormalised). In logarithms, with
+// the largest kernel term factored out, so that a prior or kernel far in its tail does not
+// round every weight to 0.
+double log_weight(const std::vector<Prior>& priors, std::span<const double> values,
+                  const AbcGeneration& previous, const std::vector<double>& scales) {
+    std::vector<double> terms(previous.particles.size());
+    double largest = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        double log_kernel = std::log(previous.weights[i]);
         for (std::size_t j = 0; j < values.size(); ++j) {
             if (scales[j] <= 0) continue;
             const double z = (values[j] - previous.particles[i][j]) / scales[j];
             log_kernel -= 0.5 * z * z;
         }
-        mixture += previous.weights[i] * std::exp(log_kernel);
+        terms[i] = log_kernel;
+        largest = std::max(largest, log_kernel);
     }
-    return std::exp(log_prior(priors, values)) / mixture;
+    double mixture = 0;
+    for (const double t : terms) mixture += std::exp(t - largest);
+    return log_prior(priors, values) - (largest + std::log(mixture));
 }
 
 // The distance below which a share `q` of the generation's weight lies.
@@ -116,9 +122,14 @@ double weighted_quantile(const AbcGeneration& generation, double q) {
     return generation.distances[order.back()];
 }
 
-void normalise(std::vector<double>& weights) {
+// Weights from their logarithms, summing to 1.
+std::vector<double> normalised(const std::vector<double>& log_weights) {
+    const double largest = *std::max_element(log_weights.begin(), log_weights.end());
+    std::vector<double> weights;
+    for (const double l : log_weights) weights.push_back(std::exp(l - largest));
     const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
     for (auto& w : weights) w /= sum;
+    return weights;
 }
 
 void check(const std::vector<Prior>& priors, const AbcOptions& options) {
@@ -128,6 +139,11 @@ void check(const std::vector<Prior>& priors, const AbcOptions& options) {
         throw std::invalid_argument(
             fmt::format("the tolerance quantile must be in (0, 1), not {}", options.quantile));
     if (options.batch == 0) throw std::invalid_argument("a batch holds at least 1 proposal");
+    if (options.max_evaluations < options.particles)
+        throw std::invalid_argument(
+            fmt::format("max_evaluations ({}) must be at least the particles ({}): the prior's "
+                        "generation evaluates that many",
+                        options.max_evaluations, options.particles));
 }
 
 }  // namespace
@@ -146,9 +162,19 @@ std::vector<AbcGeneration> abc_smc(const Distance& distance, const std::vector<P
         const auto scales = previous ? kernel_scales(*previous, priors.size())
                                      : std::vector<double>(priors.size(), 0.0);
         std::uint32_t next = 0;
+        std::vector<double> log_weights;
+        const std::size_t first_record = records ? records->size() : 0;
         while (current.particles.size() < options.particles) {
-            if (spent >= options.max_evaluations) return generations;  // drop the unfinished
-            const std::uint32_t batch = g == 0 ? options.particles : options.batch;
+            if (spent >= options.max_evaluations) {
+                // The unfinished generation is dropped: none of its proposals is kept.
+                if (records)
+                    for (std::size_t r = first_record; r < records->size(); ++r)
+                        (*records)[r].accepted = false;
+                return generations;
+            }
+            const auto left = static_cast<std::uint32_t>(
+                std::min<std::uint64_t>(options.max_evaluations - spent, options.batch));
+            const std::uint32_t batch = g == 0 ? options.particles : left;
             std::vector<Proposal> proposals(batch);
             std::vector<double> distances(batch);
             tbb::parallel_for(std::uint32_t{0}, batch, [&](std::uint32_t b) {
@@ -165,13 +191,13 @@ std::vector<AbcGeneration> abc_smc(const Distance& distance, const std::vector<P
                     records->push_back(
                         {g, proposals[b].values, proposals[b].seed, distances[b], accepted});
                 if (!accepted) continue;
-                current.weights.push_back(
-                    previous ? weight(priors, proposals[b].values, *previous, scales) : 1.0);
+                log_weights.push_back(
+                    previous ? log_weight(priors, proposals[b].values, *previous, scales) : 0.0);
                 current.particles.push_back(std::move(proposals[b].values));
                 current.distances.push_back(distances[b]);
             }
         }
-        normalise(current.weights);
+        current.weights = normalised(log_weights);
         generations.push_back(std::move(current));
         if (progress) progress(g, generations.back());
     }

@@ -21,11 +21,12 @@ namespace sortie::fit {
 
 struct AbcOptions {
     std::uint64_t seed = 1;
-    std::uint32_t particles = 100;         ///< accepted particles per generation
-    std::uint32_t generations = 5;         ///< after generation 0, which samples the prior
-    double quantile = 0.5;                 ///< the next tolerance: this quantile of the distances
-    std::uint64_t max_evaluations = 5000;  ///< stops early (keeping the last full generation)
-    std::uint32_t batch = 16;              ///< proposals evaluated together (threads do not matter)
+    std::uint32_t particles = 100;  ///< accepted particles per generation
+    std::uint32_t generations = 5;  ///< after generation 0, which samples the prior
+    double quantile = 0.5;          ///< the next tolerance: this quantile of the distances
+    /// Evaluations allowed, at least `particles`; a generation they cannot finish is dropped.
+    std::uint64_t max_evaluations = 5000;
+    std::uint32_t batch = 16;  ///< proposals evaluated together (threads do not matter)
 };
 
 struct AbcGeneration {
@@ -52,8 +53,10 @@ struct AbcRecord {
 using AbcProgress = std::function<void(std::uint32_t generation, const AbcGeneration&)>;
 
 /// Runs ABC-SMC over `priors` (one per parameter). Returns every generation completed, the
-/// last being the posterior sample; `records` receives every simulation in order. Throws
-/// std::invalid_argument for no priors, fewer than 2 particles or a quantile outside (0, 1).
+/// last being the posterior sample; `records` receives every evaluation in order (those of a
+/// generation dropped for want of evaluations not accepted). Throws std::invalid_argument for
+/// no priors, fewer than 2 particles, a quantile outside (0, 1) or max_evaluations below the
+/// particles.
 std::vector<AbcGeneration> abc_smc(const Distance& distance, const std::vector<Prior>& priors,
                                    const AbcOptions& options,
                                    std::vector<AbcRecord>* records = nullptr,

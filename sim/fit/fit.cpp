@@ -44,14 +44,12 @@ std::string_view likelihood_name(ObservationModel model) {
     return "poisson";
 }
 
-void describe(const FitFile& file, const fs::path& fit_file, const std::string& command_line,
-              FitResult& out) {
+void describe(const FitFile& file, const std::string& command_line, FitResult& out) {
     out.command_line = command_line;
     out.fit_yaml = file.text;
     out.scenario_file = file.scenario.string();
     out.seed = file.seed;
     out.replicates = file.replicates;
-    (void)fit_file;
     for (std::size_t i = 0; i < file.parameters.size(); ++i) {
         const auto& p = file.parameters[i];
         const auto& prior = file.priors[i];
@@ -121,14 +119,15 @@ void posterior_bands(const std::vector<const Evaluation*>& particles,
     }
 }
 
-Objective build_objective(const FitFile& file) {
+Objective build_objective(const FitFile& file, const fs::path& fit_file) {
     try {
         return Objective(file.scenario, file.sets, file.parameters, file.targets, file.replicates);
     } catch (const std::invalid_argument& e) {
-        // What the fit file's reader could not check without building the population (a
-        // parameter that changes it).
-        throw core::InputError(core::SourceLocation(file.scenario.string()), "parameters",
-                               e.what());
+        // What the fit file's reader could not check without building the population: a
+        // parameter that would change it.
+        const std::string message = e.what();
+        if (message.find("changes the population") == std::string::npos) throw;
+        throw core::InputError(core::SourceLocation(fit_file.string()), "parameters", message);
     }
 }
 
@@ -143,6 +142,8 @@ void point_fit(const Objective& objective, const FitFile& file, const FitLog& lo
     out.best_loss = point.loss;
     const auto best = std::find_if(evaluations.begin(), evaluations.end(),
                                    [&](const Evaluation& e) { return e.values == point.best; });
+    if (best == evaluations.end())
+        throw std::runtime_error("the point estimate found no evaluation with a finite loss");
     for (std::size_t t = 0; t < out.targets.size(); ++t) {
         out.targets[t].fitted = best->expected[t];
         out.targets[t].deviance = best->deviance[t];
@@ -160,12 +161,12 @@ void posterior_sample(const Objective& objective, const FitFile& file, const Fit
     const auto& options = *file.posterior;
     log(
         fmt::format("posterior: ABC-SMC, {} particles, up to {} generations after the prior's, "
-                    "at most {} simulations",
+                    "at most {} evaluations",
                     options.particles, options.generations, options.max_evaluations));
     std::vector<Evaluation> evaluations;
     std::vector<AbcRecord> records;
     const AbcProgress progress = [&](std::uint32_t g, const AbcGeneration& generation) {
-        log(fmt::format("generation {}: tolerance {:.6g}, {} simulations for {} particles", g,
+        log(fmt::format("generation {}: tolerance {:.6g}, {} evaluations for {} particles", g,
                         generation.tolerance, generation.evaluations, generation.particles.size()));
     };
     const auto generations =
@@ -263,9 +264,9 @@ void emit(const Tree& tree, int indent, std::string& text) {
 results::FitResult run_fit(const FitFile& file, const fs::path& fit_file,
                            const std::string& command_line, const FitLog& log) {
     FitResult out;
-    describe(file, fit_file, command_line, out);
+    describe(file, command_line, out);
     log(fmt::format("building the model of {} once for every evaluation", file.scenario.string()));
-    const auto objective = build_objective(file);
+    const auto objective = build_objective(file, fit_file);
     point_fit(objective, file, log, out);
     if (file.posterior) posterior_sample(objective, file, log, out);
     out.scenario_yaml = objective.scenario_at(out.best).resolved_yaml;

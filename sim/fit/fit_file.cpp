@@ -359,7 +359,8 @@ void read_point(MapReader& method, PointFitOptions& point) {
     map->finish();
 }
 
-void read_posterior(MapReader& method, std::optional<AbcOptions>& posterior) {
+void read_posterior(MapReader& method, core::DiagnosticList& problems,
+                    std::optional<AbcOptions>& posterior) {
     auto map = method.map("posterior");
     if (!map) return;
     AbcOptions abc;
@@ -374,6 +375,13 @@ void read_posterior(MapReader& method, std::optional<AbcOptions>& posterior) {
         abc.max_evaluations = std::uint64_t(*v);
     if (const auto v = map->integer("batch", Bounds::between(1, 1e6)))
         abc.batch = std::uint32_t(*v);
+    if (abc.max_evaluations < abc.particles) {
+        const auto key = map->has("max_evaluations") ? "max_evaluations" : "particles";
+        problems.add(map->location(key), map->key_path(key),
+                     fmt::format("max_evaluations ({}) must be at least the particles ({}): the "
+                                 "prior's generation evaluates that many",
+                                 abc.max_evaluations, abc.particles));
+    }
     map->finish();
     posterior = abc;
 }
@@ -419,7 +427,7 @@ FitFile load_fit_file(const fs::path& file, const std::vector<std::string>& sets
     }
     if (auto method = root.map("method")) {
         read_point(*method, fit.point);
-        read_posterior(*method, fit.posterior);
+        read_posterior(*method, problems, fit.posterior);
         method->finish();
     }
     root.finish();

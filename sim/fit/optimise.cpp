@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlopt.hpp>
 
+#include <exception>
 #include <limits>
 #include <stdexcept>
 
@@ -15,11 +16,21 @@ namespace {
 struct Search {
     const std::function<double(std::span<const double>)>* loss;
     PointFit* fit;
+    nlopt::opt* opt = nullptr;
+    /// What the loss threw: NLopt's wrapper would turn it into its own "nlopt failure".
+    std::exception_ptr error;
 };
 
 double nlopt_loss(const std::vector<double>& x, std::vector<double>& /*gradient*/, void* data) {
     auto& search = *static_cast<Search*>(data);
-    const double value = (*search.loss)(x);
+    double value = 0;
+    try {
+        value = (*search.loss)(x);
+    } catch (...) {
+        search.error = std::current_exception();
+        search.opt->force_stop();
+        return std::numeric_limits<double>::infinity();
+    }
     search.fit->points.push_back(x);
     search.fit->losses.push_back(value);
     if (value < search.fit->loss) {
@@ -43,12 +54,15 @@ void run(nlopt::algorithm algorithm, std::vector<double> start, std::uint32_t bu
     std::vector<double> step(start.size());
     for (std::size_t i = 0; i < step.size(); ++i) step[i] = 0.1 * (upper[i] - lower[i]);
     opt.set_initial_step(step);
+    search.opt = &opt;
     double value = 0;
     try {
         opt.optimize(start, value);
     } catch (const nlopt::roundoff_limited&) {
         // the best point so far stands
+    } catch (const nlopt::forced_stop&) {
     }
+    if (search.error) std::rethrow_exception(search.error);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <span>
 
@@ -21,6 +22,19 @@ using results::FitResult;
 
 constexpr const char* kKind = "kind";
 constexpr const char* kFitKind = "fit";
+
+// A target's text attributes by name, for the writer (const) and the reader.
+template <typename Record>
+auto text_attributes(Record& t) {
+    using Field = decltype(&t.file);
+    return std::array<std::pair<const char*, Field>, 7>{{{"file", &t.file},
+                                                         {"column", &t.column},
+                                                         {"series", &t.series},
+                                                         {"quantity", &t.quantity},
+                                                         {"region", &t.region},
+                                                         {"likelihood", &t.likelihood},
+                                                         {"first_date", &t.first_date}}};
+}
 
 void check_size(const fs::path& path, std::string_view what, std::size_t size,
                 std::size_t expected) {
@@ -114,13 +128,7 @@ void write_targets(const Object& file, const FitResult& fit) {
         // HDF5 lists a group's members by name: the index keeps the fit file's order, which
         // the columns of evaluations/deviance follow.
         detail::write_attribute(group, "index", static_cast<std::int32_t>(t));
-        for (const auto& [name, value] : {std::pair{"file", &target.file},
-                                          {"column", &target.column},
-                                          {"series", &target.series},
-                                          {"quantity", &target.quantity},
-                                          {"region", &target.region},
-                                          {"likelihood", &target.likelihood},
-                                          {"first_date", &target.first_date}})
+        for (const auto& [name, value] : text_attributes(target))
             detail::write_attribute(group, name, std::string_view(*value));
         detail::write_attribute(group, "dispersion", target.dispersion);
         detail::write_attribute(group, "weight", target.weight);
@@ -198,13 +206,7 @@ void read_targets(const Object& file, FitResult& fit) {
         const Object group = detail::open_group(targets, name);
         results::FitTargetRecord target;
         target.name = name;
-        for (const auto& [key, value] : {std::pair{"file", &target.file},
-                                         {"column", &target.column},
-                                         {"series", &target.series},
-                                         {"quantity", &target.quantity},
-                                         {"region", &target.region},
-                                         {"likelihood", &target.likelihood},
-                                         {"first_date", &target.first_date}})
+        for (const auto& [key, value] : text_attributes(target))
             *value = detail::read_string_attribute(group, key);
         target.dispersion = detail::read_double_attribute(group, "dispersion");
         target.weight = detail::read_double_attribute(group, "weight");

@@ -233,6 +233,10 @@ TEST_CASE("malformed fit files are refused at the place of each problem") {
          "method.posterior.quantile: must be"},
         {"an unknown method", fit_text() + "method:\n  mcmc: {}\n",
          "method.mcmc: unknown key 'mcmc'"},
+        {"fewer evaluations allowed than particles",
+         fit_text() + "method:\n  posterior: {particles: 100, max_evaluations: 50}\n",
+         "fit.yaml:25:48: method.posterior.max_evaluations: max_evaluations (50) must be at "
+         "least the particles (100)"},
     };
     for (const auto& c : cases) {
         const std::string what = c.what;

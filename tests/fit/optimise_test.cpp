@@ -7,6 +7,7 @@
 #include <cmath>
 #include <span>
 #include <stdexcept>
+#include <string>
 
 using namespace sortie;
 
@@ -57,4 +58,22 @@ TEST_CASE("several starts: the later ones begin at points drawn in the box, the 
     CHECK(fit.loss == smallest);
     CHECK_THROWS_AS(fit::minimise(valley, {0, 0}, {1}, options), std::invalid_argument);
     CHECK_THROWS_AS(fit::minimise(valley, {0, 1}, {1, 1}, options), std::invalid_argument);
+}
+
+TEST_CASE("an error of the loss stops the search and reaches the caller as it was thrown") {
+    // A model that cannot run at some values (R0 out of reach, say) must say so, not be
+    // reported as NLopt's own "nlopt failure".
+    const auto failing = [](std::span<const double> x) -> double {
+        if (x[0] > 0.5) throw std::invalid_argument("R0 cannot be reached at these values");
+        return valley(x);
+    };
+    fit::PointFitOptions options;
+    options.global_evaluations = 50;
+    options.seed = 3;
+    try {
+        (void)fit::minimise(failing, {-2, -2}, {2, 2}, options);
+        FAIL("the loss's error was swallowed");
+    } catch (const std::invalid_argument& e) {
+        CHECK(std::string(e.what()) == "R0 cannot be reached at these values");
+    }
 }
