@@ -23,6 +23,8 @@ class CsvTable {
     std::size_t rows() const { return rows_.size(); }
     std::size_t columns() const { return width_; }
     const std::string& file() const { return file_; }
+    /// The column names, in order (empty without a header row).
+    const std::vector<std::string>& header() const { return header_; }
 
     /// The index of the named column; throws InputError if the header has no such column.
     std::size_t column(std::string_view name) const;

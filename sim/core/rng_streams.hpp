@@ -63,5 +63,8 @@ inline constexpr StreamId kFitStarts{100};  ///< day = start index, agent = para
 /// ABC-SMC (sim/fit/abc.cpp): day = generation, agent = proposal index.
 inline constexpr StreamId kAbcProposals{101};  ///< the proposal's values
 inline constexpr StreamId kAbcSeeds{102};      ///< the seed of the proposal's replicates
+/// `sortie run --posterior` (sim/ensemble/posterior.cpp): key = the scenario's seed, day 0,
+/// agent = replicate: the parameter set the replicate runs.
+inline constexpr StreamId kPosteriorDraws{103};
 
 }  // namespace sortie::core::streams

@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kManifest = "manifest";
 // Raised whenever Simulation::save's image or this folder's layout changes.
-constexpr int kFormatVersion = 5;  // 5: icu_waiting, and the realised R0 without seeds
+constexpr int kFormatVersion = 6;  // 6: parameters drawn per replicate (--posterior)
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
     throw core::InputError(core::SourceLocation(path.string()), "", what);
@@ -42,7 +42,8 @@ fs::path checkpoint_folder(const fs::path& output) {
 }
 
 std::string checkpoint_manifest(const std::vector<scenario::Scenario>& scenarios,
-                                bool transmissions) {
+                                bool transmissions,
+                                const std::vector<ReplicateVariants>* variants) {
     std::string text =
         fmt::format("sortie checkpoint {}\nsortie {} {} {}\ntransmissions {}\n", kFormatVersion,
                     core::version(), core::git_commit(), core::build_type(), transmissions ? 1 : 0);
@@ -50,14 +51,18 @@ std::string checkpoint_manifest(const std::vector<scenario::Scenario>& scenarios
         text += fmt::format("scenario {}\nseed {}\nreplicates {}\n---\n{}\n---\n", s.name, s.seed,
                             s.replicates, s.resolved_yaml);
     }
+    if (!variants) return text;
+    for (std::size_t s = 0; s < variants->size(); ++s) {
+        const auto& v = (*variants)[s];
+        text += fmt::format("scenario {} draws {} from {}\n", s, fmt::join(v.keys, " "), v.source);
+        for (const std::uint32_t variant : v.variant_of_replicate)
+            text += fmt::format("{}\n", fmt::join(v.values[variant], " "));
+    }
     return text;
 }
 
-CheckpointStore::CheckpointStore(const fs::path& output,
-                                 const std::vector<scenario::Scenario>& scenarios,
-                                 bool transmissions, bool resume)
+CheckpointStore::CheckpointStore(const fs::path& output, const std::string& manifest, bool resume)
     : folder_(checkpoint_folder(output)) {
-    const std::string manifest = checkpoint_manifest(scenarios, transmissions);
     if (fs::exists(folder_)) {
         if (!resume) {
             fail(folder_,

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/ensemble/posterior.hpp"
 #include "sim/results/result.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -22,10 +23,9 @@ class CheckpointStore {
     /// Opens the checkpoint folder of `output`. Without `resume`, a folder left by an
     /// interrupted run is an error (so that it is never discarded by mistake) and a new one is
     /// made; with `resume`, its manifest must match this run's, and a missing folder starts the
-    /// run from the beginning. Throws core::InputError on a mismatch.
-    CheckpointStore(const std::filesystem::path& output,
-                    const std::vector<scenario::Scenario>& scenarios, bool transmissions,
-                    bool resume);
+    /// run from the beginning. Throws core::InputError on a mismatch. `manifest`: the run's
+    /// checkpoint_manifest.
+    CheckpointStore(const std::filesystem::path& output, const std::string& manifest, bool resume);
 
     /// The result of a replicate finished before, if any. Throws core::InputError when the
     /// file is damaged.
@@ -59,8 +59,10 @@ class CheckpointStore {
 std::filesystem::path checkpoint_folder(const std::filesystem::path& output);
 
 /// What identifies a run for its checkpoints: format, sortie build, whether transmissions are
-/// logged, and each scenario's name, seed, replicates and resolved text.
+/// logged, each scenario's name, seed, replicates and resolved text, and the parameter values
+/// each replicate drew (`variants`, per scenario; null: none).
 std::string checkpoint_manifest(const std::vector<scenario::Scenario>& scenarios,
-                                bool transmissions);
+                                bool transmissions,
+                                const std::vector<ReplicateVariants>* variants = nullptr);
 
 }  // namespace sortie::ensemble

@@ -101,13 +101,18 @@ void write_slice_outcome(const std::vector<scenario::Scenario>& scenarios, outpu
         slice.tasks.size(), path, path));
 }
 
+const std::vector<ReplicateVariants>* variants_of(const Job& job) {
+    return job.variants.empty() ? nullptr : &job.variants;
+}
+
 void run_job(const std::vector<scenario::Scenario>& scenarios, const Job& job,
              RunObserver& observer, std::stop_token stop) {
-    const std::string manifest = checkpoint_manifest(scenarios, job.transmissions);
+    const std::string manifest =
+        checkpoint_manifest(scenarios, job.transmissions, variants_of(job));
     const auto mine = tasks_to_run(scenarios, job, manifest);
     TaskList tasks(mine);
     std::optional<CheckpointStore> store;
-    if (keeps_checkpoints(job)) store.emplace(job.output, scenarios, job.transmissions, job.resume);
+    if (keeps_checkpoints(job)) store.emplace(job.output, manifest, job.resume);
     observer.expect(work_of(scenarios, mine));
     RunSettings settings;
     settings.transmissions = job.transmissions;
@@ -115,6 +120,7 @@ void run_job(const std::vector<scenario::Scenario>& scenarios, const Job& job,
     settings.store = store ? &*store : nullptr;
     settings.source = &tasks;
     settings.stop = std::move(stop);
+    settings.variants = variants_of(job);
     TasksOutcome outcome = run_tasks(scenarios, observer, settings);
     write_outcome(scenarios, outcome, job, manifest, observer);
     if (store) store->remove();  // only once the result is complete

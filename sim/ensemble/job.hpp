@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/ensemble/posterior.hpp"
 #include "sim/ensemble/run.hpp"
 #include "sim/output/slice.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -24,7 +25,12 @@ struct Job {
     bool resume = false;
     std::optional<std::uint32_t> task_index, task_count;  ///< a slice of the tasks
     std::vector<std::string> only_missing;  ///< slice files whose tasks are not run again
+    /// Per scenario, the parameter sets its replicates drew (`--posterior`); empty: none.
+    std::vector<ReplicateVariants> variants;
 };
+
+/// The job's variants for RunSettings and checkpoint_manifest: null when it has none.
+const std::vector<ReplicateVariants>* variants_of(const Job& job);
 
 /// Whether the output is a slice file (--task-count, --only-missing).
 bool writes_a_slice(const Job& job);

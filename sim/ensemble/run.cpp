@@ -75,6 +75,9 @@ struct ReplicateJob {
     const scenario::Scenario& scenario;
     std::uint32_t index;  ///< of the scenario in the run (checkpoint file names)
     const model::Model& model;
+    /// With parameter sets drawn per replicate: their variants and a model for each.
+    const ReplicateVariants* variants;
+    const std::vector<std::unique_ptr<model::Model>>& variant_models;
     results::ScenarioResult& result;
     std::vector<std::uint8_t>& finished;  ///< per replicate
     RunObserver& observer;
@@ -111,9 +114,15 @@ void finish(const ReplicateJob& job, std::uint32_t r) {
         job.settings.events.finished({job.index, r}, job.result.replicates[r]);
 }
 
+// The model replicate `r` runs: its scenario's, or that of the parameter set it drew.
+const model::Model& model_of(const ReplicateJob& job, std::uint32_t r) {
+    if (!job.variants) return job.model;
+    return *job.variant_models[job.variants->variant_of_replicate[r]];
+}
+
 void run_replicate(const ReplicateJob& job, std::uint32_t r) {
     const auto start = Clock::now();
-    const model::Model& model = job.model;
+    const model::Model& model = model_of(job, r);
     const auto* store = job.settings.store;
     engine::Simulation simulation = model.simulation(r);
     simulation.record_transmissions(job.settings.transmissions);
@@ -122,8 +131,9 @@ void run_replicate(const ReplicateJob& job, std::uint32_t r) {
     // the run's timings count the work of this process only, as its kernel seconds do.
     const std::uint64_t evaluated_before = simulation.contact_evaluations();
     const std::uint32_t days = model.spec.days, every = job.settings.checkpoint_every;
+    auto& result = job.result.replicates[r];
     try {
-        job.result.replicates[r] = simulation.run([&](std::uint32_t day) {
+        result = simulation.run([&](std::uint32_t day) {
             job.observer.day_done(job.scenario.name, r, day, days);
             const bool stop = job.settings.stop.stop_requested();
             const bool due = every > 0 && (day + 1) % every == 0 && day + 1 < days;
@@ -134,17 +144,18 @@ void run_replicate(const ReplicateJob& job, std::uint32_t r) {
         return;
     }
     if (job.settings.transmissions)
-        job.result.replicates[r].transmissions =
+        result.transmissions =
             model::transmission_log(simulation.transmissions(), model.population);
-    if (store) store->save_finished(job.index, r, job.result.replicates[r]);
+    if (job.variants)
+        result.parameters = job.variants->values[job.variants->variant_of_replicate[r]];
+    if (store) store->save_finished(job.index, r, result);
     if (job.settings.timings)
         job.settings.timings->contact_evaluations +=
             simulation.contact_evaluations() - evaluated_before;
     finish(job, r);
-    job.observer.replicate_done(job.scenario.name, r, job.scenario.replicates, seconds_since(start),
-                                job.result.replicates[r].r0_realised,
-                                simulation.contact_evaluations() - evaluated_before,
-                                simulation.transmission_seconds());
+    job.observer.replicate_done(
+        job.scenario.name, r, job.scenario.replicates, seconds_since(start), result.r0_realised,
+        simulation.contact_evaluations() - evaluated_before, simulation.transmission_seconds());
 }
 
 // A failing replicate is recorded; the pipeline, and the other replicates, go on.
@@ -216,6 +227,27 @@ void run_replicates(const ReplicateJob& job, TaskFeed& feed) {
             }));
 }
 
+// A model for each parameter set the scenario's replicates drew, on the scenario's structure.
+std::vector<std::unique_ptr<model::Model>> build_variants(const model::Model& base,
+                                                          const ReplicateVariants& variants,
+                                                          RunObserver& observer,
+                                                          RunTimings* timings,
+                                                          std::stop_token stop) {
+    const auto start = Clock::now();
+    std::vector<std::unique_ptr<model::Model>> models;
+    for (const auto& scenario : variants.scenarios) {
+        model::BuildTimes times;
+        models.push_back(model::build_model_on(base, scenario, &times, stop));
+        if (timings) timings->model_seconds += times.calibration;
+    }
+    observer.note(fmt::format(
+        "{}: {} parameter sets drawn from {} for its {} replicates, "
+        "built in {:.2f} s",
+        variants.scenarios.empty() ? "" : variants.scenarios.front().name, models.size(),
+        variants.source, variants.variant_of_replicate.size(), seconds_since(start)));
+    return models;
+}
+
 // A scenario whose model cannot be built fails each of its tasks.
 void fail_scenario(std::uint32_t scenario, TaskFeed& feed, FailureLog& log,
                    const std::exception_ptr& error) {
@@ -268,8 +300,13 @@ TasksOutcome run_tasks(const std::vector<scenario::Scenario>& scenarios, RunObse
     while (const auto first = feed.peek()) {
         const std::uint32_t s = first->scenario;
         std::unique_ptr<model::Model> built;
+        std::vector<std::unique_ptr<model::Model>> variant_models;
+        const ReplicateVariants* variants = settings.variants ? &settings.variants->at(s) : nullptr;
         try {
             built = build(scenarios[s], observer, settings.timings, settings.stop);
+            if (variants)
+                variant_models =
+                    build_variants(*built, *variants, observer, settings.timings, settings.stop);
         } catch (const engine::CalibrationStopped&) {
             break;  // asked to stop: reported as Interrupted below
         } catch (...) {
@@ -279,10 +316,15 @@ TasksOutcome run_tasks(const std::vector<scenario::Scenario>& scenarios, RunObse
         auto& result = outcome.run.scenarios[s];
         result = model::describe(scenarios[s], *built);
         result.transmission_log = settings.transmissions;
+        if (variants) {
+            result.parameters = variants->keys;
+            result.parameters_source = variants->source;
+        }
         if (settings.events.described) settings.events.described(s, result);
         const auto start = Clock::now();
-        run_replicates(
-            {scenarios[s], s, *built, result, outcome.finished[s], observer, settings, log}, feed);
+        run_replicates({scenarios[s], s, *built, variants, variant_models, result,
+                        outcome.finished[s], observer, settings, log},
+                       feed);
         if (settings.timings) settings.timings->simulation_seconds += seconds_since(start);
         // The split of a run's time (benchmarks/run reads this line).
         const auto& finished = outcome.finished[s];

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/ensemble/checkpoint.hpp"
+#include "sim/ensemble/posterior.hpp"
 #include "sim/results/result.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -118,6 +119,9 @@ struct RunSettings {
     TaskSource* source = nullptr;            ///< the tasks to run; null: all of them
     TaskEvents events;
     RunTimings* timings = nullptr;  ///< filled in when given (sortie bench)
+    /// Per scenario, the parameter sets its replicates run (`sortie run --posterior`); null:
+    /// every replicate runs its scenario as written.
+    const std::vector<ReplicateVariants>* variants = nullptr;
     /// Stops the run at the next day boundary when requested (SIGINT, Ctrl-C in Python).
     std::stop_token stop;
 };

@@ -140,6 +140,10 @@ void point_fit(const Objective& objective, const FitFile& file, const FitLog& lo
     for (const auto& evaluation : evaluations) record(evaluation, results::kPointStage, false, out);
     out.best = point.best;
     out.best_loss = point.loss;
+    // A fitted negative binomial size is recorded with its target, at its best value.
+    for (std::size_t i = 0; i < file.parameters.size(); ++i)
+        if (const auto t = file.parameters[i].dispersion_of)
+            out.targets[*t].dispersion = out.best[i];
     const auto best = std::find_if(evaluations.begin(), evaluations.end(),
                                    [&](const Evaluation& e) { return e.values == point.best; });
     if (best == evaluations.end())
@@ -283,6 +287,8 @@ std::string fitted_scenario_text(const FitResult& fit, const FitFile& file, cons
     }
     for (std::size_t i = 0; i < fit.parameters.size(); ++i) {
         const auto& p = fit.parameters[i];
+        if (file.parameters[i].dispersion_of)
+            continue;  // the observation model's, not the scenario's
         insert(tree, p.key, fmt::format("{}", fit.best[i]),
                fmt::format("fitted: bounds [{}, {}], {} prior", p.lower, p.upper, p.prior),
                resolved);

@@ -29,6 +29,9 @@ constexpr std::array<std::string_view, 3> kLikelihoods = {"poisson", "negative_b
 // A normal prior without bounds is truncated at 4 standard deviations: the mass left out,
 // 6e-5, is below what any sample of a fit can resolve.
 constexpr double kNormalReach = 4.0;
+/// A free parameter of a target's observation model: targets.NAME.dispersion.
+constexpr std::string_view kTargetsPrefix = "targets.";
+constexpr std::string_view kDispersion = ".dispersion";
 
 std::string first_line(const std::string& text) {
     return text.substr(0, text.find('\n'));
@@ -158,6 +161,23 @@ class Reader {
             add(map, "key", fmt::format("'{}' is already a free parameter", parameter.key));
             return;
         }
+        if (parameter.key.starts_with(kTargetsPrefix)) {
+            const std::string rest = parameter.key.substr(kTargetsPrefix.size());
+            const auto dot = rest.rfind('.');
+            if (dot == std::string::npos || dot == 0 || rest.substr(dot) != kDispersion) {
+                add(map, "key",
+                    fmt::format("'{}': of a target only the dispersion can be fitted, as "
+                                "targets.NAME.dispersion",
+                                parameter.key));
+                return;
+            }
+            if (!(lower > 0)) {
+                add(map, "lower",
+                    fmt::format("a negative binomial's size must stay above 0 (lower: {})", lower));
+                return;
+            }
+            fitted_dispersions_.push_back(rest.substr(0, dot));
+        }
         keys_.push_back(map.location("key"));
         bound_locations_.push_back({map.location("lower"), map.location("upper")});
         paths_.push_back(map.key_path("key"));
@@ -216,7 +236,9 @@ class Reader {
         }
         std::optional<std::string> likelihood;
         if (map.require("likelihood")) likelihood = map.one_of("likelihood", kLikelihoods);
-        if (likelihood) observation(map, *likelihood, target.observation);
+        const bool size_fitted = std::find(fitted_dispersions_.begin(), fitted_dispersions_.end(),
+                                           target.name) != fitted_dispersions_.end();
+        if (likelihood) observation(map, *likelihood, size_fitted, target.observation);
         if (likelihood && series && quantity) check_suits(map, *likelihood, *series, *quantity);
         if (const auto w = map.number("weight", Bounds::at_least(0))) target.weight = *w;
         if (const auto s = map.number("people_per_agent", Bounds::greater_than(0)))
@@ -237,11 +259,39 @@ class Reader {
         fit.columns.push_back(std::move(column));
     }
 
+    // Each fitted dispersion to its target, which must exist and be negative binomial.
+    void link_dispersions(FitFile& fit) {
+        for (std::size_t i = 0; i < fit.parameters.size(); ++i) {
+            auto& p = fit.parameters[i];
+            if (!p.key.starts_with(kTargetsPrefix)) continue;
+            const std::string name = p.key.substr(
+                kTargetsPrefix.size(), p.key.size() - kTargetsPrefix.size() - kDispersion.size());
+            const auto target = std::find_if(fit.targets.begin(), fit.targets.end(),
+                                             [&](const Target& t) { return t.name == name; });
+            if (target == fit.targets.end()) {
+                problems_.add(keys_[i], paths_[i],
+                              fmt::format("no target is named '{}'; targets: {}", name,
+                                          fmt::join(names_, ", ")));
+            } else if (target->observation.model != ObservationModel::kNegativeBinomial) {
+                problems_.add(keys_[i], paths_[i],
+                              fmt::format("only a negative_binomial target's dispersion can be "
+                                          "fitted; '{}' is {}",
+                                          name,
+                                          target->observation.model == ObservationModel::kPoisson
+                                              ? "poisson"
+                                              : "log_normal"));
+            } else {
+                p.dispersion_of = static_cast<std::size_t>(target - fit.targets.begin());
+            }
+        }
+    }
+
     // Checks against the scenario: parameter keys at their bounds, windows, regions; then
     // reads the observed series.
     void check_against_scenario(FitFile& fit) {
         for (std::size_t i = 0; i < fit.parameters.size(); ++i) {
             const auto& p = fit.parameters[i];
+            if (p.dispersion_of) continue;  // the observation model's, not the scenario's
             const std::array<double, 2> bounds = {p.lower, p.upper};
             for (std::size_t b = 0; b < 2; ++b) {
                 const auto refused = scenario_refuses(fit, p.key, bounds[b]);
@@ -291,13 +341,24 @@ class Reader {
         problems_.add(map.location(key), map.key_path(key), std::move(message));
     }
 
-    void observation(MapReader& map, const std::string& likelihood, Observation& out) {
+    void observation(MapReader& map, const std::string& likelihood, bool size_fitted,
+                     Observation& out) {
         out.model = likelihood == "poisson"             ? ObservationModel::kPoisson
                     : likelihood == "negative_binomial" ? ObservationModel::kNegativeBinomial
                                                         : ObservationModel::kLogNormal;
         if (likelihood == "poisson") {
             if (map.has("dispersion"))
                 add(map, "dispersion", "a poisson likelihood has no dispersion");
+            return;
+        }
+        if (size_fitted) {
+            // Checked against the likelihood in link_dispersions; a starting value is not
+            // needed, the range is the parameter's.
+            if (map.has("dispersion"))
+                add(map, "dispersion",
+                    "this target's dispersion is a free parameter (targets.NAME.dispersion): "
+                    "remove it here");
+            out.dispersion = 1.0;
             return;
         }
         if (!map.require("dispersion")) return;
@@ -343,6 +404,7 @@ class Reader {
     std::vector<std::array<core::SourceLocation, 2>> from_locations_;
     std::vector<std::string> target_paths_;
     std::vector<std::string> names_;
+    std::vector<std::string> fitted_dispersions_;  ///< targets named by targets.NAME.dispersion
 };
 
 void read_point(MapReader& method, PointFitOptions& point) {
@@ -433,6 +495,7 @@ FitFile load_fit_file(const fs::path& file, const std::vector<std::string>& sets
     root.finish();
     fit.point.seed = fit.seed;
     if (fit.posterior) fit.posterior->seed = fit.seed;
+    reader.link_dispersions(fit);
     problems.throw_if_any();
     // The scenario's own problems are reported at its own file:line:column.
     reader.check_against_scenario(fit);

@@ -39,10 +39,23 @@ Objective::Objective(std::filesystem::path scenario_file, std::vector<std::strin
                 fmt::format("parameter {}: the lower bound ({}) must be below the upper ({})",
                             p.key, p.lower, p.upper));
     }
+    size_of_.assign(targets_.size(), std::nullopt);
+    for (std::size_t i = 0; i < parameters_.size(); ++i) {
+        const auto& p = parameters_[i];
+        if (!p.dispersion_of) continue;
+        const std::size_t t = *p.dispersion_of;
+        if (t >= targets_.size() ||
+            targets_[t].observation.model != ObservationModel::kNegativeBinomial || !(p.lower > 0))
+            throw std::invalid_argument(fmt::format(
+                "parameter {}: only a negative binomial target's size, above 0, can be fitted",
+                p.key));
+        size_of_[t] = i;
+    }
     const auto scenario = scenario_at(middles(parameters_));
     base_ = model::build_model(scenario);
     // Each parameter moved alone to its bounds must leave the population as it is.
     for (std::size_t i = 0; i < parameters_.size(); ++i) {
+        if (parameters_[i].dispersion_of) continue;
         for (const double bound : {parameters_[i].lower, parameters_[i].upper}) {
             auto values = middles(parameters_);
             values[i] = bound;
@@ -82,7 +95,8 @@ scenario::Scenario Objective::scenario_at(std::span<const double> values) const 
             fmt::format("{} values for {} parameters", values.size(), parameters_.size()));
     auto overrides = sets_;
     for (std::size_t i = 0; i < values.size(); ++i)
-        overrides.push_back(fmt::format("{}={}", parameters_[i].key, values[i]));
+        if (!parameters_[i].dispersion_of)
+            overrides.push_back(fmt::format("{}={}", parameters_[i].key, values[i]));
     overrides.push_back(fmt::format("replicates={}", replicates_));
     return scenario::load(file_, overrides, scenario::Purpose::kRun);
 }
@@ -122,7 +136,9 @@ Evaluation Objective::evaluate(std::span<const double> values,
             for (std::size_t d = 0; d < mean.size(); ++d) mean[d] += series[d];
         }
         for (auto& m : mean) m /= double(replicates_);
-        const double d = deviance(target.observation, target.observed.values, mean);
+        const double d =
+            size_of_[t] ? fitted_size_deviance(values[*size_of_[t]], target.observed.values, mean)
+                        : deviance(target.observation, target.observed.values, mean);
         evaluation.deviance.push_back(d);
         evaluation.loss += target.weight * d;
         evaluation.expected.push_back(std::move(mean));

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/fit/observation.hpp"
@@ -20,8 +21,15 @@ namespace sortie::fit {
 
 /// A free parameter: a key path of the scenario, as --set takes it, and the range it may take.
 struct Parameter {
+    Parameter() = default;
+    Parameter(std::string key_path, double low, double high)
+        : key(std::move(key_path)), lower(low), upper(high) {}
+
     std::string key;
     double lower = 0, upper = 0;
+    /// Set for `targets.NAME.dispersion`: the index of the negative binomial target whose size
+    /// this is, a value of the observation model rather than of the scenario.
+    std::optional<std::size_t> dispersion_of;
 };
 
 struct Target {
@@ -34,7 +42,8 @@ struct Target {
     double weight = 1;
 };
 
-/// One evaluation: the loss is the weighted sum of the targets' deviances.
+/// One evaluation: the loss is the weighted sum of the targets' deviances (a target whose
+/// negative binomial size is a parameter: fitted_size_deviance at that size).
 struct Evaluation {
     std::vector<double> values;
     double loss = 0;
@@ -52,7 +61,8 @@ class Objective {
     /// scenario that does not load (a parameter key that is not a number of the scenario is
     /// reported as the scenario reports a bad --set), std::invalid_argument for an empty or
     /// inverted range, a parameter that would change the population or contacts, a target
-    /// whose days are outside the scenario's period or whose region it does not have.
+    /// whose days are outside the scenario's period or whose region it does not have, a fitted
+    /// dispersion of a target that is not negative binomial or whose range is not above 0.
     Objective(std::filesystem::path scenario_file, std::vector<std::string> sets,
               std::vector<Parameter> parameters, std::vector<Target> targets,
               std::uint32_t replicates);
@@ -76,6 +86,7 @@ class Objective {
     std::vector<Parameter> parameters_;
     std::vector<Target> targets_;
     std::vector<std::optional<std::size_t>> regions_;  ///< each target's region index
+    std::vector<std::optional<std::size_t>> size_of_;  ///< each target's fitted size parameter
     std::uint32_t replicates_;
     std::unique_ptr<model::Model> base_;
 };

@@ -103,6 +103,15 @@ double deviance(const Observation& model, std::span<const double> observed,
                     [&](double y, double mu) { return deviance(model, y, mu); });
 }
 
+double fitted_size_deviance(double size, std::span<const double> observed,
+                            std::span<const double> expected) {
+    const Observation poisson{ObservationModel::kPoisson, 1.0};
+    const Observation negative_binomial{ObservationModel::kNegativeBinomial, size};
+    return sum_over(observed, expected, [&](double y, double mu) {
+        return 2 * (log_likelihood(poisson, y, y) - log_likelihood(negative_binomial, y, mu));
+    });
+}
+
 double log_likelihood(const Observation& model, std::span<const double> observed,
                       std::span<const double> expected) {
     return sum_over(observed, expected,

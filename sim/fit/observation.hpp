@@ -45,6 +45,17 @@ double log_likelihood(const Observation& model, double observed, double expected
 double deviance(const Observation& model, std::span<const double> observed,
                 std::span<const double> expected);
 
+/// The deviance of a negative binomial whose size is fitted with the other parameters: -2 times
+/// the log-likelihood ratio to the saturated Poisson model (expected = observed). That is the
+/// best saturated model whatever the size (a negative binomial is a gamma mixture of Poissons,
+/// none of which gives y more probability than Poisson(y, y)), so the deviance is >= 0, tends
+/// to the Poisson deviance as the size grows, and differs between two sizes by exactly -2 times
+/// their log-likelihood ratio: minimising it over the size is maximum likelihood. The deviance
+/// of a fixed size (above) is measured against a saturated model that moves with the size,
+/// and cannot compare sizes. Days whose observation is NaN are skipped.
+double fitted_size_deviance(double size, std::span<const double> observed,
+                            std::span<const double> expected);
+
 /// The same sum of log-likelihoods.
 double log_likelihood(const Observation& model, std::span<const double> observed,
                       std::span<const double> expected);

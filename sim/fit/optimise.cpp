@@ -79,7 +79,7 @@ PointFit minimise(const std::function<double(std::span<const double>)>& loss,
     }
     PointFit fit;
     fit.loss = std::numeric_limits<double>::infinity();
-    Search search{&loss, &fit};
+    Search search{&loss, &fit, nullptr, nullptr};
     std::vector<double> middle(lower.size());
     for (std::size_t i = 0; i < lower.size(); ++i) middle[i] = 0.5 * (lower[i] + upper[i]);
     if (options.global_evaluations > 0) {

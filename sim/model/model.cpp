@@ -55,9 +55,6 @@ engine::Simulation Model::simulation(std::uint32_t replicate) const {
                               core::RngKey::for_replicate(seed, replicate));
 }
 
-namespace {
-
-// Everything the population and the contact layers are built from, as text.
 std::string structure_key(const scenario::Scenario& scenario) {
     const auto& p = scenario.population;
     const auto& c = scenario.contacts;
@@ -70,6 +67,8 @@ std::string structure_key(const scenario::Scenario& scenario) {
         c.matrix_population.string(), c.school_per_day, c.school_class_share, c.work_per_day,
         c.work_team_share, c.community_per_day, c.outside_region_share);
 }
+
+namespace {
 
 CalibrationInputs calibration_inputs(const scenario::Scenario& scenario) {
     return {scenario.disease.r0, scenario.disease.r0_by_next_generation,

@@ -93,6 +93,10 @@ std::unique_ptr<Model> build_model(const scenario::Scenario& scenario, BuildTime
 std::unique_ptr<Model> build_model_on(const Model& base, const scenario::Scenario& scenario,
                                       BuildTimes* times = nullptr, std::stop_token stop = {});
 
+/// Everything a scenario's population and contact layers are built from, as text: scenarios
+/// with the same key share a structure.
+std::string structure_key(const scenario::Scenario& scenario);
+
 /// Whether `scenario` has the structure of `model` (build_model_on accepts it).
 bool shares_structure(const Model& model, const scenario::Scenario& scenario);
 

@@ -283,6 +283,7 @@ Ending work(const std::vector<scenario::Scenario>& scenarios, const ensemble::Jo
     settings.source = &tasks;
     settings.events = sending_events(mpi);
     settings.stop = stop;
+    settings.variants = ensemble::variants_of(job);
     bool interrupted = false;
     try {
         ensemble::run_tasks(scenarios, quiet, settings);  // the results went to rank 0 as they came
@@ -309,11 +310,12 @@ bool prepare_rank(const Session& session, const Prepare& prepare, const ensemble
     auto scenarios = prepare(session.root());
     if (!scenarios) return false;
     setup.scenarios = std::move(*scenarios);
-    setup.manifest = ensemble::checkpoint_manifest(setup.scenarios, job.transmissions);
+    setup.manifest = ensemble::checkpoint_manifest(setup.scenarios, job.transmissions,
+                                                   ensemble::variants_of(job));
     if (!session.root()) return true;
     setup.tasks = ensemble::tasks_to_run(setup.scenarios, job, setup.manifest);
     if (ensemble::keeps_checkpoints(job))
-        setup.store.emplace(job.output, setup.scenarios, job.transmissions, job.resume);
+        setup.store.emplace(job.output, setup.manifest, job.resume);
     return true;
 }
 
@@ -364,6 +366,7 @@ void gather(const Session& session, Setup& setup, const ensemble::Job& job, Gath
         settings.source = &tasks;
         settings.events = gathering_events(gathered);
         settings.stop = stop;
+        settings.variants = ensemble::variants_of(job);
         auto outcome = ensemble::run_tasks(setup.scenarios, progress, settings);
         for (auto& failure : outcome.failures) gathered.fail(std::move(failure));
         serving->join();

@@ -17,6 +17,8 @@ inline constexpr const char* kAgents = "agents";
 inline constexpr const char* kStartDate = "start_date";
 inline constexpr const char* kScenarioYaml = "scenario_yaml";
 inline constexpr const char* kReplicates = "replicates";
+/// The posterior the replicates drew their parameters from (only with `--posterior`).
+inline constexpr const char* kParametersSource = "parameters_source";
 
 // Axes (dimension scales), in the order of the dimensions of counts and incidence.
 inline constexpr const char* kReplicate = "replicate";
@@ -29,6 +31,7 @@ inline constexpr const char* kMeasure = "measure";
 inline constexpr const char* kHospitalMeasure = "hospital_measure";
 inline constexpr const char* kResource = "resource";
 inline constexpr const char* kSupplyMeasure = "supply_measure";
+inline constexpr const char* kParameter = "parameter";
 /// Coordinates of the resource axis: unit and kind (consumable or equipment) of each.
 inline constexpr const char* kResourceUnit = "resource_unit";
 inline constexpr const char* kResourceKind = "resource_kind";

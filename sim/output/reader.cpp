@@ -103,6 +103,12 @@ void learn_axis(const Object& group, ScenarioResult& scenario, Axis axis) {
         case Axis::kSupplyMeasure:
             check_labels(group, layout::kSupplyMeasure, results::kSupplyMeasureNames);
             return;
+        case Axis::kParameter:
+            scenario.parameters = axis_labels(group, layout::kParameter);
+            if (detail::has_attribute(group, layout::kParametersSource))
+                scenario.parameters_source =
+                    detail::read_string_attribute(group, layout::kParametersSource);
+            return;
         default:  // read with the group's axes
             return;
     }
@@ -112,7 +118,7 @@ void learn_axis(const Object& group, ScenarioResult& scenario, Axis axis) {
 bool optional_field(const Field& field) {
     for (const Axis axis : field.dimensions())
         if (axis == Axis::kIntervention || axis == Axis::kHospitalMeasure ||
-            axis == Axis::kResource)
+            axis == Axis::kResource || axis == Axis::kParameter)
             return true;
     return false;
 }

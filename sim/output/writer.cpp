@@ -35,8 +35,9 @@ constexpr std::size_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
 // "5 days x 2 regions x 18 age bands x 9 states": the extents behind a record's size.
 std::string extents_text(const ScenarioResult& scenario, const Field& field) {
     static constexpr std::array<const char*, results::kAxes> kNouns = {
-        "days",     "regions",       "age bands",         "states",    "events",
-        "measures", "interventions", "hospital measures", "resources", "supply measures"};
+        "days",      "regions",         "age bands",     "states",
+        "events",    "measures",        "interventions", "hospital measures",
+        "resources", "supply measures", "parameters"};
     std::string text;
     for (const Axis axis : field.dimensions()) {
         text += fmt::format("{}{} {}", text.empty() ? "" : " x ", results::extent(scenario, axis),
@@ -185,6 +186,8 @@ const char* axis_description(Axis axis) {
             return "hospital supply";
         case Axis::kSupplyMeasure:
             return "supply record (docs/output.md)";
+        case Axis::kParameter:
+            return "scenario key path of a value drawn from a fit's posterior";
     }
     return "";
 }
@@ -322,6 +325,8 @@ void write_group_attributes(const Object& group, const ScenarioResult& scenario)
     detail::write_attribute(group, layout::kScenarioYaml, scenario.scenario_yaml);
     detail::write_attribute(group, layout::kReplicates,
                             static_cast<std::int32_t>(scenario.replicates.size()));
+    if (!scenario.parameters.empty())
+        detail::write_attribute(group, layout::kParametersSource, scenario.parameters_source);
 }
 
 void write_scenario(const Object& file, const ScenarioResult& scenario) {

@@ -32,6 +32,8 @@ std::size_t extent(const ScenarioResult& scenario, Axis axis) {
             return scenario.supplies.size();
         case Axis::kSupplyMeasure:
             return kSupplyMeasures;
+        case Axis::kParameter:
+            return scenario.parameters.size();
     }
     return 0;
 }
@@ -91,6 +93,8 @@ std::vector<std::string> axis_labels(const ScenarioResult& scenario, Axis axis) 
         }
         case Axis::kSupplyMeasure:
             return labels(kSupplyMeasureNames);
+        case Axis::kParameter:
+            return scenario.parameters;
     }
     return {};
 }

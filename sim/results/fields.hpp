@@ -29,12 +29,13 @@ enum class Axis : std::uint8_t {
     kHospitalMeasure,  ///< empty without `hospitals:`
     kResource,         ///< empty without hospital supplies
     kSupplyMeasure,
+    kParameter,  ///< empty unless the replicates draw parameter sets (`--posterior`)
 };
-inline constexpr std::size_t kAxes = 10;
+inline constexpr std::size_t kAxes = 11;
 /// The names of the axes as the result file, xarray and the docs call them.
 inline constexpr std::array<std::string_view, kAxes> kAxisNames = {
-    "time",    "region",       "age_band",         "state",    "event",
-    "measure", "intervention", "hospital_measure", "resource", "supply_measure"};
+    "time",         "region",           "age_band", "state",          "event",    "measure",
+    "intervention", "hospital_measure", "resource", "supply_measure", "parameter"};
 /// The name of the first dimension of every record.
 inline constexpr std::string_view kReplicateAxis = "replicate";
 
@@ -89,6 +90,12 @@ inline constexpr Field kSuppliesField{
     "flag and days of stock left, in the region of the beds",
     {Axis::kTime, Axis::kRegion, Axis::kResource, Axis::kSupplyMeasure},
     4};
+inline constexpr Field kParametersField{
+    "parameters",
+    "the values of the parameter set the replicate drew from a fit's posterior (sortie run "
+    "--posterior)",
+    {Axis::kParameter},
+    1};
 
 /// Calls `visit(field, values)` for each record of `replicate` (a ReplicateResult, const or
 /// not), in the result file's order. `values` is the member: a std::vector<std::int32_t>, a
@@ -103,6 +110,7 @@ void for_each_field(Replicate& replicate, Visit&& visit) {
     visit(kMeasuresField, replicate.measures);
     visit(kHospitalField, replicate.hospital);
     visit(kSuppliesField, replicate.supplies);
+    visit(kParametersField, replicate.parameters);
 }
 
 /// Calls `use(values)` with the member of `replicate` that `field` describes (`use` is

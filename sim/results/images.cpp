@@ -84,6 +84,8 @@ std::vector<char> description_image(const results::ScenarioResult& scenario) {
         out.text(supply.unit);
         out.value(supply.equipment);
     }
+    write_texts(out, scenario.parameters);
+    out.text(scenario.parameters_source);
     out.value(std::uint64_t{scenario.replicates.size()});
     return out.bytes();
 }
@@ -110,6 +112,8 @@ results::ScenarioResult description_from_image(const std::vector<char>& image) {
         supply.equipment = in.value<bool>();
         scenario.supplies.push_back(std::move(supply));
     }
+    scenario.parameters = read_texts(in);
+    scenario.parameters_source = in.text();
     const auto replicates = in.value<std::uint64_t>();
     if (replicates > (std::uint64_t{1} << 32)) throw core::CorruptImage("too many replicates");
     scenario.replicates.resize(replicates);

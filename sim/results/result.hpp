@@ -176,6 +176,9 @@ struct ReplicateResult {
     std::vector<std::int32_t> hospital;
     /// supplies[day][region][resource][supply measure]; empty without supplies.
     std::vector<double> supplies;
+    /// The values this replicate ran with, one per ScenarioResult::parameters, drawn from a
+    /// fit's posterior (`sortie run --posterior`); empty otherwise.
+    std::vector<double> parameters;
     TransmissionLog transmissions;  ///< empty unless the log was asked for
 };
 
@@ -193,6 +196,10 @@ struct ScenarioResult {
     bool transmission_log = false;           ///< write each replicate's transmissions
     bool hospitals = false;                  ///< the scenario has `hospitals:` (hospital records)
     std::vector<SupplyLabel> supplies;       ///< resources, in the scenario's order
+    /// Keys of the values each replicate draws from a posterior (`sortie run --posterior`), and
+    /// the file it came from; empty when every replicate runs the scenario as written.
+    std::vector<std::string> parameters;
+    std::string parameters_source;
     std::vector<ReplicateResult> replicates;
 
     std::size_t counts_per_day() const { return regions.size() * age_bands.size() * kStates; }

@@ -232,6 +232,15 @@ void summarise_testing(const ScenarioResult& scenario, ScenarioSummary& summary)
     summary.test_days_at_capacity = spread(days);
 }
 
+void summarise_parameters(const ScenarioResult& scenario, ScenarioSummary& summary) {
+    summary.parameters_source = scenario.parameters_source;
+    for (std::size_t k = 0; k < scenario.parameters.size(); ++k) {
+        std::vector<double> values;
+        for (const auto& replicate : scenario.replicates) values.push_back(replicate.parameters[k]);
+        summary.parameters.push_back({scenario.parameters[k], spread(values)});
+    }
+}
+
 ScenarioSummary summarise_scenario(const ScenarioResult& scenario) {
     std::vector<ReplicateMetrics> metrics;
     for (const auto& replicate : scenario.replicates)
@@ -254,6 +263,7 @@ ScenarioSummary summarise_scenario(const ScenarioResult& scenario) {
     }
     summarise_testing(scenario, summary);
     summarise_hospitals(scenario, summary);
+    summarise_parameters(scenario, summary);
     return summary;
 }
 

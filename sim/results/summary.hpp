@@ -104,6 +104,14 @@ struct ScenarioSummary {
         Spread min_days_left;             ///< over the replicates where it was used (NaN if none)
     };
     std::vector<Supply> supplies;
+    /// The values the replicates drew from a posterior (`sortie run --posterior`), by key;
+    /// empty otherwise.
+    struct Parameter {
+        std::string key;
+        Spread values;
+    };
+    std::vector<Parameter> parameters;
+    std::string parameters_source;
 };
 
 /// Summarises every scenario of a run. Throws core::InputError if a start date is not

@@ -34,11 +34,13 @@ TEST_CASE("a finished replicate is kept whole and found again on resume") {
     const test::TempDir dir;
     const auto scenarios = two_replicates("1");
     {
-        const ensemble::CheckpointStore store(dir / "r.h5", scenarios, false, false);
+        const ensemble::CheckpointStore store(
+            dir / "r.h5", ensemble::checkpoint_manifest(scenarios, false), false);
         store.save_finished(0, 1, some_result());
         CHECK_FALSE(store.finished(0, 0).has_value());
     }
-    const ensemble::CheckpointStore resumed(dir / "r.h5", scenarios, false, true);
+    const ensemble::CheckpointStore resumed(dir / "r.h5",
+                                            ensemble::checkpoint_manifest(scenarios, false), true);
     const auto back = resumed.finished(0, 1);
     REQUIRE(back.has_value());
     CHECK(back->counts == some_result().counts);
@@ -50,16 +52,24 @@ TEST_CASE("a finished replicate is kept whole and found again on resume") {
 
 TEST_CASE("a leftover checkpoint is refused without --resume, and another run's always") {
     const test::TempDir dir;
-    { const ensemble::CheckpointStore store(dir / "r.h5", two_replicates("1"), false, false); }
-    CHECK_THROWS_AS(ensemble::CheckpointStore(dir / "r.h5", two_replicates("1"), false, false),
-                    core::InputError);
-    CHECK_THROWS_AS(ensemble::CheckpointStore(dir / "r.h5", two_replicates("2"), false, true),
-                    core::InputError);
+    {
+        const ensemble::CheckpointStore store(
+            dir / "r.h5", ensemble::checkpoint_manifest(two_replicates("1"), false), false);
+    }
+    CHECK_THROWS_AS(
+        ensemble::CheckpointStore(dir / "r.h5",
+                                  ensemble::checkpoint_manifest(two_replicates("1"), false), false),
+        core::InputError);
+    CHECK_THROWS_AS(
+        ensemble::CheckpointStore(dir / "r.h5",
+                                  ensemble::checkpoint_manifest(two_replicates("2"), false), true),
+        core::InputError);
 }
 
 TEST_CASE("a damaged finished replicate is refused, naming its file") {
     const test::TempDir dir;
-    const ensemble::CheckpointStore store(dir / "r.h5", two_replicates("1"), false, false);
+    const ensemble::CheckpointStore store(
+        dir / "r.h5", ensemble::checkpoint_manifest(two_replicates("1"), false), false);
     store.save_finished(0, 0, some_result());
     const auto file = store.folder() / "scenario-0-replicate-0.done";
     std::filesystem::resize_file(file, std::filesystem::file_size(file) - 3);

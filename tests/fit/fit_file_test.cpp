@@ -100,6 +100,31 @@ TEST_CASE("a target's people per agent defaults to the people the population sta
     CHECK(fit.targets[0].people_per_agent == doctest::Approx(64844037.0 / 30000));
 }
 
+TEST_CASE("a negative binomial's size can be a free parameter, targets.NAME.dispersion") {
+    const test::TempDir dir;
+    test::write_text(
+        dir / "fit.yaml",
+        fit_text(kParameters + "  - {key: targets.a.dispersion, lower: 0.5, upper: 200, prior: "
+                               "log_uniform}\n",
+                 target("a", "admissions", "daily", "incidence.hospital_admissions",
+                        "negative_binomial")));
+    const auto fit = fit::load_fit_file(dir / "fit.yaml", {});
+    REQUIRE(fit.parameters.size() == 3);
+    CHECK(fit.parameters[2].dispersion_of == std::size_t{0});
+    CHECK_FALSE(fit.parameters[0].dispersion_of);
+    // The objective leaves it out of the scenario and scores the target with it.
+    const fit::Objective objective(fit.scenario, fit.sets, fit.parameters, fit.targets, 1);
+    const auto scenario = objective.scenario_at(std::vector<double>{2.8, 0.2, 7});
+    CHECK(scenario.resolved_yaml.find("dispersion") == std::string::npos);
+    const auto loose = objective.evaluate(std::vector<double>{2.8, 0.2, 1});
+    const auto tight = objective.evaluate(std::vector<double>{2.8, 0.2, 100});
+    CHECK(loose.expected == tight.expected);  // the same simulations
+    const auto& y = fit.targets[0].observed.values;
+    CHECK(loose.loss == doctest::Approx(fit::fitted_size_deviance(1, y, loose.expected[0])));
+    CHECK(tight.loss == doctest::Approx(fit::fitted_size_deviance(100, y, tight.expected[0])));
+    CHECK(loose.loss != tight.loss);
+}
+
 TEST_CASE("a normal prior without bounds is truncated at 4 standard deviations") {
     const auto text =
         fit_text("  - {key: disease.R0, prior: normal, mean: 2.8, sd: 0.2}\n", kTargets);
@@ -233,6 +258,24 @@ TEST_CASE("malformed fit files are refused at the place of each problem") {
          "method.posterior.quantile: must be"},
         {"an unknown method", fit_text() + "method:\n  mcmc: {}\n",
          "method.mcmc: unknown key 'mcmc'"},
+        {"the dispersion of a target that does not exist",
+         fit_text(kParameters + "  - {key: targets.deaths.dispersion, lower: 1, upper: 50}\n"),
+         "fit.yaml:6:11: parameters[2].key: no target is named 'deaths'; targets: admissions, icu"},
+        {"a fitted dispersion of a poisson target",
+         fit_text(kParameters + "  - {key: targets.admissions.dispersion, lower: 1, upper: 50}\n"),
+         "parameters[2].key: only a negative_binomial target's dispersion can be fitted; "
+         "'admissions' is poisson"},
+        {"another value of a target as a parameter",
+         fit_text(kParameters + "  - {key: targets.icu.weight, lower: 1, upper: 50}\n"),
+         "parameters[2].key: 'targets.icu.weight': of a target only the dispersion can be fitted"},
+        {"a fitted size reaching 0",
+         fit_text(kParameters + "  - {key: targets.icu.dispersion, lower: 0, upper: 50}\n"),
+         "parameters[2].lower: a negative binomial's size must stay above 0 (lower: 0)"},
+        {"a fitted dispersion also given in its target",
+         fit_text(kParameters + "  - {key: targets.a.dispersion, lower: 1, upper: 50}\n",
+                  target("a", "admissions", "daily", "incidence.hospital_admissions",
+                         "negative_binomial", "    dispersion: 10\n")),
+         "targets[0].dispersion: this target's dispersion is a free parameter"},
         {"fewer evaluations allowed than particles",
          fit_text() + "method:\n  posterior: {particles: 100, max_evaluations: 50}\n",
          "fit.yaml:25:48: method.posterior.max_evaluations: max_evaluations (50) must be at "

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -144,4 +145,57 @@ TEST_CASE("negative counts and dispersions are refused") {
                     std::invalid_argument);
     CHECK_THROWS_AS(log_likelihood(Observation{ObservationModel::kLogNormal, -0.5}, 1, 4),
                     std::invalid_argument);
+}
+
+TEST_CASE("a fitted size's deviance: against the saturated Poisson, >= 0, exact between sizes") {
+    // y = 7, mu = 4, size 2: 2 (log Poisson(7; 7) - log NB(7; 4, 2)), by hand:
+    // log Poisson(7; 7) = 7 log 7 - 7 - log 7! = -1.9037903...; log NB(7; 4, 2) =
+    // log Gamma(9) - log Gamma(2) - log 7! + 2 log(2/6) + 7 log(4/6) = -2.9560388...
+    const std::vector<double> y = {7}, mu = {4};
+    CHECK(fitted_size_deviance(2, y, mu) == doctest::Approx(2.1044969).epsilon(1e-6));
+    // Never below zero (no negative binomial gives y more than Poisson(y; y)), whatever the size.
+    const std::vector<double> ys = {0, 1, 3, 12, 40, 200}, mus = {0.5, 1, 3, 12, 50, 150};
+    for (const double size : {0.05, 0.5, 2.0, 20.0, 1e3, 1e8})
+        CHECK(fitted_size_deviance(size, ys, mus) >= 0);
+    // Between two sizes it differs by -2 times their log-likelihood ratio, and tends to the
+    // Poisson deviance as the size grows.
+    const Observation small{ObservationModel::kNegativeBinomial, 1.5};
+    const Observation large{ObservationModel::kNegativeBinomial, 30.0};
+    CHECK(fitted_size_deviance(1.5, ys, mus) - fitted_size_deviance(30, ys, mus) ==
+          doctest::Approx(-2 * (log_likelihood(small, ys, mus) - log_likelihood(large, ys, mus)))
+              .epsilon(1e-10));
+    CHECK(fitted_size_deviance(1e9, ys, mus) ==
+          doctest::Approx(deviance(poisson, ys, mus)).epsilon(1e-6));
+}
+
+TEST_CASE("minimising a fitted size's deviance recovers the size of negative binomial data") {
+    // 4,000 days of counts around a known, varying expectation, drawn as the gamma-Poisson
+    // mixture of size 4; the size is then found by its deviance's minimum on a grid refined by
+    // golden sections, and must lie within 4 standard errors of 4 (the standard error from the
+    // curvature of the log-likelihood at the minimum: the observed information).
+    constexpr double kSize = 4;
+    std::mt19937_64 engine(20201);
+    std::vector<double> y, mu;
+    for (int d = 0; d < 4000; ++d) {
+        const double m = 5 + 45 * (1 + std::sin(d / 50.0)) / 2;
+        std::gamma_distribution<double> rate(kSize, m / kSize);
+        std::poisson_distribution<int> count(rate(engine));
+        mu.push_back(m);
+        y.push_back(count(engine));
+    }
+    const auto loss = [&](double size) { return fitted_size_deviance(size, y, mu); };
+    double a = 0.5, b = 50;
+    const double golden = (std::sqrt(5.0) - 1) / 2;
+    for (int i = 0; i < 200; ++i) {
+        const double c = b - golden * (b - a), d = a + golden * (b - a);
+        (loss(c) < loss(d) ? b : a) = (loss(c) < loss(d) ? d : c);
+    }
+    const double found = (a + b) / 2, h = 1e-3 * found;
+    // The deviance is -2 log L + const: the observed information is half its second derivative.
+    const double information = (loss(found + h) - 2 * loss(found) + loss(found - h)) / (2 * h * h);
+    const double standard_error = 1 / std::sqrt(information);
+    CAPTURE(found);
+    CAPTURE(standard_error);
+    CHECK(standard_error < 0.5);  // the data do identify the size
+    CHECK(std::fabs(found - kSize) < 4 * standard_error);
 }

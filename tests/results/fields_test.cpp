@@ -35,6 +35,7 @@ ReplicateResult full_replicate() {
     r.measures = {6};
     r.hospital = {7, 8};
     r.supplies = {9.5, std::numeric_limits<double>::infinity()};
+    r.parameters = {2.8, 0.2};
     r.transmissions.day = {0, 1};
     r.transmissions.infector = {-1, 12};
     r.transmissions.infectee = {12, 13};
@@ -78,7 +79,7 @@ TEST_CASE("the fields are visited in the result file's order, each once") {
     for_each_field(r, [&](const Field& f, const auto&) { names.emplace_back(f.name); });
     CHECK(names == std::vector<std::string>{"counts", "incidence", "r0_realised",
                                             "interventions_active", "measures", "hospital",
-                                            "supplies"});
+                                            "supplies", "parameters"});
 }
 
 TEST_CASE("a replicate's image carries every record and the transmission log") {
@@ -91,6 +92,7 @@ TEST_CASE("a replicate's image carries every record and the transmission log") {
     CHECK(back.measures == r.measures);
     CHECK(back.hospital == r.hospital);
     CHECK(back.supplies == r.supplies);
+    CHECK(back.parameters == r.parameters);
     CHECK(back.transmissions.day == r.transmissions.day);
     CHECK(back.transmissions.infector == r.transmissions.infector);
     CHECK(back.transmissions.infectee == r.transmissions.infectee);
@@ -114,6 +116,8 @@ TEST_CASE("a scenario's description image keeps its labels and its number of rep
     s.start_date = "2020-03-01";
     s.scenario_yaml = "name: s\n";
     s.transmission_log = true;
+    s.parameters = {"disease.R0", "seeding.0.per_million"};
+    s.parameters_source = "fit.h5";
     s.replicates.resize(4);
     const ScenarioResult back = description_from_image(description_image(s));
     CHECK(back.name == s.name);
@@ -129,5 +133,7 @@ TEST_CASE("a scenario's description image keeps its labels and its number of rep
     CHECK(back.hospitals);
     REQUIRE(back.supplies.size() == 1);
     CHECK(back.supplies[0].unit == "masks");
+    CHECK(back.parameters == s.parameters);
+    CHECK(back.parameters_source == "fit.h5");
     CHECK(back.replicates.size() == 4);
 }

@@ -26,7 +26,26 @@ if [ "$mode" = command ]; then
     # The fitted scenario runs, with the values found.
     grep -q "^      community: .*# fitted" "$work/fitted.yaml"
     "$sortie" run "$work/fitted.yaml" --replicates 1 -o "$work/fitted.h5" --quiet
-    echo "sortie fit: same file with 1 and 2 threads; summary, plot, tables and scenario work"
+    # Replicates drawn from the posterior: the same draws from FIT.h5 and from its table, with
+    # 1 and 2 threads, and in two slices joined by collect; each replicate's values a particle's.
+    truth=$recovery/truth.yaml
+    run=("$sortie" run "$truth" --replicates 5 --seed 3 --quiet)
+    "${run[@]}" --posterior "$work/two.h5" -o "$work/drawn-fit.h5" --threads 2
+    "${run[@]}" --posterior "$work/posterior.csv" -o "$work/drawn-csv.h5" --threads 1
+    for part in 0 1; do
+        "${run[@]}" --posterior "$work/posterior.csv" --task-count 2 --task-index $part \
+            -o "$work/drawn-slice-$part.h5"
+    done
+    "$sortie" collect "$work"/drawn-slice-*.h5 -o "$work/drawn-collected.h5" >/dev/null
+    for file in drawn-csv drawn-collected; do
+        h5diff --exclude-attribute / --exclude-attribute /fit-recovery-truth \
+            "$work/drawn-fit.h5" "$work/$file.h5"
+    done
+    /usr/bin/python3 "$source/tests/tools/check_posterior_run.py" "$work/drawn-fit.h5" \
+        "$work/posterior.csv" "$work/two.h5"
+    "$sortie" summary "$work/drawn-fit.h5" | grep -q "parameters drawn from"
+    echo "sortie fit: same file with 1 and 2 threads; summary, plot, tables and scenario work;"
+    echo "sortie run --posterior: the same draws from FIT.h5, its table and slices"
     exit 0
 fi
 

@@ -7,6 +7,7 @@
 
 #include "sim/core/system.hpp"
 #include "sim/ensemble/job.hpp"
+#include "sim/ensemble/posterior.hpp"
 #include "sim/model/memory.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
@@ -28,6 +29,7 @@ struct RunOptions {
     bool quiet = false;
     bool dry_run = false;
     std::uint64_t max_memory = 0;  ///< bytes; 0 = the memory available
+    std::string posterior;         ///< FIT.h5 or POSTERIOR.csv: parameter sets per replicate
 };
 
 void print_estimate(const model::MemoryEstimate& estimate, std::size_t available) {
@@ -60,11 +62,25 @@ void check_memory(const model::MemoryEstimate& estimate, const RunOptions& optio
         options.max_memory > 0 ? "is the limit (--max-memory)" : "are available"));
 }
 
-std::vector<scenario::Scenario> load_scenarios(const RunOptions& options) {
+// The --set values, then --replicates and --seed.
+std::vector<std::string> overrides_of(const RunOptions& options) {
     auto overrides = options.scenario.overrides;
     if (options.replicates) overrides.push_back(fmt::format("replicates={}", *options.replicates));
     if (options.seed) overrides.push_back(fmt::format("seed={}", *options.seed));
-    return scenario::load_files(options.files, overrides, scenario::Purpose::kRun);
+    return overrides;
+}
+
+std::vector<scenario::Scenario> load_scenarios(const RunOptions& options) {
+    return scenario::load_files(options.files, overrides_of(options), scenario::Purpose::kRun);
+}
+
+// The job, with the parameter sets each replicate draws when --posterior is given.
+ensemble::Job job_of(const RunOptions& options, const std::vector<scenario::Scenario>& scenarios) {
+    ensemble::Job job = options.job;
+    if (options.posterior.empty()) return job;
+    const auto sets = ensemble::read_parameter_sets(options.posterior);
+    job.variants = ensemble::draw_variants(scenarios, options.files, overrides_of(options), sets);
+    return job;
 }
 
 // Everything is read and checked before anything is simulated or written. None for a dry run
@@ -88,7 +104,9 @@ std::optional<std::vector<scenario::Scenario>> prepare(const RunOptions& options
 #ifdef SORTIE_WITH_MPI
 int run_over_mpi(const RunOptions& options, const InterruptBridge& interrupts) {
     Progress progress(options.quiet);
-    const auto ending = mpi::run_job([&](bool root) { return prepare(options, root); }, options.job,
+    const ensemble::Job job =
+        options.posterior.empty() ? options.job : job_of(options, load_scenarios(options));
+    const auto ending = mpi::run_job([&](bool root) { return prepare(options, root); }, job,
                                      progress, interrupts.token());
     switch (ending) {
         case mpi::Ending::kFinished:
@@ -112,8 +130,9 @@ int run(const RunOptions& options) {
 #endif
     const auto scenarios = prepare(options, true);
     if (!scenarios) return kExitSuccess;
+    const ensemble::Job job = job_of(options, *scenarios);
     Progress progress(options.quiet);
-    ensemble::run_job(*scenarios, options.job, progress, interrupts.token());
+    ensemble::run_job(*scenarios, job, progress, interrupts.token());
     return kExitSuccess;
 }
 
@@ -150,6 +169,11 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
         ->add_option("--replicates", options->replicates, "Replicates (overrides the scenario's)")
         ->check(CLI::Range(1, 100000));
     command->add_option("--seed", options->seed, "Seed (overrides the scenario's)");
+    command->add_option(
+        "--posterior", options->posterior,
+        "Give each replicate a parameter set drawn from a fit's posterior (FIT.h5 or the CSV of "
+        "sortie fit --write-posterior), as a function of the seed and the replicate only "
+        "(docs/fitting.md)");
     command->add_flag("--quiet", options->quiet, "No progress lines");
     command
         ->add_option("--checkpoint-every", options->job.checkpoint_every,

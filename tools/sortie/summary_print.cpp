@@ -110,6 +110,10 @@ std::string scenario_text(const ScenarioSummary& s) {
         text += text_row("test_days_at_cap.", s.test_days_at_capacity, 1, "days with unmet tests");
     }
     if (s.hospitals) text += hospital_text(s);
+    if (!s.parameters.empty())
+        text += fmt::format("  parameters drawn from {} (median and range over replicates):\n",
+                            s.parameters_source);
+    for (const auto& p : s.parameters) text += text_row(p.key, p.values, 4);
     return text;
 }
 
@@ -176,6 +180,10 @@ nlohmann::ordered_json to_json(const std::vector<ScenarioSummary>& summaries) {
                                   add_optional_json(s, metrics);
                                   return metrics;
                               }()}});
+        if (s.parameters.empty()) continue;
+        json drawn = json::object();
+        for (const auto& p : s.parameters) drawn[p.key] = spread_json(p.values);
+        scenarios.back()["parameters"] = {{"source", s.parameters_source}, {"values", drawn}};
     }
     return {{"scenarios", scenarios}};
 }
