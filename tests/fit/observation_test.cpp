@@ -6,10 +6,11 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
-#include <random>
 #include <stdexcept>
 #include <vector>
 
+#include "sim/core/rng.hpp"
+#include "sim/core/samplers.hpp"
 #include "sim/fit/observation.hpp"
 
 using namespace sortie::fit;
@@ -169,19 +170,18 @@ TEST_CASE("a fitted size's deviance: against the saturated Poisson, >= 0, exact 
 }
 
 TEST_CASE("minimising a fitted size's deviance recovers the size of negative binomial data") {
-    // 4,000 days of counts around a known, varying expectation, drawn as the gamma-Poisson
-    // mixture of size 4; the size is then found by its deviance's minimum on a grid refined by
-    // golden sections, and must lie within 4 standard errors of 4 (the standard error from the
-    // curvature of the log-likelihood at the minimum: the observed information).
+    // 4,000 days of counts around a known, varying expectation, drawn from a negative binomial
+    // of size 4 (the project's gamma-Poisson sampler, on its counter-based streams); the size
+    // is then found by a golden-section search of its deviance on [0.5, 50], and must lie
+    // within 4 standard errors of 4 (the standard error from the curvature of the
+    // log-likelihood at the minimum: the observed information).
     constexpr double kSize = 4;
-    std::mt19937_64 engine(20201);
+    sortie::core::Draws draws(sortie::core::RngKey::from_seed(20201), {0}, 0, 0);
     std::vector<double> y, mu;
     for (int d = 0; d < 4000; ++d) {
         const double m = 5 + 45 * (1 + std::sin(d / 50.0)) / 2;
-        std::gamma_distribution<double> rate(kSize, m / kSize);
-        std::poisson_distribution<int> count(rate(engine));
         mu.push_back(m);
-        y.push_back(count(engine));
+        y.push_back(sortie::core::negative_binomial(draws, m, kSize));
     }
     const auto loss = [&](double size) { return fitted_size_deviance(size, y, mu); };
     double a = 0.5, b = 50;
