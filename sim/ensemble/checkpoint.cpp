@@ -1,6 +1,7 @@
 #include "sim/ensemble/checkpoint.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <fstream>
 #include <span>
@@ -54,7 +55,8 @@ std::string checkpoint_manifest(const std::vector<scenario::Scenario>& scenarios
     if (!variants) return text;
     for (std::size_t s = 0; s < variants->size(); ++s) {
         const auto& v = (*variants)[s];
-        text += fmt::format("scenario {} draws {} from {}\n", s, fmt::join(v.keys, " "), v.source);
+        // The values, not the file they came from: FIT.h5 and its table give the same run.
+        text += fmt::format("scenario {} draws {}\n", s, fmt::join(v.keys, " "));
         for (const std::uint32_t variant : v.variant_of_replicate)
             text += fmt::format("{}\n", fmt::join(v.values[variant], " "));
     }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <tuple>
 
 #include "sim/core/csv.hpp"
 #include "sim/core/error.hpp"
@@ -16,6 +17,7 @@
 #include "sim/model/model.hpp"
 #include "sim/output/error.hpp"
 #include "sim/output/fit_file.hpp"
+#include "sim/scenario/sweep.hpp"
 
 namespace sortie::ensemble {
 namespace {
@@ -126,6 +128,32 @@ std::string shared_part(const scenario::Scenario& s) {
                        s.start.to_string(), s.end.to_string(), s.replicates);
 }
 
+// Whether key path `a` is `b`, or contains it, or lies inside it.
+bool overlaps(const std::string& a, const std::string& b) {
+    const auto& [shorter, longer] = a.size() <= b.size() ? std::tie(a, b) : std::tie(b, a);
+    return longer.starts_with(shorter) &&
+           (longer.size() == shorter.size() || longer[shorter.size()] == '.');
+}
+
+// A sweep's values are applied after the overrides: a drawn value the sweep also sets would be
+// replaced by the sweep's while the record kept the drawn one. Refused instead.
+void check_not_swept(const std::string& file, const std::vector<std::string>& overrides,
+                     const ParameterSets& sets) {
+    auto document = scenario::Document::load_file(file);
+    for (const auto& assignment : overrides) document.apply_override(assignment);
+    const auto points = scenario::sweep_points(document);
+    if (points.empty()) return;
+    for (const auto& assignment : points.front().overrides) {
+        const std::string swept = assignment.substr(0, assignment.find('='));
+        for (const auto& key : sets.keys)
+            if (overlaps(key, swept))
+                fail(sets.source,
+                     fmt::format("{} is drawn from the posterior, and {} sweeps {}: a value "
+                                 "cannot be both drawn and swept",
+                                 key, file, swept));
+    }
+}
+
 // The points of `file` with set `set`'s values after the overrides.
 std::vector<scenario::Scenario> load_with_set(const std::string& file,
                                               const std::vector<std::string>& overrides,
@@ -148,6 +176,7 @@ std::vector<ReplicateVariants> draw_variants(const std::vector<scenario::Scenari
                                              const std::vector<std::string>& overrides,
                                              const ParameterSets& sets) {
     std::vector<ReplicateVariants> variants(scenarios.size());
+    for (const auto& file : files) check_not_swept(file, overrides, sets);
     std::size_t first = 0;  // the file's first scenario in the run
     for (const auto& file : files) {
         const std::size_t points =
@@ -174,6 +203,7 @@ std::vector<ReplicateVariants> draw_variants(const std::vector<scenario::Scenari
                                      "only values that act on one population can vary",
                                      set, base.name));
                 v.scenarios.push_back(drawn);
+                v.set_of_variant.push_back(set);
                 const auto from = static_cast<std::ptrdiff_t>(set * sets.keys.size());
                 const auto width = static_cast<std::ptrdiff_t>(sets.keys.size());
                 v.values.emplace_back(sets.values.begin() + from,

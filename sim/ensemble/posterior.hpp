@@ -42,6 +42,7 @@ struct ReplicateVariants {
     std::vector<std::string> keys;  ///< the parameters drawn
     std::string source;             ///< the file of the sets
     std::vector<std::uint32_t> variant_of_replicate;
+    std::vector<std::uint32_t> set_of_variant;  ///< per variant: its index in the sets
     std::vector<std::vector<double>> values;    ///< per variant: its set's values
     std::vector<scenario::Scenario> scenarios;  ///< per variant: the scenario with them
 };

@@ -1,6 +1,7 @@
 #include "sim/ensemble/run.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
@@ -235,9 +236,17 @@ std::vector<std::unique_ptr<model::Model>> build_variants(const model::Model& ba
                                                           std::stop_token stop) {
     const auto start = Clock::now();
     std::vector<std::unique_ptr<model::Model>> models;
-    for (const auto& scenario : variants.scenarios) {
+    for (std::size_t v = 0; v < variants.scenarios.size(); ++v) {
         model::BuildTimes times;
-        models.push_back(model::build_model_on(base, scenario, &times, stop));
+        try {
+            models.push_back(model::build_model_on(base, variants.scenarios[v], &times, stop));
+        } catch (const engine::CalibrationStopped&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw std::runtime_error(fmt::format("parameter set {} of {} ({}): {}",
+                                                 variants.set_of_variant[v], variants.source,
+                                                 fmt::join(variants.values[v], ", "), e.what()));
+        }
         if (timings) timings->model_seconds += times.calibration;
     }
     observer.note(fmt::format(

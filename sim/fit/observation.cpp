@@ -69,7 +69,7 @@ double log_likelihood(const Observation& model, double observed, double expected
         case ObservationModel::kNegativeBinomial: {
             const double size = model.dispersion;
             return std::lgamma(y + size) - std::lgamma(size) - std::lgamma(y + 1) +
-                   size * std::log(size / (size + mu)) + y_log(y, mu / (size + mu));
+                   -size * std::log1p(mu / size) + y_log(y, mu / (size + mu));
         }
         case ObservationModel::kLogNormal: {
             const double z = log_normal_residual(model, y, expected);

@@ -281,7 +281,9 @@ void write_field(const Object& group, const ScenarioResult& scenario, GroupAxes&
     for (unsigned d = 0; d < scales.size(); ++d) detail::attach_scale(dataset, *scales[d], d);
     detail::write_attribute(dataset, "dimensions", results::dimensions_text(field));
     detail::write_attribute(dataset, "description", std::string(field.description));
-    if (field.rank > 0) detail::write_attribute(dataset, "coordinates", layout::kDate);
+    // The dates are a coordinate of the time axis: only records along time carry them.
+    if (field.rank > 0 && field.axes[0] == Axis::kTime)
+        detail::write_attribute(dataset, "coordinates", layout::kDate);
 }
 
 // The transmission log: 1-D columns over all replicates' infections, replicate by replicate.

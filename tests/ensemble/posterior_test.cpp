@@ -150,3 +150,42 @@ TEST_CASE("sets that change the population or are not valid values are refused, 
     CHECK(refused("weight,disease.R00\n1,2\n").find("does not make a valid scenario") !=
           std::string::npos);
 }
+
+TEST_CASE("over a sweep: each point draws its sets; a value both swept and drawn is refused") {
+    const test::TempDir dir;
+    const std::string sweep =
+        (std::filesystem::path(SORTIE_SOURCE_DIR) / "scenarios/france-2020/exit-sweep.yaml")
+            .string();
+    auto longer = kSmall;
+    longer.push_back("end=2020-06-15");  // the exits start on 11 May
+    const auto scenarios =
+        scenario::load_files({kLockdown, sweep}, longer, scenario::Purpose::kRun);
+    REQUIRE(scenarios.size() == 10);  // the lockdown, then 3 x 3 points
+    const auto sets = sets_from(dir, "weight,disease.R0\n1,2.4\n1,3.2\n");
+    const auto variants = ensemble::draw_variants(scenarios, {kLockdown, sweep}, longer, sets);
+    REQUIRE(variants.size() == 10);
+    for (std::size_t s = 0; s < 10; ++s) {
+        CAPTURE(s);
+        REQUIRE(variants[s].variant_of_replicate.size() == 6);
+        for (std::uint32_t r = 0; r < 6; ++r) {
+            const auto& v = variants[s];
+            const auto& drawn = v.scenarios[v.variant_of_replicate[r]];
+            // Each point keeps its own name and values, with the set's R0 written in.
+            CHECK(drawn.name == scenarios[s].name);
+            CHECK(drawn.disease.r0 == (ensemble::draw_set(sets, 31, r) == 0 ? 2.4 : 3.2));
+        }
+    }
+    const auto refused = [&](const std::string& table) -> std::string {
+        try {
+            (void)ensemble::draw_variants(scenarios, {kLockdown, sweep}, longer,
+                                          sets_from(dir, table));
+        } catch (const core::InputError& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    CHECK(refused("weight,interventions.telework.fraction\n1,0.4\n")
+              .find("cannot be both drawn and swept") != std::string::npos);
+    CHECK(refused("weight,interventions.telework\n1,0.4\n").find("both drawn and swept") !=
+          std::string::npos);
+}

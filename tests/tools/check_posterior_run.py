@@ -26,6 +26,9 @@ def main(run_path, table_path, fit_path):
         values = group["parameters"][:]
         source = group.attrs["parameters_source"]
         dims = group["parameters"].attrs["dimensions"]
+        # The dates are a coordinate of time, which this record does not have.
+        assert "coordinates" not in group["parameters"].attrs
+        assert group["counts"].attrs["coordinates"] == "date"
         infections = group["incidence"][..., 0].sum(axis=(1, 2, 3))
     assert labels == keys, (labels, keys)
     assert dims == "replicate,parameter", dims

@@ -104,10 +104,17 @@ std::optional<std::vector<scenario::Scenario>> prepare(const RunOptions& options
 #ifdef SORTIE_WITH_MPI
 int run_over_mpi(const RunOptions& options, const InterruptBridge& interrupts) {
     Progress progress(options.quiet);
-    const ensemble::Job job =
-        options.posterior.empty() ? options.job : job_of(options, load_scenarios(options));
-    const auto ending = mpi::run_job([&](bool root) { return prepare(options, root); }, job,
-                                     progress, interrupts.token());
+    // The draws are made where each rank prepares, so that a rank that cannot read the
+    // posterior fails with the others (mpi::run_job's shared check), and before the job's
+    // manifest is computed from them.
+    ensemble::Job job = options.job;
+    const auto ending = mpi::run_job(
+        [&](bool root) {
+            auto scenarios = prepare(options, root);
+            if (scenarios) job.variants = job_of(options, *scenarios).variants;
+            return scenarios;
+        },
+        job, progress, interrupts.token());
     switch (ending) {
         case mpi::Ending::kFinished:
             return kExitSuccess;
