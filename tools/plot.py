@@ -55,7 +55,8 @@ A fit's result (`sortie fit`, docs/fitting.md) is drawn differently: one panel p
 with the observed series (dots), the fitted one at the best values (line) and, with a posterior
 sample, its 5-95% band by day, in the target's own units (people, or agents when the data
 count agents); then one panel per parameter with the posterior's weighted histogram over the
-parameter's range, the best value as a vertical line. The options above do not apply to it.
+parameter's range (without a posterior, the loss of every evaluation against the parameter's
+value), the best value as a vertical line. The options above do not apply to it.
 
 Runs with Debian's python3-h5py and python3-matplotlib through /usr/bin/python3. Writes
 RESULTS.png next to RESULTS.h5 unless -o says otherwise.
@@ -437,6 +438,7 @@ def draw_fit(path, output):
         keys = [k.decode() for k in f["parameters/key"][:]]
         lower, upper, best = (f["parameters"][n][:] for n in ("lower", "upper", "best"))
         sample, weights = f["posterior/values"][:], f["posterior/weight"][:]
+        tried, losses = f["evaluations/values"][:], f["evaluations/loss"][:]
         targets = []
         for name in f["targets"]:
             group = f["targets"][name]
@@ -465,6 +467,14 @@ def draw_fit(path, output):
         if len(weights):
             axes.hist(sample[:, i], bins=20, range=(lower[i], upper[i]), weights=weights,
                       color="C1", alpha=0.7, label="posterior")
+        elif len(losses):
+            # No posterior: the loss of every evaluation against this parameter's value, which
+            # shows how sharply the data pin it down (a flat floor is a ridge or no information).
+            finite = np.isfinite(losses)
+            axes.scatter(tried[finite, i], losses[finite], s=6, color="C1", alpha=0.6,
+                         label="evaluations")
+            axes.set_yscale("log")
+            axes.set_ylabel("loss", fontsize=8)
         axes.axvline(best[i], color="black", linestyle="--", label=f"best {best[i]:.4g}")
         axes.set_xlim(lower[i], upper[i])
         axes.set_title(keys[i], fontsize=9)
