@@ -112,11 +112,17 @@ std::uint32_t draw_set(const ParameterSets& sets, std::uint64_t seed, std::uint3
     return static_cast<std::uint32_t>(sets.size() - 1);
 }
 
+std::vector<double> set_values(const ParameterSets& sets, std::uint32_t set) {
+    const auto width = static_cast<std::ptrdiff_t>(sets.keys.size());
+    const auto from = sets.values.begin() + static_cast<std::ptrdiff_t>(set) * width;
+    return {from, from + width};
+}
+
 std::vector<std::string> set_overrides(const ParameterSets& sets, std::uint32_t set) {
+    const auto values = set_values(sets, set);
     std::vector<std::string> overrides;
     for (std::size_t k = 0; k < sets.keys.size(); ++k)
-        overrides.push_back(
-            fmt::format("{}={}", sets.keys[k], sets.values[set * sets.keys.size() + k]));
+        overrides.push_back(fmt::format("{}={}", sets.keys[k], values[k]));
     return overrides;
 }
 
@@ -204,10 +210,7 @@ std::vector<ReplicateVariants> draw_variants(const std::vector<scenario::Scenari
                                      set, base.name));
                 v.scenarios.push_back(drawn);
                 v.set_of_variant.push_back(set);
-                const auto from = static_cast<std::ptrdiff_t>(set * sets.keys.size());
-                const auto width = static_cast<std::ptrdiff_t>(sets.keys.size());
-                v.values.emplace_back(sets.values.begin() + from,
-                                      sets.values.begin() + from + width);
+                v.values.push_back(set_values(sets, set));
             }
         }
         first += points;

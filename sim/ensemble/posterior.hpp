@@ -34,6 +34,9 @@ ParameterSets read_parameter_sets(const std::string& path);
 /// weights from the counter-based stream kPosteriorDraws.
 std::uint32_t draw_set(const ParameterSets& sets, std::uint64_t seed, std::uint32_t replicate);
 
+/// The values of set `set`, one per key.
+std::vector<double> set_values(const ParameterSets& sets, std::uint32_t set);
+
 /// The values of set `set` as --set values ("key=value", each value's shortest exact text).
 std::vector<std::string> set_overrides(const ParameterSets& sets, std::uint32_t set);
 
