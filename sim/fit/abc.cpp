@@ -19,10 +19,6 @@
 namespace sortie::fit {
 namespace {
 
-// A proposal never lands outside the priors' support after this many tries only if the
-// kernel is far wider than the bounds, which 2x the particles' variance never is.
-constexpr int kMaxPerturbations = 10000;
-
 struct Proposal {
     std::vector<double> values;
     std::uint64_t seed = 0;
@@ -60,8 +56,22 @@ std::size_t pick(const std::vector<double>& weights, double u) {
     return weights.size() - 1;
 }
 
+// The kernel moving a particle's value `from` along parameter j: a normal of sd `scale`
+// truncated to the prior's bounds, so that every proposal is inside them whatever the number of
+// parameters (a kernel redrawn until all land inside fails in many dimensions, and its
+// normalising constant, the chance of landing inside, depends on the particle moved).
+Prior kernel_along(const Prior& prior, double from, double scale) {
+    Prior kernel;
+    kernel.kind = PriorKind::kTruncatedNormal;
+    kernel.lower = prior.lower;
+    kernel.upper = prior.upper;
+    kernel.mean = from;
+    kernel.sd = scale;
+    return kernel;
+}
+
 // Proposal `index` of `generation`: from the priors for generation 0, else a particle of the
-// previous generation moved by the kernel, again until the priors allow it.
+// previous generation moved by the kernel.
 Proposal propose(const std::vector<Prior>& priors, const AbcOptions& options,
                  std::uint32_t generation, std::uint32_t index, const AbcGeneration* previous,
                  const std::vector<double>& scales) {
@@ -75,13 +85,13 @@ Proposal propose(const std::vector<Prior>& priors, const AbcOptions& options,
             proposal.values[j] = priors[j].quantile(draws.uniform());
         return proposal;
     }
-    for (int attempt = 0; attempt < kMaxPerturbations; ++attempt) {
-        const auto& from = previous->particles[pick(previous->weights, draws.uniform())];
-        for (std::size_t j = 0; j < priors.size(); ++j)
-            proposal.values[j] = from[j] + scales[j] * core::standard_normal(draws);
-        if (std::isfinite(log_prior(priors, proposal.values))) return proposal;
+    const auto& from = previous->particles[pick(previous->weights, draws.uniform())];
+    for (std::size_t j = 0; j < priors.size(); ++j) {
+        const double u = draws.uniform();
+        proposal.values[j] =
+            scales[j] > 0 ? kernel_along(priors[j], from[j], scales[j]).quantile(u) : from[j];
     }
-    throw std::runtime_error("ABC-SMC: no proposal inside the priors' bounds");
+    return proposal;
 }
 
 // The log of the importance weight of an accepted proposal: prior over the mixture of kernels
@@ -96,8 +106,10 @@ double log_weight(const std::vector<Prior>& priors, std::span<const double> valu
         double log_kernel = std::log(previous.weights[i]);
         for (std::size_t j = 0; j < values.size(); ++j) {
             if (scales[j] <= 0) continue;
-            const double z = (values[j] - previous.particles[i][j]) / scales[j];
-            log_kernel -= 0.5 * z * z;
+            const double from = previous.particles[i][j];
+            const double z = (values[j] - from) / scales[j];
+            log_kernel -= 0.5 * z * z + std::log(normal_mass_between(
+                                            priors[j].lower, priors[j].upper, from, scales[j]));
         }
         terms[i] = log_kernel;
         largest = std::max(largest, log_kernel);

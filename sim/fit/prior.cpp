@@ -25,6 +25,10 @@ double standard_normal_quantile(double p, double lo, double hi) {
 
 }  // namespace
 
+double normal_mass_between(double lower, double upper, double mean, double sd) {
+    return standard_normal_cdf((upper - mean) / sd) - standard_normal_cdf((lower - mean) / sd);
+}
+
 double Prior::log_density(double x) const {
     if (!(x >= lower && x <= upper)) return -std::numeric_limits<double>::infinity();
     switch (kind) {

@@ -30,4 +30,8 @@ struct Prior {
 /// "uniform", "log_uniform", "normal", "truncated_normal".
 std::string_view prior_name(PriorKind kind);
 
+/// The probability that a normal of this mean and sd falls in [lower, upper]: the normalising
+/// constant of a normal truncated to those bounds.
+double normal_mass_between(double lower, double upper, double mean, double sd);
+
 }  // namespace sortie::fit
