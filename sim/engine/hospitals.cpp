@@ -174,6 +174,7 @@ void Simulation::end_hospital_course(AgentId a, std::uint32_t day) {
     if (hospitals_on()) leave_bed(a, dies, dies && !fatal);
     if (dies) {
         count_event(a, Event::kDeaths);
+        count_event(a, Event::kHospitalDeaths);
         enter(a, State::kDead, day, 0);
     } else {
         count_event(a, Event::kHospitalDischarges);

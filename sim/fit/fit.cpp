@@ -28,6 +28,8 @@ std::string_view series_name(SeriesKind kind) {
             return "cumulative";
         case SeriesKind::kStock:
             return "stock";
+        case SeriesKind::kTotal:
+            return "total";
     }
     return "daily";
 }

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 4> kPriors = {"uniform", "log_uniform", "normal",
                                                      "truncated_normal"};
-constexpr std::array<std::string_view, 3> kSeries = {"daily", "cumulative", "stock"};
+constexpr std::array<std::string_view, 4> kSeries = {"daily", "cumulative", "stock", "total"};
 constexpr std::array<std::string_view, 3> kLikelihoods = {"poisson", "negative_binomial",
                                                           "log_normal"};
 // A normal prior without bounds is truncated at 4 standard deviations: the mass left out,
@@ -213,12 +213,15 @@ class Reader {
         else
             complete = false;
         if (const auto d = map.string("date_column")) column.date_column = *d;
+        if (!read_where(map, column)) complete = false;
         std::optional<std::string> series;
         if (map.require("series")) series = map.one_of("series", kSeries);
         if (series)
             column.kind = *series == "daily"        ? SeriesKind::kDaily
                           : *series == "cumulative" ? SeriesKind::kCumulative
-                                                    : SeriesKind::kStock;
+                          : *series == "stock"      ? SeriesKind::kStock
+                                                    : SeriesKind::kTotal;
+        target.total = column.kind == SeriesKind::kTotal;
         std::optional<Quantity> quantity;
         if (const auto text = require_string("quantity")) {
             std::string problem;
@@ -240,6 +243,11 @@ class Reader {
                                            target.name) != fitted_dispersions_.end();
         if (likelihood) observation(map, *likelihood, size_fitted, target.observation);
         if (likelihood && series && quantity) check_suits(map, *likelihood, *series, *quantity);
+        if (series == "total" && likelihood && *likelihood != "log_normal" && from && to &&
+            *from != *to)
+            add(map, "to",
+                "a total scored with a count likelihood must be scored on one day (from = to): "
+                "on several days the same events would be counted again");
         if (const auto w = map.number("weight", Bounds::at_least(0))) target.weight = *w;
         if (const auto s = map.number("people_per_agent", Bounds::greater_than(0)))
             target.people_per_agent = *s, explicit_scale_.push_back(true);
@@ -337,6 +345,29 @@ class Reader {
     }
 
   private:
+    // `where: {column: text, ...}`: the rows of a long table that hold this target's series.
+    bool read_where(MapReader& map, ObservedColumn& column) {
+        const YAML::Node* where = map.node("where");
+        if (!where) return true;
+        if (!where->IsMap() || where->size() == 0) {
+            add(map, "where",
+                "expected a mapping of column names to the text of their cells, e.g. "
+                "{region_code: \"44\"}");
+            return false;
+        }
+        for (const auto& entry : *where) {
+            if (!entry.second.IsScalar()) {
+                add(map, "where",
+                    fmt::format("the value of '{}' must be a cell's text",
+                                entry.first.as<std::string>()));
+                return false;
+            }
+            column.where.emplace_back(entry.first.as<std::string>(),
+                                      entry.second.as<std::string>());
+        }
+        return true;
+    }
+
     void add(MapReader& map, std::string_view key, std::string message) {
         problems_.add(map.location(key), map.key_path(key), std::move(message));
     }
@@ -387,10 +418,10 @@ class Reader {
                 fmt::format("a {} series counts events; {} is people present: use series: "
                             "stock",
                             series, quantity.to_string()));
-        else if (!counts && series != "stock")
+        else if (!counts && series != "stock" && series != "total")
             add(map, "likelihood",
-                "log_normal is for people present (series: stock); daily events take poisson "
-                "or negative_binomial");
+                "log_normal is for people present (series: stock) and running totals (series: "
+                "total); daily events take poisson or negative_binomial");
     }
 
     const scenario::Document& document_;

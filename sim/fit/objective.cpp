@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <stdexcept>
 
 namespace sortie::fit {
@@ -101,6 +102,26 @@ scenario::Scenario Objective::scenario_at(std::span<const double> values) const 
     return scenario::load(file_, overrides, scenario::Purpose::kRun);
 }
 
+namespace {
+
+// The model's values on the target's days; for a total, its events summed from the run's first
+// day up to each of them.
+std::vector<double> target_series(const results::ScenarioResult& result, std::size_t replicate,
+                                  const Target& target, std::optional<std::size_t> region) {
+    if (!target.total)
+        return model_series(result, replicate, target.quantity, region, target.observed.first,
+                            target.observed.last(), target.people_per_agent);
+    const auto start = core::Date::parse(result.start_date);
+    if (!start) throw std::invalid_argument("the scenario's start date is not a date");
+    auto daily = model_series(result, replicate, target.quantity, region, *start,
+                              target.observed.last(), target.people_per_agent);
+    std::partial_sum(daily.begin(), daily.end(), daily.begin());
+    const auto skipped = target.observed.first.days_since(*start);
+    return {daily.begin() + skipped, daily.end()};
+}
+
+}  // namespace
+
 Evaluation Objective::evaluate(std::span<const double> values,
                                std::optional<std::uint64_t> replicate_seed) const {
     for (std::size_t i = 0; i < values.size() && i < parameters_.size(); ++i) {
@@ -130,9 +151,7 @@ Evaluation Objective::evaluate(std::span<const double> values,
         const auto& target = targets_[t];
         std::vector<double> mean(target.observed.values.size(), 0.0);
         for (std::uint32_t r = 0; r < replicates_; ++r) {
-            const auto series =
-                model_series(result, r, target.quantity, regions_[t], target.observed.first,
-                             target.observed.last(), target.people_per_agent);
+            const auto series = target_series(result, r, target, regions_[t]);
             for (std::size_t d = 0; d < mean.size(); ++d) mean[d] += series[d];
         }
         for (auto& m : mean) m /= double(replicates_);

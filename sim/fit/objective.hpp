@@ -40,6 +40,9 @@ struct Target {
     double people_per_agent = 1;        ///< the people the series counts per simulated agent
     Observation observation;
     double weight = 1;
+    /// The observed values are running totals: the model's events are summed from the run's
+    /// first day (SeriesKind::kTotal).
+    bool total = false;
 };
 
 /// One evaluation: the loss is the weighted sum of the targets' deviances (a target whose

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -26,9 +27,16 @@ std::map<core::Date, Reported> reported_values(const core::CsvTable& table,
                                                const ObservedColumn& column) {
     const std::size_t date_column = table.column(column.date_column);
     const std::size_t value_column = table.column(column.column);
+    std::vector<std::pair<std::size_t, std::string>> where;
+    for (const auto& [name, text] : column.where) where.emplace_back(table.column(name), text);
+    const auto selected = [&](std::size_t row) {
+        return std::all_of(where.begin(), where.end(),
+                           [&](const auto& w) { return table.text(row, w.first) == w.second; });
+    };
     std::map<core::Date, Reported> values;
     std::optional<core::Date> previous;
     for (std::size_t row = 0; row < table.rows(); ++row) {
+        if (!selected(row)) continue;
         const core::Date date = core::Date::parse_or_throw(table.text(row, date_column),
                                                            table.location(row), column.date_column);
         if (previous && date <= *previous)
@@ -122,7 +130,7 @@ std::string Quantity::to_string() const {
     std::string text(kRecordNames[std::size_t(record)]);
     const auto names = label_names(record);
     for (std::size_t i = 0; i < labels.size(); ++i) {
-        text += i ? '+' : '.';
+        text += i == 0 ? '.' : subtracted[i] ? '-' : '+';
         text += names[labels[i]];
     }
     return text;
@@ -136,16 +144,17 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string& probl
     while (r < kRecordNames.size() && kRecordNames[r] != record_name) ++r;
     if (dot == std::string_view::npos || r == kRecordNames.size()) {
         problem = fmt::format(
-            "expected RECORD.LABEL[+LABEL...] with a record among {} (counts.H+C, "
-            "incidence.hospital_admissions, hospital.icu_occupancy), got '{}'",
+            "expected RECORD.LABEL[+LABEL...][-LABEL...] with a record among {} (counts.H+C, "
+            "incidence.hospital_admissions, incidence.deaths-hospital_deaths), got '{}'",
             fmt::join(kRecordNames, ", "), text);
         return std::nullopt;
     }
     quantity.record = static_cast<Quantity::Record>(r);
     const auto names = label_names(quantity.record);
     std::string_view rest = text.substr(dot + 1);
+    bool subtract = false;
     while (true) {
-        const auto plus = rest.find('+');
+        const auto plus = rest.find_first_of("+-");
         const std::string_view label = rest.substr(0, plus);
         std::size_t i = 0;
         while (i < names.size() && names[i] != label) ++i;
@@ -161,7 +170,9 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string& probl
             }
         }
         quantity.labels.push_back(i);
+        quantity.subtracted.push_back(subtract);
         if (plus == std::string_view::npos) break;
+        subtract = rest[plus] == '-';
         rest = rest.substr(plus + 1);
     }
     return quantity;
@@ -205,7 +216,10 @@ std::vector<double> model_series(const results::ScenarioResult& scenario, std::s
         for (std::size_t g = first_region; g < last_region; ++g) {
             const std::size_t base = (day * regions + g) * per_region;
             for (std::size_t i = 0; i < per_region; i += labels) {
-                for (const auto label : quantity.labels) sum += values[base + i + label];
+                for (std::size_t l = 0; l < quantity.labels.size(); ++l) {
+                    const double value = values[base + i + quantity.labels[l]];
+                    sum += quantity.subtracted[l] ? -value : value;
+                }
             }
         }
         series.push_back(sum * scale);

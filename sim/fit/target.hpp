@@ -29,6 +29,10 @@ enum class SeriesKind : std::uint8_t {
     kDaily,       ///< events during each day (admissions, deaths)
     kCumulative,  ///< a running total of events: its daily differences are what is fitted
     kStock,       ///< people present at the end of each day (hospital or ICU occupancy)
+    /// A running total compared as it stands with the model's events summed from the run's
+    /// first day: for a total reported from a date after the events began (care-home deaths,
+    /// counted from April 2020), scored on one day.
+    kTotal,
 };
 
 struct ObservedColumn {
@@ -36,6 +40,9 @@ struct ObservedColumn {
     std::string column;
     std::string date_column = "date";
     SeriesKind kind = SeriesKind::kDaily;
+    /// Only the rows whose cells equal these (column, text): one series out of a long table
+    /// holding several (`region_code: "44"`); all rows when empty.
+    std::vector<std::pair<std::string, std::string>> where = {};
 };
 
 /// The column on the days `from`..`to` (inclusive), NaN on the days without a row or with an
@@ -46,7 +53,8 @@ struct ObservedColumn {
 /// not YYYY-MM-DD, dates out of order or repeated, a value that is not a count >= 0.
 DailySeries read_observed(const ObservedColumn& column, core::Date from, core::Date to);
 
-/// A model quantity: the sum of some labels of one record of a replicate.
+/// A model quantity: the sum of some labels of one record of a replicate, each added or
+/// subtracted (`incidence.deaths-hospital_deaths`: the deaths outside hospital).
 struct Quantity {
     enum class Record : std::uint8_t {
         kCounts,     ///< people in each state at the end of each day (a stock)
@@ -55,6 +63,7 @@ struct Quantity {
     };
     Record record = Record::kIncidence;
     std::vector<std::size_t> labels;  ///< indices into the record's label names
+    std::vector<bool> subtracted;     ///< per label: subtracted rather than added
 
     /// Whether the quantity is people present at the end of a day, not events during it.
     bool is_stock() const;
@@ -62,8 +71,9 @@ struct Quantity {
     std::string to_string() const;
 };
 
-/// Parses `RECORD.LABEL[+LABEL...]`: `counts.H+C` (people in hospital, ICU included),
-/// `incidence.hospital_admissions`, `hospital.icu_occupancy`. Returns nullopt and sets `problem`
+/// Parses `RECORD.LABEL[+LABEL...|-LABEL...]`: `counts.H+C` (people in hospital, ICU
+/// included), `incidence.hospital_admissions`, `hospital.icu_occupancy`,
+/// `incidence.deaths-hospital_deaths`. Returns nullopt and sets `problem`
 /// ("unknown label 'X' of counts; expected one of: S, E, ...") on anything else.
 std::optional<Quantity> parse_quantity(std::string_view text, std::string& problem);
 

@@ -42,13 +42,18 @@ enum class Event : std::uint8_t {
     /// Staff infected by patients on the hospital layer (last: the events before it keep their
     /// places, and stay zero-free of it without the layer).
     kInfectionsHospital,
+    /// Deaths at the end of a hospital course (ward or ICU, or refused a bed), in the region
+    /// where the patient lives; `deaths` minus these are the deaths outside hospital (at home,
+    /// in care homes). Last for the same reason as the one before.
+    kHospitalDeaths,
 };
-inline constexpr std::size_t kEvents = 12;
+inline constexpr std::size_t kEvents = 13;
 inline constexpr std::array<std::string_view, kEvents> kEventNames = {
     "infections",      "infections_household", "infections_school",
     "infections_work", "infections_community", "infections_seeded",
     "symptom_onsets",  "hospital_admissions",  "icu_admissions",
-    "deaths",          "hospital_discharges",  "infections_hospital"};
+    "deaths",          "hospital_discharges",  "infections_hospital",
+    "hospital_deaths"};
 
 /// Daily records of testing, tracing, isolation and vaccination, per region. Flows count what
 /// happened during the day; stocks (isolated, quarantined, vaccinated) are people at its end.

@@ -72,6 +72,15 @@ void read_ages(MapReader& entry, InterventionSection& out) {
 
 void read_contacts_type(MapReader& entry, InterventionSection& out) {
     read_by_key(entry, "layers", kLayerKeys, Bounds::at_least(0), out.layers);
+    // `scale` multiplies the factors written in `layers`: the measure's strength, fitted as
+    // one value while its split across layers stays the one given (from a contact survey).
+    if (const auto scale = entry.number("scale", Bounds::at_least(0))) {
+        const YAML::Node* layers = entry.node("layers");
+        for (std::size_t l = 0; l < kLayerKeys.size(); ++l) {
+            if (layers && layers->IsMap() && (*layers)[std::string(kLayerKeys[l])])
+                out.layers[l] *= *scale;
+        }
+    }
     read_ages(entry, out);
     if (const auto regions = entry.string_list("regions")) out.regions = *regions;
 }

@@ -150,6 +150,8 @@ void read_disease(MapReader& map, const Document& base, DiseaseSection& out) {
             out.hospitalisation_multiplier = *m;
         if (const auto m = severity->number("icu", multiplier)) out.icu_multiplier = *m;
         if (const auto m = severity->number("death", multiplier)) out.death_multiplier = *m;
+        if (const auto m = severity->number("death_outside", multiplier))
+            out.death_outside_multiplier = *m;
         severity->finish();
     }
     if (auto stays = map.map("stays")) {
@@ -192,7 +194,7 @@ void adjust_parameters(const Document& document, DiseaseSection& disease) {
     auto& p = disease.parameters;
     core::DiagnosticList problems;
     if (disease.hospitalisation_multiplier != 1.0 || disease.icu_multiplier != 1.0 ||
-        disease.death_multiplier != 1.0) {
+        disease.death_multiplier != 1.0 || disease.death_outside_multiplier != 1.0) {
         core::DiagnosticList already_reported;
         MapReader root(document, document.root(), "", already_reported);
         auto section = root.map("disease");
@@ -206,6 +208,10 @@ void adjust_parameters(const Document& document, DiseaseSection& disease) {
                                 "icu_given_hospital", *severity, "icu", problems);
             scale_probabilities(p.death_given_hospital, disease.death_multiplier, p.age_band_starts,
                                 "death_given_hospital", *severity, "death", problems);
+            scale_probabilities(p.death_outside_hospital_given_infection,
+                                disease.death_outside_multiplier, p.age_band_starts,
+                                "death_outside_hospital_given_infection", *severity,
+                                "death_outside", problems);
         }
     }
     if (disease.ward_stay_mean) set_mean(p.ward_to_discharge, *disease.ward_stay_mean);

@@ -48,6 +48,8 @@ struct DiseaseSection {
     /// band (what a fit moves when the observed hospital burden is not the one the file's
     /// severity gives), already applied to `parameters`.
     double hospitalisation_multiplier = 1.0, icu_multiplier = 1.0, death_multiplier = 1.0;
+    /// On `death_outside_hospital_given_infection` (deaths at home and in care homes).
+    double death_outside_multiplier = 1.0;
     /// `stays:` mean ward and ICU stays to discharge, days (the coefficient of variation of the
     /// file's laws kept), already applied to `parameters`; absent: the file's.
     std::optional<double> ward_stay_mean, icu_stay_mean;

@@ -267,9 +267,13 @@ TEST_CASE("without test-trace-isolate a run is bit-identical to the engine befor
     // result (replicate 0 draws no seed at this size). A TTI intervention whose trigger never fires
     // must not change them.
     const auto lockdown = sortie::testing::kScenarios / "france-2020" / "lockdown.yaml";
-    // Without the hospitals of the France 2020 scenarios, which came later.
-    const std::vector<std::string> small = {"population.size=20000", "end=2020-06-30",
-                                            "hospitals=null"};
+    // Without the hospitals of the France 2020 scenarios, which came later, and with the
+    // lockdown's work factor and the national seeding that lockdown.yaml had then (it now takes
+    // the work factor from a survey and seeds each region from its own entry).
+    const std::vector<std::string> small = {
+        "population.size=20000", "end=2020-06-30", "hospitals=null",
+        "interventions.lockdown.layers.work=0.3",
+        "seeding=[{date: 2020-02-01, per_million: 2.0, days: 30}]"};
     const Prepared run(lockdown, small);
     auto never = small;
     never.push_back("triggers={never: {indicator: icu_occupancy, on_above: 1e9, off_below: 0}}");

@@ -403,7 +403,9 @@ TEST_CASE("a scenario without vaccination gives the results of the engine before
     // the model.
     const Prepared run(kScenarios / "france-2020" / "lockdown.yaml",
                        {"population.size=20000", "end=2020-05-15",
-                        "seeding=[{date: 2020-02-01, infections: 20}]", "hospitals=null"});
+                        "seeding=[{date: 2020-02-01, infections: 20}]", "hospitals=null",
+                        // lockdown.yaml's work factor at the time (now from a survey)
+                        "interventions.lockdown.layers.work=0.3"});
     const auto result = run.simulation(0).run();
     CHECK(event_total(result, Event::kInfections) == 13946);
     CHECK(sortie::testing::fingerprint(result) == 0x41553c72c9213e0du);

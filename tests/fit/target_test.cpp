@@ -22,6 +22,8 @@ namespace {
 
 const auto kNational =
     kScenarios / "data" / "france-2020" / "national_hospital_2020-03-01_2020-05-11.csv";
+const auto kRegional = kScenarios / "data" / "france-2020" / "regions" /
+                       "hospital_by_region_2020-03-18_2020-05-11.csv";
 
 core::Date day(const char* text) {
     return *core::Date::parse(text);
@@ -116,6 +118,33 @@ TEST_CASE("bad observed tables are refused at their line") {
           }).find("missing.csv") != std::string::npos);
 }
 
+TEST_CASE("a long table's series is chosen by `where`, and a total is read as it stands") {
+    // The regional file holds 13 rows a day: one region's rows, by its INSEE code.
+    ObservedColumn grand_est{kRegional, "icu", "date", SeriesKind::kStock};
+    grand_est.where = {{"region_code", "44"}};
+    const auto ges = fit::read_observed(grand_est, day("2020-04-03"), day("2020-04-03"));
+    CHECK(ges.values == std::vector<double>{971});  // Grand Est's ICU peak (README)
+    ObservedColumn paris = grand_est;
+    paris.where = {{"region_code", "11"}, {"region", "Île-de-France"}};
+    CHECK(fit::read_observed(paris, day("2020-04-08"), day("2020-04-08")).values ==
+          std::vector<double>{2668});
+    // Without `where` the 13 rows of a day are dates repeated.
+    CHECK(error_of([&] {
+              fit::read_observed({kRegional, "icu", "date", SeriesKind::kStock}, day("2020-04-01"),
+                                 day("2020-04-01"));
+          }).find("dates must increase") != std::string::npos);
+    ObservedColumn unknown = grand_est;
+    unknown.where = {{"region_key", "ges"}};
+    CHECK(error_of([&] {
+              fit::read_observed(unknown, day("2020-04-01"), day("2020-04-01"));
+          }).find("region_key") != std::string::npos);
+    // A total is not differenced: care-home deaths on 11 May 2020 as reported.
+    const auto care_homes =
+        fit::read_observed({kNational, "care_home_deaths_cumulative", "date", SeriesKind::kTotal},
+                           day("2020-05-11"), day("2020-05-11"));
+    CHECK(care_homes.values == std::vector<double>{9823});
+}
+
 TEST_CASE("model quantities are parsed from RECORD.LABEL+LABEL and say what they are") {
     std::string problem;
     const auto in_hospital = fit::parse_quantity("counts.H+C", problem);
@@ -136,6 +165,11 @@ TEST_CASE("model quantities are parsed from RECORD.LABEL+LABEL and say what they
     CHECK_FALSE(fit::parse_quantity("counts.H+H", problem));
     CHECK(problem == "'H' appears twice in 'counts.H+H'");
     CHECK_FALSE(fit::parse_quantity("counts.", problem));
+    const auto outside = fit::parse_quantity("incidence.deaths-hospital_deaths", problem);
+    REQUIRE(outside);
+    CHECK(outside->to_string() == "incidence.deaths-hospital_deaths");
+    CHECK(outside->subtracted == std::vector<bool>{false, true});
+    CHECK_FALSE(fit::parse_quantity("incidence.deaths-hospital_death", problem));
 }
 
 TEST_CASE("a model quantity over a window is the replicate's records summed, times the scale") {
@@ -187,6 +221,22 @@ TEST_CASE("a model quantity over a window is the replicate's records summed, tim
     for (const double v : flow) summed_flow += v;
     CHECK(summed_flow == admitted);
     CHECK(admitted > 0);
+    // Deaths outside hospital: every death less those at the end of a hospital course.
+    const auto outside = *fit::parse_quantity("incidence.deaths-hospital_deaths", problem);
+    const auto outside_flow = fit::model_series(scenario, 0, outside, std::nullopt, start,
+                                                start.plus_days(int(scenario.days) - 1), 1.0);
+    double deaths = 0, in_hospital_deaths = 0, outside_total = 0;
+    for (std::size_t i = 0; i < result.incidence.size(); i += results::kEvents) {
+        deaths += result.incidence[i + std::size_t(results::Event::kDeaths)];
+        in_hospital_deaths += result.incidence[i + std::size_t(results::Event::kHospitalDeaths)];
+    }
+    for (const double v : outside_flow) {
+        CHECK(v >= 0);
+        outside_total += v;
+    }
+    CHECK(outside_total == deaths - in_hospital_deaths);
+    CHECK(in_hospital_deaths > 0);
+    CHECK(outside_total > 0);
 
     CHECK_THROWS_AS(
         fit::model_series(scenario, 0, in_hospital, std::nullopt, day("2020-01-31"), to, 1.0),

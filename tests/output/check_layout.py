@@ -19,7 +19,8 @@ INCIDENCE_DIMS = ("replicate", "time", "region", "age_band", "event")
 STATES = ["S", "E", "Ip", "Ia", "Is", "H", "C", "R", "D"]
 EVENTS = ["infections", "infections_household", "infections_school", "infections_work",
           "infections_community", "infections_seeded", "symptom_onsets", "hospital_admissions",
-          "icu_admissions", "deaths", "hospital_discharges", "infections_hospital"]
+          "icu_admissions", "deaths", "hospital_discharges", "infections_hospital",
+          "hospital_deaths"]
 
 
 MEASURES = ["tests", "tests_positive", "tests_unmet", "isolated", "quarantined", "traced",

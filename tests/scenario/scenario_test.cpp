@@ -357,6 +357,33 @@ TEST_CASE("severity multipliers and stay means move the parameter file's values"
     CHECK(m.icu_to_discharge.sd / 20 ==
           doctest::Approx(b.icu_to_discharge.sd / b.icu_to_discharge.mean));
     CHECK(m.latent == b.latent);
+    // Deaths outside hospital have their own multiplier.
+    const auto outside = load(lockdown, {"disease.severity.death_outside=1.5"}, Purpose::kRun);
+    for (std::size_t i = 0; i < b.death_outside_hospital_given_infection.size(); ++i)
+        CHECK(outside.disease.parameters.death_outside_hospital_given_infection[i] ==
+              1.5 * b.death_outside_hospital_given_infection[i]);
+    CHECK_THROWS_AS((void)load(lockdown, {"disease.severity.death_outside=20"}, Purpose::kRun),
+                    sortie::core::InputError);
+}
+
+TEST_CASE("a contacts intervention's scale multiplies the factors its layers give, no others") {
+    const fs::path lockdown = kSource / "scenarios" / "france-2020" / "lockdown.yaml";
+    const auto factors = [&](const std::vector<std::string>& sets) {
+        const auto s = load(lockdown, sets, Purpose::kRun);
+        for (const auto& i : s.interventions)
+            if (i.name == "lockdown") return i.layers;
+        FAIL("no lockdown");
+        return std::array<double, 5>{};
+    };
+    const auto base = factors({"interventions.lockdown.scale=1"});
+    const auto half = factors({"interventions.lockdown.scale=0.5"});
+    CHECK(base[2] == 0.21);  // work, as lockdown.yaml gives it
+    CHECK(half[2] == 0.5 * base[2]);
+    CHECK(half[3] == 0.5 * base[3]);  // community
+    CHECK(half[0] == 1.0);            // household: not in `layers`, not scaled
+    CHECK(half[1] == 1.0);            // school: closed by its own intervention
+    CHECK_THROWS_AS((void)load(lockdown, {"interventions.lockdown.scale=-1"}, Purpose::kRun),
+                    sortie::core::InputError);
 }
 
 TEST_CASE("a severity multiplier that makes a probability above 1 is refused at the multiplier") {

@@ -1,6 +1,8 @@
 // `sortie validate SCENARIO.yaml [--print] [--set key.path=value ...]`: reads a scenario the way
 // `sortie run` reads it, once per point of its sweep, and says whether it is valid; with
-// --print, shows what each point resolves to (after extends, --set and the sweep).
+// --print, shows what each point resolves to (after extends, --set and the sweep). A fit file
+// (one with `scenario:` and `targets:`) is read the way `sortie fit` reads it: its scenario at
+// every parameter's bounds and its observed series.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -8,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
+#include "sim/fit/fit_file.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
@@ -28,7 +33,24 @@ void print_resolved(const std::vector<scenario::Scenario>& scenarios) {
     }
 }
 
+// Whether the file reads as a fit file; one that does not parse is left to the scenario reader,
+// which reports where.
+bool is_fit_file(const std::string& file) {
+    try {
+        const YAML::Node root = YAML::LoadFile(file);
+        return root.IsMap() && root["scenario"] && root["targets"];
+    } catch (const YAML::Exception&) {
+        return false;
+    }
+}
+
 int run_validate(const ValidateOptions& options) {
+    if (is_fit_file(options.file)) {
+        const auto fit = fit::load_fit_file(options.file, options.overrides);
+        fmt::print("OK: {} (fit file: {} parameters, {} targets)\n", options.file,
+                   fit.parameters.size(), fit.targets.size());
+        return kExitSuccess;
+    }
     // What `sortie run` reads: every point of the sweep, each checked like a file.
     const std::vector<scenario::Scenario> scenarios = scenario::load_all(
         options.file, options.overrides, scenario::purpose_of(options.file, options.overrides));
