@@ -138,7 +138,9 @@ void point_fit(const Objective& objective, const FitFile& file, const FitLog& lo
     log(fmt::format("point estimate: {} global evaluations, {} local searches of up to {}",
                     file.point.global_evaluations, file.point.starts,
                     file.point.local_evaluations));
-    const auto point = minimise(objective, file.point, &evaluations);
+    std::vector<bool> log_scale;
+    for (const auto& prior : file.priors) log_scale.push_back(prior.kind == PriorKind::kLogUniform);
+    const auto point = minimise(objective, file.point, &evaluations, log_scale);
     for (const auto& evaluation : evaluations) record(evaluation, results::kPointStage, false, out);
     out.best = point.best;
     out.best_loss = point.loss;

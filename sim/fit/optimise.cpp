@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlopt.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <exception>
 #include <limits>
 #include <stdexcept>
@@ -65,18 +67,9 @@ void run(nlopt::algorithm algorithm, std::vector<double> start, std::uint32_t bu
     if (search.error) std::rethrow_exception(search.error);
 }
 
-}  // namespace
-
-PointFit minimise(const std::function<double(std::span<const double>)>& loss,
-                  const std::vector<double>& lower, const std::vector<double>& upper,
-                  const PointFitOptions& options) {
-    if (lower.size() != upper.size() || lower.empty())
-        throw std::invalid_argument("bounds of different lengths, or none");
-    for (std::size_t i = 0; i < lower.size(); ++i) {
-        if (!(lower[i] < upper[i]))
-            throw std::invalid_argument(
-                fmt::format("bound {}: lower {} is not below upper {}", i, lower[i], upper[i]));
-    }
+PointFit search_box(const std::function<double(std::span<const double>)>& loss,
+                    const std::vector<double>& lower, const std::vector<double>& upper,
+                    const PointFitOptions& options) {
     PointFit fit;
     fit.loss = std::numeric_limits<double>::infinity();
     Search search{&loss, &fit, nullptr, nullptr};
@@ -101,8 +94,47 @@ PointFit minimise(const std::function<double(std::span<const double>)>& loss,
     return fit;
 }
 
+}  // namespace
+
+PointFit minimise(const std::function<double(std::span<const double>)>& loss,
+                  const std::vector<double>& lower, const std::vector<double>& upper,
+                  const PointFitOptions& options, const std::vector<bool>& log_scale) {
+    if (lower.size() != upper.size() || lower.empty())
+        throw std::invalid_argument("bounds of different lengths, or none");
+    const auto on_log = [&](std::size_t i) { return i < log_scale.size() && log_scale[i]; };
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+        if (!(lower[i] < upper[i]))
+            throw std::invalid_argument(
+                fmt::format("bound {}: lower {} is not below upper {}", i, lower[i], upper[i]));
+        if (on_log(i) && !(lower[i] > 0))
+            throw std::invalid_argument(fmt::format(
+                "bound {}: a search on the logarithm needs a lower bound above 0, not {}", i,
+                lower[i]));
+    }
+    std::vector<double> low = lower, high = upper;
+    for (std::size_t i = 0; i < low.size(); ++i) {
+        if (!on_log(i)) continue;
+        low[i] = std::log(lower[i]);
+        high[i] = std::log(upper[i]);
+    }
+    // From the search's coordinates to the values, clamped: exp(log(b)) can differ from b in
+    // the last bit, and a loss may refuse a value outside its bounds.
+    const auto values_of = [&](std::span<const double> x) {
+        std::vector<double> values(x.begin(), x.end());
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (on_log(i)) values[i] = std::clamp(std::exp(values[i]), lower[i], upper[i]);
+        return values;
+    };
+    const std::function<double(std::span<const double>)> on_values =
+        [&](std::span<const double> x) { return loss(values_of(x)); };
+    auto fit = search_box(on_values, low, high, options);
+    fit.best = values_of(fit.best);
+    for (auto& point : fit.points) point = values_of(point);
+    return fit;
+}
+
 PointFit minimise(const Objective& objective, const PointFitOptions& options,
-                  std::vector<Evaluation>* evaluations) {
+                  std::vector<Evaluation>* evaluations, const std::vector<bool>& log_scale) {
     std::vector<double> lower, upper;
     for (const auto& p : objective.parameters()) {
         lower.push_back(p.lower);
@@ -114,7 +146,7 @@ PointFit minimise(const Objective& objective, const PointFitOptions& options,
         if (evaluations) evaluations->push_back(std::move(evaluation));
         return value;
     };
-    return minimise(loss, lower, upper, options);
+    return minimise(loss, lower, upper, options, log_scale);
 }
 
 }  // namespace sortie::fit

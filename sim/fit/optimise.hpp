@@ -29,15 +29,19 @@ struct PointFit {
     std::vector<double> losses;
 };
 
-/// Minimises `loss` over the box [lower, upper]. Throws std::invalid_argument for bounds of
-/// different lengths or an empty box.
+/// Minimises `loss` over the box [lower, upper]. The parameters flagged in `log_scale` (those
+/// with a log-uniform prior: rates spanning orders of magnitude) are searched on the logarithm
+/// of their value, so that the searches' steps are relative; the result holds the values
+/// themselves. Throws std::invalid_argument for bounds of different lengths, an empty box, or
+/// a lower bound not above 0 on a logarithm.
 PointFit minimise(const std::function<double(std::span<const double>)>& loss,
                   const std::vector<double>& lower, const std::vector<double>& upper,
-                  const PointFitOptions& options);
+                  const PointFitOptions& options, const std::vector<bool>& log_scale = {});
 
 /// The same on a fit's objective (common random numbers); `evaluations` receives every
-/// evaluation with its targets' deviances and expected series, if given.
+/// evaluation with its targets' deviances and expected series, if given; `log_scale` as above.
 PointFit minimise(const Objective& objective, const PointFitOptions& options,
-                  std::vector<Evaluation>* evaluations = nullptr);
+                  std::vector<Evaluation>* evaluations = nullptr,
+                  const std::vector<bool>& log_scale = {});
 
 }  // namespace sortie::fit

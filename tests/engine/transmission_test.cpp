@@ -137,6 +137,50 @@ TEST_CASE("seeds land in each region in proportion to its people (chi-square, p 
     check_seeding_follows_people("idf, cor, bre");
 }
 
+// One entry per region, each with its own rate and period (as the France 2020 scenarios seed
+// and their fit moves): seeds only in the named regions, only on their days, as many as the
+// rate says within Poisson noise.
+TEST_CASE("per-region seeding: seeds in the named regions during the named period, nowhere else") {
+    const Prepared run(kUnmitigated,
+                       {"population.size=200000", "end=2020-03-10", "disease.R0=0.01",
+                        "disease.R0_method=next_generation",
+                        "seeding=[{date: 2020-02-01, days: 10, per_million: 2000, regions: [idf]}, "
+                        "{date: 2020-02-15, days: 10, per_million: 500, regions: [ges]}]"});
+    const auto& population = run.population;
+    const std::size_t n = population.regions.size(), per_day = n * contacts::kAgeBands;
+    std::size_t idf = n, ges = n;
+    for (std::size_t r = 0; r < n; ++r) {
+        if (population.regions[r].key == "idf") idf = r;
+        if (population.regions[r].key == "ges") ges = r;
+    }
+    REQUIRE(idf < n);
+    REQUIRE(ges < n);
+    const auto result = run.simulation(0).run();
+    std::vector<double> seeds(n, 0.0);
+    for (std::size_t i = 0; i < result.incidence.size(); i += results::kEvents) {
+        const double seeded = result.incidence[i + std::size_t(Event::kInfectionsSeeded)];
+        if (seeded == 0) continue;
+        const std::size_t cell = i / results::kEvents, day = cell / per_day;
+        const std::size_t region = (cell % per_day) / contacts::kAgeBands;
+        CAPTURE(day);
+        CAPTURE(region);
+        CHECK((region == idf || region == ges));
+        if (region == idf) CHECK(day < 10);                 // 1-10 February
+        if (region == ges) CHECK((day >= 14 && day < 24));  // 15-24 February
+        seeds[region] += seeded;
+    }
+    const auto people = [&](std::size_t r) {
+        return double(population.region_offsets[r + 1] - population.region_offsets[r]);
+    };
+    // Expected seeds: rate per million x people x days (a person drawn twice is drawn again).
+    const double idf_expected = 2000e-6 * people(idf) * 10,
+                 ges_expected = 500e-6 * people(ges) * 10;
+    CAPTURE(seeds[idf]);
+    CAPTURE(seeds[ges]);
+    CHECK(std::fabs(seeds[idf] - idf_expected) < 4 * std::sqrt(idf_expected));
+    CHECK(std::fabs(seeds[ges] - ges_expected) < 4 * std::sqrt(ges_expected));
+}
+
 TEST_CASE("a contact factor f keeps exactly f of its layer's transmission (paired runs)") {
     check_paired_factor(
         "interventions={work: {type: contacts, start: 2020-03-02, layers: {work: 0.3}}}",

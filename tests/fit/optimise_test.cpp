@@ -77,3 +77,28 @@ TEST_CASE("an error of the loss stops the search and reaches the caller as it wa
         CHECK(std::string(e.what()) == "R0 cannot be reached at these values");
     }
 }
+
+// A rate over four orders of magnitude whose loss is a parabola in its logarithm, at 0.02:
+// searched on the logarithm, every evaluation stays in the box, the first is at the geometric
+// middle, and the minimum is found; the points are reported as rates, not logarithms.
+TEST_CASE("a parameter flagged log-scale is searched on its logarithm and reported as itself") {
+    const auto rate_loss = [](std::span<const double> x) {
+        const double d = std::log(x[0] / 0.02);
+        return d * d + (x[1] - 1) * (x[1] - 1);
+    };
+    fit::PointFitOptions options;
+    options.local_evaluations = 100;
+    options.relative_tolerance = 1e-10;
+    const std::vector<double> lower = {1e-3, 0.0}, upper = {10.0, 2.0};
+    const std::vector<bool> log_scale = {true, false};
+    const auto fit = fit::minimise(rate_loss, lower, upper, options, log_scale);
+    CHECK(fit.best[0] == doctest::Approx(0.02).epsilon(1e-4));
+    CHECK(fit.best[1] == doctest::Approx(1).epsilon(1e-4));
+    CHECK(fit.points.front()[0] == doctest::Approx(0.1));  // sqrt(1e-3 x 10)
+    for (const auto& p : fit.points) {
+        CHECK(p[0] >= 1e-3);
+        CHECK(p[0] <= 10);
+    }
+    CHECK_THROWS_AS(fit::minimise(rate_loss, {0.0, 0.0}, upper, options, log_scale),
+                    std::invalid_argument);
+}

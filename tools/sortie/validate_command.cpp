@@ -1,8 +1,8 @@
 // `sortie validate SCENARIO.yaml [--print] [--set key.path=value ...]`: reads a scenario the way
 // `sortie run` reads it, once per point of its sweep, and says whether it is valid; with
 // --print, shows what each point resolves to (after extends, --set and the sweep). A fit file
-// (one with `scenario:` and `targets:`) is read the way `sortie fit` reads it: its scenario at
-// every parameter's bounds and its observed series.
+// (one with `scenario:`, `targets:`, `parameters:` or `method:`) is read the way `sortie fit`
+// reads it: its scenario at every parameter's bounds and its observed series.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -38,7 +38,9 @@ void print_resolved(const std::vector<scenario::Scenario>& scenarios) {
 bool is_fit_file(const std::string& file) {
     try {
         const YAML::Node root = YAML::LoadFile(file);
-        return root.IsMap() && root["scenario"] && root["targets"];
+        // Keys no scenario has; a fit file that extends another may give only some of them.
+        return root.IsMap() &&
+               (root["scenario"] || root["targets"] || root["parameters"] || root["method"]);
     } catch (const YAML::Exception&) {
         return false;
     }
