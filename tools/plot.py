@@ -49,7 +49,12 @@ ignored with a note on stderr. Empty cells mean not reported. Observed counts ar
 agents / --reference-population (default 67,064,000, France on 1 January 2020, INSEE as above),
 so a series for all of France compares with a run of any size; for a reference that already
 has the run's size, give the run's agents. scenarios/data/france-2020/ holds France's national
-hospital series of the first wave (its README gives the source and licence).
+hospital series of the first wave (its README gives the source and licence), and regions/ its
+series by metropolitan region: a table with a `region_code` column is summed over its regions
+day by day (a day empty in one region is left out), its `hospitalised`, `icu`, `admissions`
+and `deaths` (hospital deaths) drawn; give --reference-population 64844037, metropolitan
+France's people (scenarios/data/france/regions.csv), with it. `tools/validate-france-2020`
+draws the regions one by one.
 
 A fit's result (`sortie fit`, docs/fitting.md) is drawn differently: one panel per target
 with the observed series (dots), the fitted one at the best values (line) and, with a posterior
@@ -102,6 +107,9 @@ REFERENCE_PANELS = {
     "hospital_deaths": "deaths",
     "infections": "infections",
 }
+# Columns of Santé publique France's regional file with no panel of their own, left out
+# without a note (discharges; hospital deaths come as daily `deaths` too).
+REFERENCE_IGNORED = {"discharged_cumulative", "discharges", "icu_admissions"}
 # Columns counting ward + ICU together, as France reported "hospitalisés".
 REFERENCE_HOSPITAL_TOTALS = {"hospitalised", "hospitalized", "hospital"}
 QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95]
@@ -234,12 +242,31 @@ def daily_from_cumulative(dates, totals):
     return out_dates, np.array(out_values)
 
 
+def summed_over_regions(rows):
+    """A long table of several regions (a `region_code` column, as Santé publique France's
+    regional file) summed over its regions, one row a day; a day with an empty cell in some
+    region is empty."""
+    by_date = {}
+    for r in rows:
+        day = by_date.setdefault(r["date"], {"date": r["date"]})
+        for name, cell in r.items():
+            if name in ("date", "region_code", "region"):
+                continue
+            if cell in (None, "") or day.get(name, 0) is None:
+                day[name] = None
+            else:
+                day[name] = day.get(name, 0) + float(cell)
+    return [{k: ("" if v is None else v) for k, v in day.items()} for day in by_date.values()]
+
+
 def read_reference(path):
     """The reference CSV as {panel key: [(label, dates, values)]}, unscaled."""
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows or "date" not in rows[0]:
         sys.exit(f"plot.py: {path}: expected a CSV with a 'date' column and at least one row")
+    if "region_code" in rows[0]:
+        rows = summed_over_regions(rows)
     dates = [dt.date.fromisoformat(r["date"]) for r in rows]
 
     def column(name):
@@ -250,6 +277,9 @@ def read_reference(path):
         if name == "date":
             continue
         base = name.removesuffix("_cumulative")
+        if name in REFERENCE_IGNORED or (name == "hospital_deaths_cumulative" and
+                                          "deaths" in rows[0]):
+            continue
         if base in REFERENCE_HOSPITAL_TOTALS and "icu" in rows[0]:
             panel, values = "ward", column(name) - column("icu")
             label = f"observed {name} - icu"

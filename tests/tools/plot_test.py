@@ -82,6 +82,24 @@ def test_france_reference(plot, path):
     assert deaths[dates.index(dt.date(2020, 5, 11))] == 16820 - 16642
 
 
+def test_regional_reference(plot, path):
+    """A long table of regions (Santé publique France's regional file) is summed day by day."""
+    regional = os.path.join(os.path.dirname(path), "regions",
+                            "hospital_by_region_2020-03-18_2020-05-11.csv")
+    notes = io.StringIO()
+    with redirect_stderr(notes):
+        series = plot.read_reference(regional)
+    assert notes.getvalue() == "", notes.getvalue()
+    assert sorted(series) == ["admissions", "deaths", "icu", "ward"], sorted(series)
+    (_, dates, icu), = series["icu"]
+    assert icu[dates.index(dt.date(2020, 4, 8))] == 6975  # the 13 regions' ICU peak (README)
+    (_, dates, ward), = series["ward"]
+    assert ward[dates.index(dt.date(2020, 4, 14))] == 31990 - icu[dates.index(dt.date(2020, 4, 14))]
+    (_, dates, admissions), = series["admissions"]
+    assert math.isnan(admissions[dates.index(dt.date(2020, 3, 18))])  # flows start on 19 March
+    assert admissions[dates.index(dt.date(2020, 3, 19))] > 0
+
+
 def test_scenarios_in_run_order(plot, write_sample_run, work):
     # The sample run writes lockdown_exit before baseline; h5py alone would list baseline first.
     os.makedirs(work, exist_ok=True)
@@ -126,6 +144,7 @@ def main():
     test_periods_per_intervention(plot)
     test_daily_from_cumulative(plot)
     test_france_reference(plot, sys.argv[2])
+    test_regional_reference(plot, sys.argv[2])
     test_scenarios_in_run_order(plot, sys.argv[3], sys.argv[4])
     test_first_shortages(plot)
     print("plot.py logic ok")
