@@ -242,20 +242,30 @@ def daily_from_cumulative(dates, totals):
     return out_dates, np.array(out_values)
 
 
-def summed_over_regions(rows):
+def summed_over_regions(path, rows):
     """A long table of several regions (a `region_code` column, as Santé publique France's
     regional file) summed over its regions, one row a day; a day with an empty cell in some
-    region is empty."""
-    by_date = {}
+    region, or without a row for every region, is empty."""
+    by_date, regions_of = {}, {}
     for r in rows:
         day = by_date.setdefault(r["date"], {"date": r["date"]})
+        regions_of.setdefault(r["date"], set()).add(r["region_code"])
         for name, cell in r.items():
             if name in ("date", "region_code", "region"):
                 continue
             if cell in (None, "") or day.get(name, 0) is None:
                 day[name] = None
-            else:
+                continue
+            try:
                 day[name] = day.get(name, 0) + float(cell)
+            except ValueError:
+                sys.exit(f"plot.py: {path}: column '{name}' holds '{cell}', not a number")
+    regions = set().union(*regions_of.values())
+    for date, day in by_date.items():
+        if regions_of[date] != regions:
+            for name in day:
+                if name != "date":
+                    day[name] = None
     return [{k: ("" if v is None else v) for k, v in day.items()} for day in by_date.values()]
 
 
@@ -266,7 +276,7 @@ def read_reference(path):
     if not rows or "date" not in rows[0]:
         sys.exit(f"plot.py: {path}: expected a CSV with a 'date' column and at least one row")
     if "region_code" in rows[0]:
-        rows = summed_over_regions(rows)
+        rows = summed_over_regions(path, rows)
     dates = [dt.date.fromisoformat(r["date"]) for r in rows]
 
     def column(name):

@@ -154,7 +154,18 @@ Evaluation Objective::evaluate(std::span<const double> values,
             const auto series = target_series(result, r, target, regions_[t]);
             for (std::size_t d = 0; d < mean.size(); ++d) mean[d] += series[d];
         }
-        for (auto& m : mean) m /= double(replicates_);
+        for (std::size_t d = 0; d < mean.size(); ++d) {
+            mean[d] /= double(replicates_);
+            // Only a subtraction can make it negative: one that does not take a part from its
+            // whole (deaths-hospital_deaths does).
+            if (mean[d] < 0)
+                throw std::invalid_argument(fmt::format(
+                    "target {}: {} is negative on {} ({}): a quantity may subtract only a part "
+                    "of what it adds (incidence.deaths-hospital_deaths)",
+                    target.name, target.quantity.to_string(),
+                    target.observed.first.plus_days(static_cast<std::int32_t>(d)).to_string(),
+                    mean[d]));
+        }
         const double d =
             size_of_[t] ? fitted_size_deviance(values[*size_of_[t]], target.observed.values, mean)
                         : deviance(target.observation, target.observed.values, mean);

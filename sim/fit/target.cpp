@@ -35,8 +35,10 @@ std::map<core::Date, Reported> reported_values(const core::CsvTable& table,
     };
     std::map<core::Date, Reported> values;
     std::optional<core::Date> previous;
+    bool any = false;
     for (std::size_t row = 0; row < table.rows(); ++row) {
         if (!selected(row)) continue;
+        any = true;
         const core::Date date = core::Date::parse_or_throw(table.text(row, date_column),
                                                            table.location(row), column.date_column);
         if (previous && date <= *previous)
@@ -46,6 +48,12 @@ std::map<core::Date, Reported> reported_values(const core::CsvTable& table,
         previous = date;
         if (table.text(row, value_column).empty()) continue;
         values.emplace(date, Reported{double(table.count(row, value_column)), row});
+    }
+    if (!any && !where.empty()) {
+        std::string wanted;
+        for (const auto& [name, text] : column.where)
+            wanted += fmt::format("{}{} = '{}'", wanted.empty() ? "" : " and ", name, text);
+        table.fail(0, where.front().first, fmt::format("no row has {}", wanted));
     }
     return values;
 }

@@ -39,8 +39,8 @@ enum class Event : std::uint8_t {
     kIcuAdmissions,
     kDeaths,              ///< in hospital or outside
     kHospitalDischarges,  ///< leaving hospital alive
-    /// Staff infected by patients on the hospital layer (last: the events before it keep their
-    /// places, and stay zero-free of it without the layer).
+    /// Staff infected by patients on the hospital layer (after the others: the events before it
+    /// keep their places, and stay zero-free of it without the layer).
     kInfectionsHospital,
     /// Deaths at the end of a hospital course (ward or ICU, or refused a bed), in the region
     /// where the patient lives; `deaths` minus these are the deaths outside hospital (at home,

@@ -182,6 +182,30 @@ void scale_probabilities(std::vector<double>& probabilities, double multiplier,
     }
 }
 
+// Hospitalisation and deaths outside hospital are paths of symptomatic infections: scaled,
+// they must still fit in the symptomatic share of every band (the parameter file's own check),
+// reported at the multiplier that moved them.
+void check_symptomatic_share(const disease::DiseaseParameters& p, const DiseaseSection& disease,
+                             const MapReader& severity, core::DiagnosticList& problems) {
+    const std::string_view key =
+        disease.death_outside_multiplier != 1.0 ? "death_outside" : "hospitalisation";
+    for (std::size_t b = 0;
+         b < p.asymptomatic_fraction.size() && b < p.hospitalisation_given_infection.size() &&
+         b < p.death_outside_hospital_given_infection.size();
+         ++b) {
+        const double severe =
+            p.hospitalisation_given_infection[b] + p.death_outside_hospital_given_infection[b];
+        if (severe <= 1.0 - p.asymptomatic_fraction[b] + 1e-12) continue;
+        problems.add(severity.location(key), severity.key_path(key),
+                     fmt::format("the severity multipliers make hospitalisation plus deaths "
+                                 "outside hospital {:.3g} in the band from age {}, above its "
+                                 "symptomatic share {:.3g}",
+                                 severe, b < p.age_band_starts.size() ? p.age_band_starts[b] : 0,
+                                 1.0 - p.asymptomatic_fraction[b]));
+        return;
+    }
+}
+
 void set_mean(disease::DurationLaw& law, double mean) {
     law.sd *= mean / law.mean;
     law.mean = mean;
@@ -212,6 +236,7 @@ void adjust_parameters(const Document& document, DiseaseSection& disease) {
                                 disease.death_outside_multiplier, p.age_band_starts,
                                 "death_outside_hospital_given_infection", *severity,
                                 "death_outside", problems);
+            check_symptomatic_share(p, disease, *severity, problems);
         }
     }
     if (disease.ward_stay_mean) set_mean(p.ward_to_discharge, *disease.ward_stay_mean);

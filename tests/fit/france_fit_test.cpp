@@ -10,10 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "sim/core/csv.hpp"
 #include "sim/fit/fit_file.hpp"
@@ -90,7 +91,8 @@ void write_regional(const engine::ReplicateResult& r, const population::Populati
 }  // namespace
 
 TEST_CASE("France's fit file reads a run's own series in the regional layout as the run's") {
-    const fs::path folder = fs::temp_directory_path() / "sortie-france-fit-test";
+    const fs::path folder =
+        fs::temp_directory_path() / ("sortie-france-fit-test-" + std::to_string(::getpid()));
     fs::create_directories(folder);
     const auto synthetic = folder / "regional.csv";
 
@@ -148,4 +150,5 @@ TEST_CASE("France's fit file reads a run's own series in the regional layout as 
     }
     CHECK(regional == 65);
     CHECK(patients > 1000);  // the series are not all zeros
+    fs::remove_all(folder);
 }

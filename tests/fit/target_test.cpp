@@ -133,6 +133,11 @@ TEST_CASE("a long table's series is chosen by `where`, and a total is read as it
               fit::read_observed({kRegional, "icu", "date", SeriesKind::kStock}, day("2020-04-01"),
                                  day("2020-04-01"));
           }).find("dates must increase") != std::string::npos);
+    ObservedColumn typo = grand_est;
+    typo.where = {{"region_code", "4"}};
+    CHECK(error_of([&] {
+              fit::read_observed(typo, day("2020-04-01"), day("2020-04-01"));
+          }).find("region_code: no row has region_code = '4'") != std::string::npos);
     ObservedColumn unknown = grand_est;
     unknown.where = {{"region_key", "ges"}};
     CHECK(error_of([&] {

@@ -364,6 +364,15 @@ TEST_CASE("severity multipliers and stay means move the parameter file's values"
               1.5 * b.death_outside_hospital_given_infection[i]);
     CHECK_THROWS_AS((void)load(lockdown, {"disease.severity.death_outside=20"}, Purpose::kRun),
                     sortie::core::InputError);
+    // 80+: 0.217 x 2.5 hospitalised + 0.0596 x 3 dying outside > 0.69 symptomatic.
+    try {
+        (void)load(lockdown,
+                   {"disease.severity.hospitalisation=2.5", "disease.severity.death_outside=3"},
+                   Purpose::kRun);
+        FAIL("no error");
+    } catch (const sortie::core::InputError& e) {
+        CHECK(std::string(e.what()).find("above its symptomatic share") != std::string::npos);
+    }
 }
 
 TEST_CASE("a contacts intervention's scale multiplies the factors its layers give, no others") {

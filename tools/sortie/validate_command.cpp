@@ -1,11 +1,13 @@
 // `sortie validate SCENARIO.yaml [--print] [--set key.path=value ...]`: reads a scenario the way
 // `sortie run` reads it, once per point of its sweep, and says whether it is valid; with
 // --print, shows what each point resolves to (after extends, --set and the sweep). A fit file
-// (one with `scenario:`, `targets:`, `parameters:` or `method:`) is read the way `sortie fit`
-// reads it: its scenario at every parameter's bounds and its observed series.
+// (one with `scenario:`, `set:`, `targets:`, `parameters:` or `method:`, or extending one) is
+// read the way `sortie fit` reads it before building anything: its scenario at every
+// parameter's bounds and its observed series.
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,14 +35,18 @@ void print_resolved(const std::vector<scenario::Scenario>& scenarios) {
     }
 }
 
-// Whether the file reads as a fit file; one that does not parse is left to the scenario reader,
-// which reports where.
-bool is_fit_file(const std::string& file) {
+// Whether the file reads as a fit file: it, or a file it extends, has a key no scenario has.
+// One that does not parse is left to the scenario reader, which reports where.
+bool is_fit_file(const std::filesystem::path& file, int depth = 0) {
     try {
-        const YAML::Node root = YAML::LoadFile(file);
-        // Keys no scenario has; a fit file that extends another may give only some of them.
-        return root.IsMap() &&
-               (root["scenario"] || root["targets"] || root["parameters"] || root["method"]);
+        const YAML::Node root = YAML::LoadFile(file.string());
+        if (!root.IsMap()) return false;
+        if (root["scenario"] || root["targets"] || root["parameters"] || root["method"] ||
+            root["set"])
+            return true;
+        const YAML::Node base = root["extends"];
+        return depth < 16 && base && base.IsScalar() &&
+               is_fit_file(file.parent_path() / base.as<std::string>(), depth + 1);
     } catch (const YAML::Exception&) {
         return false;
     }
