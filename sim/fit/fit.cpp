@@ -76,6 +76,7 @@ void describe(const FitFile& file, const std::string& command_line, FitResult& o
                                 : target.observation.dispersion;
         record.weight = target.weight;
         record.people_per_agent = target.people_per_agent;
+        record.bin_days = static_cast<std::int32_t>(target.bin_days);
         record.first_date = target.observed.first.to_string();
         record.observed = target.observed.values;
         out.targets.push_back(std::move(record));

@@ -248,6 +248,18 @@ class Reader {
             add(map, "to",
                 "a total scored with a count likelihood must be scored on one day (from = to): "
                 "on several days the same events would be counted again");
+        if (const auto b = map.integer("bin_days", Bounds::between(1, 366))) {
+            target.bin_days = std::uint32_t(*b);
+            if (series && *series != "daily" && *series != "cumulative" && *b > 1)
+                add(map, "bin_days",
+                    fmt::format("only events are summed over days (a daily or cumulative "
+                                "series), not a {} series",
+                                *series));
+            if (from && to && to->days_since(*from) + 1 < *b)
+                add(map, "bin_days",
+                    fmt::format("a bin of {} days is longer than the window ({} days)", *b,
+                                to->days_since(*from) + 1));
+        }
         if (const auto w = map.number("weight", Bounds::at_least(0))) target.weight = *w;
         if (const auto s = map.number("people_per_agent", Bounds::greater_than(0)))
             target.people_per_agent = *s, explicit_scale_.push_back(true);

@@ -166,9 +166,11 @@ Evaluation Objective::evaluate(std::span<const double> values,
                     target.observed.first.plus_days(static_cast<std::int32_t>(d)).to_string(),
                     mean[d]));
         }
-        const double d =
-            size_of_[t] ? fitted_size_deviance(values[*size_of_[t]], target.observed.values, mean)
-                        : deviance(target.observation, target.observed.values, mean);
+        const auto observed = binned(target.observed.values, target.bin_days);
+        const auto expected = binned(mean, target.bin_days);
+        const double d = size_of_[t]
+                             ? fitted_size_deviance(values[*size_of_[t]], observed, expected)
+                             : deviance(target.observation, observed, expected);
         evaluation.deviance.push_back(d);
         evaluation.loss += target.weight * d;
         evaluation.expected.push_back(std::move(mean));

@@ -43,6 +43,10 @@ struct Target {
     /// The observed values are running totals: the model's events are summed from the run's
     /// first day (SeriesKind::kTotal).
     bool total = false;
+    /// Events scored in sums over this many consecutive days from the first (a week: 7), so
+    /// that days when few simulated agents have the event, and reporting's weekday pattern, do
+    /// not dominate the loss; 1 scores each day.
+    std::uint32_t bin_days = 1;
 };
 
 /// One evaluation: the loss is the weighted sum of the targets' deviances (a target whose

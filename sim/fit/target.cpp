@@ -235,4 +235,15 @@ std::vector<double> model_series(const results::ScenarioResult& scenario, std::s
     return series;
 }
 
+std::vector<double> binned(std::span<const double> values, std::uint32_t days) {
+    if (days == 0) throw std::invalid_argument("a bin holds at least one day");
+    std::vector<double> sums;
+    for (std::size_t first = 0; first + days <= values.size(); first += days) {
+        double sum = 0;
+        for (std::size_t d = first; d < first + days; ++d) sum += values[d];  // NaN stays NaN
+        sums.push_back(sum);
+    }
+    return sums;
+}
+
 }  // namespace sortie::fit

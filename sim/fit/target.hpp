@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,5 +85,10 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string& probl
 std::vector<double> model_series(const results::ScenarioResult& scenario, std::size_t replicate,
                                  const Quantity& quantity, std::optional<std::size_t> region,
                                  core::Date from, core::Date to, double scale);
+
+/// Sums of `values` over consecutive bins of `days` days from the first: NaN for a bin with a
+/// day not reported; a last bin shorter than `days` is left out. `days` = 1 returns `values`.
+/// Throws std::invalid_argument for `days` = 0.
+std::vector<double> binned(std::span<const double> values, std::uint32_t days);
 
 }  // namespace sortie::fit

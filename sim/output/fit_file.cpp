@@ -133,6 +133,7 @@ void write_targets(const Object& file, const FitResult& fit) {
         detail::write_attribute(group, "dispersion", target.dispersion);
         detail::write_attribute(group, "weight", target.weight);
         detail::write_attribute(group, "people_per_agent", target.people_per_agent);
+        detail::write_attribute(group, "bin_days", target.bin_days);
         detail::write_attribute(group, "deviance", target.deviance);
         const hsize_t days = target.observed.size();
         write_doubles(group, "observed", target.observed, {days});
@@ -211,6 +212,9 @@ void read_targets(const Object& file, FitResult& fit) {
         target.dispersion = detail::read_double_attribute(group, "dispersion");
         target.weight = detail::read_double_attribute(group, "weight");
         target.people_per_agent = detail::read_double_attribute(group, "people_per_agent");
+        // Files written before targets could be binned score every day.
+        if (detail::has_attribute(group, "bin_days"))
+            target.bin_days = detail::read_int32_attribute(group, "bin_days");
         target.deviance = detail::read_double_attribute(group, "deviance");
         target.observed = read_doubles(group, "observed");
         target.fitted = read_doubles(group, "fitted");

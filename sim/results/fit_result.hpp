@@ -22,6 +22,7 @@ struct FitTargetRecord {
     std::string region;                ///< a region key, or "" for all the population
     std::string likelihood;
     double dispersion = 0, weight = 1, people_per_agent = 1;
+    std::int32_t bin_days = 1;     ///< days summed into each scored value
     std::string first_date;        ///< ISO date of the first day of the window
     std::vector<double> observed;  ///< one per day; NaN where nothing was reported
     std::vector<double> fitted;    ///< the mean over replicates at the best values

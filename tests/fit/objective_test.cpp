@@ -150,3 +150,23 @@ TEST_CASE("a point fit of the objective does at least as well as the truth and f
     // truth's; the lockdown's factor is too weakly identified at this size to ask as much.
     CHECK(std::fabs(point.best[0] - kTruth[0]) < 0.3);
 }
+
+TEST_CASE("a binned target is scored on its sums over the bins, the expected series kept by day") {
+    auto binned_targets = targets(synthetic());
+    binned_targets[1].bin_days = 7;  // admissions, by week
+    const fit::Objective daily(kLockdown, kSets, kParameters, targets(synthetic()), 2);
+    const fit::Objective weekly(kLockdown, kSets, kParameters, binned_targets, 2);
+    const auto by_day = daily.evaluate(kTruth);
+    const auto by_week = weekly.evaluate(kTruth);
+    // The same simulations: the expected series are the same, day by day.
+    CHECK(by_week.expected == by_day.expected);
+    CHECK(by_week.deviance[0] == by_day.deviance[0]);
+    // 71 days: 10 whole weeks scored, the 71st day left out.
+    const auto& observed = binned_targets[1].observed.values;
+    const auto weeks_observed = fit::binned(observed, 7);
+    const auto weeks_expected = fit::binned(by_week.expected[1], 7);
+    REQUIRE(weeks_observed.size() == 10);
+    CHECK(by_week.deviance[1] == doctest::Approx(fit::deviance(binned_targets[1].observation,
+                                                               weeks_observed, weeks_expected)));
+    CHECK(by_week.deviance[1] != doctest::Approx(by_day.deviance[1]));
+}

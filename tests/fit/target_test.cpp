@@ -6,7 +6,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/core/error.hpp"
 #include "sim/fit/target.hpp"
@@ -148,6 +150,25 @@ TEST_CASE("a long table's series is chosen by `where`, and a total is read as it
         fit::read_observed({kNational, "care_home_deaths_cumulative", "date", SeriesKind::kTotal},
                            day("2020-05-11"), day("2020-05-11"));
     CHECK(care_homes.values == std::vector<double>{9823});
+}
+
+TEST_CASE("binned sums: whole bins from the first day, NaN where a day is missing") {
+    const double nan = std::nan("");
+    const std::vector<double> days = {1, 2, 3, 4, 5, nan, 7, 8};
+    const auto twos = fit::binned(days, 2);
+    REQUIRE(twos.size() == 4);
+    CHECK(twos[0] == 3);
+    CHECK(twos[1] == 7);
+    CHECK(std::isnan(twos[2]));  // 5 and a day not reported
+    CHECK(twos[3] == 15);
+    const auto threes = fit::binned(days, 3);  // 8 days: the last 2 left out
+    REQUIRE(threes.size() == 2);
+    CHECK(threes[0] == 6);
+    CHECK(std::isnan(threes[1]));
+    const auto ones = fit::binned(std::vector<double>{1, 2, 3}, 1);
+    CHECK(ones == std::vector<double>{1, 2, 3});
+    CHECK(fit::binned(std::vector<double>{1, 2}, 3).empty());
+    CHECK_THROWS_AS(fit::binned(days, 0), std::invalid_argument);
 }
 
 TEST_CASE("model quantities are parsed from RECORD.LABEL+LABEL and say what they are") {

@@ -87,6 +87,7 @@ nlohmann::ordered_json fit_to_json(const results::FitResult& fit) {
                            {"region", t.region.empty() ? nlohmann::ordered_json(nullptr)
                                                        : nlohmann::ordered_json(t.region)},
                            {"likelihood", t.likelihood},
+                           {"bin_days", t.bin_days},
                            {"days", observed_days(t)},
                            {"deviance", t.deviance},
                            {"weight", t.weight}});
@@ -121,9 +122,12 @@ std::string fit_to_text(const results::FitResult& fit) {
     text += fmt::format("\n{:<16}  {:<30}  {:<8}  {:<17}  {:>5}  {:>10}  {:>6}\n", "target",
                         "quantity", "region", "likelihood", "days", "deviance", "weight");
     for (const auto& t : fit.targets)
-        text += fmt::format("{:<16}  {:<30}  {:<8}  {:<17}  {:>5}  {:>10.4g}  {:>6.3g}\n", t.name,
-                            t.quantity, t.region.empty() ? "all" : t.region, t.likelihood,
-                            observed_days(t), t.deviance, t.weight);
+        text +=
+            fmt::format("{:<16}  {:<30}  {:<8}  {:<17}  {:>5}  {:>10.4g}  {:>6.3g}\n", t.name,
+                        t.quantity, t.region.empty() ? "all" : t.region,
+                        t.bin_days > 1 ? fmt::format("{}, {}-day sums", t.likelihood, t.bin_days)
+                                       : t.likelihood,
+                        observed_days(t), t.deviance, t.weight);
     if (fit.particles() > 0) {
         text += fmt::format(
             "\nposterior: ABC-SMC, {} particles (effective sample size {:.1f}) after {} "
