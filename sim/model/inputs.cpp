@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -248,6 +249,9 @@ namespace {
 struct RegionBeds {
     double icu = 0, icu_surge = 0, ward_covid = 0;
     core::Date surge_date;
+    /// The region's own share of ICU beds kept by other patients (the table's optional
+    /// icu_non_covid_share column), else the scenario's non_covid_icu_occupancy.
+    std::optional<double> icu_non_covid_share;
 };
 
 std::vector<RegionBeds> read_capacity(const scenario::HospitalsSection& section,
@@ -256,6 +260,10 @@ std::vector<RegionBeds> read_capacity(const scenario::HospitalsSection& section,
     const std::size_t key = table.column("key"), icu = table.column("icu_beds"),
                       surge = table.column("icu_beds_surge"), date = table.column("surge_date"),
                       ward = table.column("ward_beds"), share = table.column("ward_share_covid");
+    const auto& header = table.header();
+    const bool has_non_covid =
+        std::find(header.begin(), header.end(), "icu_non_covid_share") != header.end();
+    const std::size_t non_covid = has_non_covid ? table.column("icu_non_covid_share") : 0;
     std::vector<RegionBeds> beds(population.regions.size());
     std::vector<bool> found(beds.size(), false);
     for (std::size_t row = 0; row < table.rows(); ++row) {
@@ -268,6 +276,13 @@ std::vector<RegionBeds> read_capacity(const scenario::HospitalsSection& section,
         const auto parsed = core::Date::parse(table.text(row, date));
         if (!parsed) table.fail(row, date, "expected a date YYYY-MM-DD");
         b.surge_date = *parsed;
+        // An empty cell: the scenario's share applies.
+        if (has_non_covid && !table.text(row, non_covid).empty()) {
+            const double value = table.number(row, non_covid);
+            if (!(value >= 0 && value <= 0.99))
+                table.fail(row, non_covid, "expected a share between 0 and 0.99");
+            b.icu_non_covid_share = value;
+        }
         found[std::size_t(r)] = true;
     }
     for (std::size_t r = 0; r < beds.size(); ++r) {
@@ -369,7 +384,7 @@ engine::HospitalSpec hospital_spec(const scenario::Scenario& scenario,
             const std::size_t at = std::size_t{day} * regions + r;
             // Beds for other patients come off before scaling; the result is rounded to the
             // nearest bed, like the others.
-            icu *= 1.0 - section.non_covid_icu_occupancy;
+            icu *= 1.0 - beds[r].icu_non_covid_share.value_or(section.non_covid_icu_occupancy);
             spec.icu_beds[at] = static_cast<std::int32_t>(std::llround(icu * scale[r]));
             spec.ward_beds[at] = static_cast<std::int32_t>(std::llround(ward * scale[r]));
         }

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string>
+#include <vector>
 
+#include "sim/core/error.hpp"
 #include "sim/model/inputs.hpp"
 #include "sim/population/build.hpp"
 #include "tests/support/prepared.hpp"
@@ -323,4 +326,43 @@ TEST_CASE("COVID-19 ICU beds are the beds less the share other patients keep, ro
         CHECK(run.spec.hospitals.icu_beds[day * regions.size() + idf] == expected);
         CHECK(records.at(day, idf, HospitalMeasure::kIcuCapacity) == expected);
     }
+}
+
+TEST_CASE("a region's own share of ICU beds kept by other patients replaces the scenario's") {
+    // hospital_capacity.csv: Île-de-France keeps 0.17 of its 3,000 surge beds for other
+    // patients (ARS IdF); Grand Est has no figure of its own and keeps the scenario's 0.27.
+    const Prepared run(
+        kScenarios / "france-2020" / "lockdown.yaml",
+        {"population.size=20000", "end=2020-05-10", "hospitals.non_covid_icu_occupancy=0.27"});
+    const auto inputs = model::prepare(run.scenario);
+    const auto& regions = run.population.regions;
+    const auto beds_after_surge = [&](const std::string& key, double surge, double share) {
+        std::size_t r = 0;
+        while (regions[r].key != key) ++r;
+        double people = 0;
+        for (const auto& row : inputs.tables.regions)
+            if (row.key == key) people = row.population;
+        const double agents =
+            run.population.region_offsets[r + 1] - run.population.region_offsets[r];
+        const auto expected =
+            static_cast<std::int32_t>(std::llround(surge * (1 - share) * agents / people));
+        // 10 May: every region's surge reached.
+        const std::size_t day = run.spec.days - 1;
+        CAPTURE(key);
+        CHECK(run.spec.hospitals.icu_beds[day * regions.size() + r] == expected);
+    };
+    beds_after_surge("idf", 3000, 0.17);
+    beds_after_surge("ges", 1200, 0.27);
+}
+
+TEST_CASE(
+    "a region's share of ICU beds kept by other patients outside 0-0.99 is refused at its cell") {
+    const auto table =
+        kScenarios.parent_path() / "tests" / "data" / "hospital-capacity-bad-non-covid-share.csv";
+    const std::vector<std::string> sets = {"population.size=20000",
+                                           "hospitals.capacity=" + table.string()};
+    CHECK_THROWS_WITH_AS(Prepared(kScenarios / "france-2020" / "lockdown.yaml", sets),
+                         doctest::Contains("icu_non_covid_share: expected a share between 0 and "
+                                           "0.99"),
+                         core::InputError);
 }
