@@ -268,11 +268,18 @@ TEST_CASE("without test-trace-isolate a run is bit-identical to the engine befor
     // must not change them.
     const auto lockdown = sortie::testing::kScenarios / "france-2020" / "lockdown.yaml";
     // Without the hospitals of the France 2020 scenarios, which came later, and with the
-    // lockdown's work factor and the national seeding that lockdown.yaml had then (it now takes
-    // the work factor from a survey and seeds each region from its own entry).
+    // lockdown's work factor, the national seeding, R0 and the parameter file's severities and
+    // stays that the scenarios had then (they now take the work factor from a survey and the
+    // rest from the first wave's fit).
     const std::vector<std::string> small = {
-        "population.size=20000", "end=2020-06-30", "hospitals=null",
+        "population.size=20000",
+        "end=2020-06-30",
+        "hospitals=null",
         "interventions.lockdown.layers.work=0.3",
+        "interventions.lockdown.scale=1",
+        "disease.R0=2.9",
+        "disease.severity={}",
+        "disease.stays={}",
         "seeding=[{date: 2020-02-01, per_million: 2.0, days: 30}]"};
     const Prepared run(lockdown, small);
     auto never = small;

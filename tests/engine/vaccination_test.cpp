@@ -404,8 +404,10 @@ TEST_CASE("a scenario without vaccination gives the results of the engine before
     const Prepared run(kScenarios / "france-2020" / "lockdown.yaml",
                        {"population.size=20000", "end=2020-05-15",
                         "seeding=[{date: 2020-02-01, infections: 20}]", "hospitals=null",
-                        // lockdown.yaml's work factor at the time (now from a survey)
-                        "interventions.lockdown.layers.work=0.3"});
+                        // lockdown.yaml's work factor (now from a survey), R0, severities
+                        // and stays at the time (now fitted to the first wave)
+                        "interventions.lockdown.layers.work=0.3", "interventions.lockdown.scale=1",
+                        "disease.R0=2.9", "disease.severity={}", "disease.stays={}"});
     const auto result = run.simulation(0).run();
     CHECK(event_total(result, Event::kInfections) == 13946);
     CHECK(sortie::testing::fingerprint(result) == 0x41553c72c9213e0du);

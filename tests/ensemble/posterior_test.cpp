@@ -70,6 +70,7 @@ TEST_CASE("a set's values reach the scenario exactly, as the shortest decimal th
     sets.values[0] = awkward;
     const auto overrides = ensemble::set_overrides(sets, 0);
     auto all = kSmall;
+    all.push_back("interventions.lockdown.scale=1");  // the layer's factor as written
     all.push_back(overrides[0]);
     const auto scenario = scenario::load(kLockdown, all, scenario::Purpose::kRun);
     bool found = false;

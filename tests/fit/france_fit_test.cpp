@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -30,8 +31,8 @@ namespace {
 const auto kFit = kScenarios / "france-2020" / "fit.yaml";
 const std::string kRegionalFile =
     "../data/france-2020/regions/hospital_by_region_2020-03-18_2020-05-11.csv";
-// 32,000 agents; seeded at 40 per million a day in every region so that most regions see
-// patients, at R0 3.
+// 32,000 agents; every region seeded at the upper bound of its range, at R0 3, so that most
+// regions see patients.
 const std::string kScale = "population.scale=0.0005";
 
 std::string read_text(const fs::path& path) {
@@ -42,7 +43,7 @@ std::string read_text(const fs::path& path) {
 
 double value_of(const std::string& key) {
     if (key == "disease.R0") return 3.0;
-    if (key.starts_with("seeding.")) return 40.0;
+    if (key.starts_with("seeding.")) return 1e9;        // the upper bound of the region's range
     if (key == "disease.stays.ward_mean") return 8.75;  // the parameter file's
     if (key == "disease.stays.icu_mean") return 18.8;
     return 1.0;  // the lockdown's scale and the severity multipliers
@@ -126,7 +127,7 @@ TEST_CASE("France's fit file reads a run's own series in the regional layout as 
     std::vector<double> values;
     std::vector<std::string> sets = file.sets;
     for (const auto& p : file.parameters) {
-        values.push_back(value_of(p.key));
+        values.push_back(std::clamp(value_of(p.key), p.lower, p.upper));
         sets.push_back(fmt::format("{}={}", p.key, values.back()));
     }
     sets.push_back("replicates=1");

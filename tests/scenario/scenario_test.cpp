@@ -336,7 +336,11 @@ TEST_CASE("a file's own size replaces the scale of the file it extends, and not 
 
 TEST_CASE("severity multipliers and stay means move the parameter file's values") {
     const fs::path lockdown = kSource / "scenarios" / "france-2020" / "lockdown.yaml";
-    const auto base = load(lockdown, {}, Purpose::kRun);
+    // The parameter file's values: lockdown.yaml carries the first wave's fitted multipliers.
+    const auto base = load(lockdown,
+                           {"disease.severity={hospitalisation: 1, icu: 1, death: 1}",
+                            "disease.stays={ward_mean: 8.75, icu_mean: 18.8}"},
+                           Purpose::kRun);
     const auto moved = load(lockdown,
                             {"disease.severity={hospitalisation: 0.5, icu: 1.5, death: 0.8}",
                              "disease.stays={ward_mean: 9, icu_mean: 20}"},
