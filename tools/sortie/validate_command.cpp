@@ -7,14 +7,15 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/core/error.hpp"
 #include "sim/fit/fit_file.hpp"
+#include "sim/scenario/document.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tools/sortie/commands.hpp"
 #include "tools/sortie/exit_codes.hpp"
@@ -35,19 +36,16 @@ void print_resolved(const std::vector<scenario::Scenario>& scenarios) {
     }
 }
 
-// Whether the file reads as a fit file: it, or a file it extends, has a key no scenario has.
-// One that does not parse is left to the scenario reader, which reports where.
-bool is_fit_file(const std::filesystem::path& file, int depth = 0) {
+// Whether the file reads as a fit file: once its `extends:` chain is merged (as both readers
+// merge it), it has a key no scenario has. One that does not load is left to the scenario
+// reader, which reports where.
+bool is_fit_file(const std::string& file) {
     try {
-        const YAML::Node root = YAML::LoadFile(file.string());
-        if (!root.IsMap()) return false;
-        if (root["scenario"] || root["targets"] || root["parameters"] || root["method"] ||
-            root["set"])
-            return true;
-        const YAML::Node base = root["extends"];
-        return depth < 16 && base && base.IsScalar() &&
-               is_fit_file(file.parent_path() / base.as<std::string>(), depth + 1);
-    } catch (const YAML::Exception&) {
+        const auto document = scenario::Document::load_file(file);
+        const YAML::Node& root = document.root();
+        return root["scenario"] || root["targets"] || root["parameters"] || root["method"] ||
+               root["set"];
+    } catch (const core::InputError&) {
         return false;
     }
 }
