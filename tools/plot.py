@@ -177,6 +177,9 @@ def read_scenario(name, group):
     if "interventions_active" in group:
         interventions = [text(n) for n in group["intervention"][()]]
         periods = periods_in_force(group["interventions_active"][()])
+    if "F" in states:
+        # Survivors in follow-up care: out of the acute beds, but in France's hospital counts.
+        series["follow_up"] = by_state[:, :, states.index("F")]
     hospital = hospital_of(group)
     if hospital is not None and "icu_waiting" in hospital:
         # Patients refused ICU wait in state H (a ward bed or home): they are ICU demand too.
@@ -318,6 +321,11 @@ def draw_scenario(axes, scenario, colour):
             median = values[0]
         axis.plot(scenario.dates, median, color=colour, linewidth=1.4,
                   label=f"{scenario.name} (n={values.shape[0]})")
+    if "follow_up" in scenario.series:
+        # France's `hospitalised - icu` counted the wards and follow-up care together.
+        total = np.median(scenario.series["ward"] + scenario.series["follow_up"], axis=0)
+        axes["ward"].plot(scenario.dates, total, color=colour, linewidth=1, linestyle=":",
+                          label=f"{scenario.name}: ward + follow-up care")
 
 
 def draw_icu_capacity(axis, scenarios, beds_per_100k, colours):

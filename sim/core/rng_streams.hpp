@@ -31,6 +31,9 @@ inline constexpr StreamId kCommunityContacts{34};
 inline constexpr StreamId kSeeding{50};         ///< day = simulation day, agent = seed index
 inline constexpr StreamId kInfection{51};       ///< day, agent = the infector
 inline constexpr StreamId kNaturalHistory{52};  ///< day 0, agent = the infected (infected once)
+/// day 0, agent = the infected: the stages after an acute hospital stay (step-down after ICU,
+/// follow-up care), apart so that they leave the rest of the course's draws as they were
+inline constexpr StreamId kAfterAcuteCare{55};
 /// No longer drawn: the calibration takes exact expectations (engine/calibration.cpp); kept so
 /// that its number is never given to another decision.
 inline constexpr StreamId kCalibration{53};

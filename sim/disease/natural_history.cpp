@@ -160,7 +160,7 @@ double DiseaseModel::sample_days(const DurationLaw& law, core::Draws& draws) con
     return core::gamma(draws, shape, law.mean / shape);
 }
 
-History DiseaseModel::sample(std::uint8_t age, core::Draws& draws) const {
+History DiseaseModel::sample(std::uint8_t age, core::Draws& draws, core::Draws& after_acute) const {
     const auto& p = parameters_;
     History h;
     h.path = draw_path(paths_[age], draws.uniform());
@@ -189,9 +189,22 @@ History DiseaseModel::sample(std::uint8_t age, core::Draws& draws) const {
                                                                  : p.ward_to_icu);
             if (h.path == Path::kIcuRecovers) h.stage_days[4] = days(p.icu_to_discharge);
             if (h.path == Path::kIcuDies) h.stage_days[4] = days(p.icu_to_death);
+            sample_after_acute(h, after_acute);
             break;
     }
     return h;
+}
+
+// Survivors' stages after the acute stay: ICU survivors' step-down on a ward, then follow-up
+// care for a share of all survivors.
+void DiseaseModel::sample_after_acute(History& h, core::Draws& draws) const {
+    const auto& p = parameters_;
+    auto days = [&](const DurationLaw& law) { return whole_days(sample_days(law, draws), draws); };
+    if (h.path == Path::kIcuRecovers && p.step_down_to_discharge)
+        h.stage_days[5] = days(*p.step_down_to_discharge);
+    const bool survives = h.path == Path::kWardRecovers || h.path == Path::kIcuRecovers;
+    if (survives && p.follow_up && draws.uniform() < p.follow_up->share)
+        h.stage_days[6] = days(p.follow_up->stay);
 }
 
 History DiseaseModel::mild_instead(const History& history, core::Draws& draws) const {
@@ -200,6 +213,8 @@ History DiseaseModel::mild_instead(const History& history, core::Draws& draws) c
     mild.stage_days[2] = whole_days(sample_days(parameters_.symptomatic_to_recovery, draws), draws);
     mild.stage_days[3] = 0;
     mild.stage_days[4] = 0;
+    mild.stage_days[5] = 0;
+    mild.stage_days[6] = 0;
     return mild;
 }
 

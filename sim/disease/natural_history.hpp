@@ -14,9 +14,9 @@ enum class Path : std::uint8_t {
     kAsymptomatic,  ///< E -> Ia -> R
     kMild,          ///< E -> Ip -> Is -> R
     kDiesOutside,   ///< E -> Ip -> Is -> D (at home or in a care home)
-    kWardRecovers,  ///< E -> Ip -> Is -> H -> R
+    kWardRecovers,  ///< E -> Ip -> Is -> H -> R, or H -> F -> R through follow-up care
     kWardDies,      ///< E -> Ip -> Is -> H -> D
-    kIcuRecovers,   ///< E -> Ip -> Is -> H -> C -> R
+    kIcuRecovers,   ///< E -> Ip -> Is -> H -> C -> R, or H -> C -> H -> R with a step-down stay
     kIcuDies,       ///< E -> Ip -> Is -> H -> C -> D
 };
 inline constexpr std::size_t kPaths = 7;
@@ -28,10 +28,12 @@ inline bool severe(Path path) {
 
 /// A sampled natural history: the path and the whole days spent in each stage. Stage 0 is E,
 /// 1 Ip (0 days for asymptomatic cases), 2 Ia or Is, 3 the ward (before ICU for ICU paths),
-/// 4 ICU. Days are stochastically rounded (floor(x + U)), which keeps the configured means.
+/// 4 ICU, 5 the ward after ICU (ICU survivors, when the disease has a step-down stay), 6
+/// follow-up care (0: the survivor goes home). Days are stochastically rounded (floor(x + U)),
+/// which keeps the configured means.
 struct History {
     Path path = Path::kAsymptomatic;
-    std::array<std::uint8_t, 5> stage_days{};
+    std::array<std::uint8_t, 7> stage_days{};
 };
 
 /// Probabilities of each path for one single year of age.
@@ -48,8 +50,12 @@ class DiseaseModel {
     /// ranges first, with file locations.
     explicit DiseaseModel(const DiseaseParameters& parameters);
 
-    /// Samples a history for an agent of this age from its own draws.
-    History sample(std::uint8_t age, core::Draws& draws) const;
+    /// Samples a history for an agent of this age from its own draws; the stages after an
+    /// acute stay (step-down, follow-up care) from `after_acute`, so that a disease file with or
+    /// without them draws the same course up to there, and the caller's next draws alike.
+    History sample(std::uint8_t age, core::Draws& draws, core::Draws& after_acute) const;
+    /// The same, every stage from `draws`.
+    History sample(std::uint8_t age, core::Draws& draws) const { return sample(age, draws, draws); }
     /// The same infection on the mild path (severe disease averted, e.g. by a vaccine): the
     /// latent and pre-symptomatic stages are kept, the symptomatic stage is redrawn from
     /// `symptomatic_to_recovery` with `draws`.
@@ -76,6 +82,7 @@ class DiseaseModel {
     static constexpr std::size_t kProfileDays = 40;
 
   private:
+    void sample_after_acute(History& history, core::Draws& draws) const;
     double sample_days(const DurationLaw& law, core::Draws& draws) const;
 
     DiseaseParameters parameters_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <vector>
 
 namespace sortie::disease {
@@ -39,6 +40,17 @@ struct DiseaseParameters {
     DurationLaw latent, presymptomatic, asymptomatic, symptomatic_to_recovery, onset_to_hospital,
         ward_to_icu, ward_to_discharge, icu_to_discharge, ward_to_death, icu_to_death,
         to_death_outside_hospital;
+    /// Hospital survivors who go on to follow-up care (soins de suite) rather than home: their
+    /// share and their stay there (optional in the disease file, docs/model.md).
+    struct FollowUp {
+        double share = 0.0;
+        DurationLaw stay;
+        friend bool operator==(const FollowUp&, const FollowUp&) = default;
+    };
+    std::optional<FollowUp> follow_up;
+    /// ICU survivors' stay on a ward after ICU, until discharge (C -> H -> R); without it
+    /// they leave hospital from ICU (optional in the disease file, docs/model.md).
+    std::optional<DurationLaw> step_down_to_discharge;
 
     friend bool operator==(const DiseaseParameters&, const DiseaseParameters&) = default;
 };

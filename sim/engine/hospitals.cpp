@@ -167,7 +167,8 @@ void Simulation::deny_care(AgentId a, std::uint32_t which, double death_probabil
     if (u < death_probability) care_[a] |= kDiesUntreated;
 }
 
-// The end of a ward or ICU stage without a further stage: death or recovery.
+// The end of a ward or ICU stage without a further acute stage: death, follow-up care or
+// recovery. Follow-up care frees the acute bed; the patient leaves hospital at its end.
 void Simulation::end_hospital_course(AgentId a, std::uint32_t day) {
     const bool fatal = course_fatal(history_[a].path);
     const bool dies = fatal || dies_untreated(a);
@@ -176,10 +177,43 @@ void Simulation::end_hospital_course(AgentId a, std::uint32_t day) {
         count_event(a, Event::kDeaths);
         count_event(a, Event::kHospitalDeaths);
         enter(a, State::kDead, day, 0);
+    } else if (const auto follow_up = history_[a].stage_days[6]; follow_up > 0) {
+        enter(a, State::kFollowUp, day, follow_up);
     } else {
         count_event(a, Event::kHospitalDischarges);
         enter(a, State::kRecovered, day, 0);
     }
+}
+
+// An ICU survivor spends the step-down stay on a ward when the disease has one (one whose
+// care was denied ends their course in ICU, as they would have anywhere).
+bool Simulation::steps_down(AgentId a) const {
+    return history_[a].path == Path::kIcuRecovers &&
+           disease_.parameters().step_down_to_discharge.has_value() && !dies_untreated(a);
+}
+
+// The rest of an ICU survivor's course is a ward survivor's, and its path says so from here:
+// the ward stage that follows ends in discharge, not in ICU. False, and nothing changed, when
+// the hospitals have no ward bed for them.
+bool Simulation::step_down(AgentId a, std::uint32_t day) {
+    if (hospitals_on() && !move_to_ward_after_icu(a, day)) return false;
+    auto& history = history_[a];
+    history.path = Path::kWardRecovers;
+    enter(a, State::kHospitalWard, day, history.stage_days[5]);
+    return true;
+}
+
+// A ward bed in the region of the patient's ICU bed, if one is free. Without one the patient
+// leaves hospital from ICU (to follow-up care outside the beds modelled): kept in their ICU
+// bed they would be in ICU occupancy without being in state C, which triggers count.
+bool Simulation::move_to_ward_after_icu(AgentId a, std::uint32_t day) {
+    if (place_of(care_[a]) != Care::kIcu) return true;
+    const std::size_t r = bed_region_[a];
+    if (hospital(r, HospitalMeasure::kWardOccupancy) >= ward_limit(day, r)) return false;
+    --hospital(r, HospitalMeasure::kIcuOccupancy);
+    ++hospital(r, HospitalMeasure::kWardOccupancy);
+    care_[a] = std::uint8_t((care_[a] & ~kCarePlaceMask) | std::uint8_t(Care::kWard));
+    return true;
 }
 
 // Frees the bed in the region where the patient lies.
@@ -241,7 +275,7 @@ void Simulation::count_staff_and_beds(std::uint32_t day) {
 bool Simulation::staff_absent(AgentId a, std::uint32_t day) const {
     const State s = state_[a];
     return s == State::kSymptomatic || s == State::kHospitalWard || s == State::kIcu ||
-           s == State::kDead || stays_home(a, day);
+           s == State::kFollowUp || s == State::kDead || stays_home(a, day);
 }
 
 namespace {

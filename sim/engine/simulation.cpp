@@ -452,10 +452,12 @@ void Simulation::infect(AgentId agent, std::uint32_t day, AgentId infector, cont
 }
 
 // The natural history and the infectiousness multiplier of a new infection: a pure function
-// of the agent (stream kNaturalHistory, and kVaccineSevere when vaccinated).
+// of the agent (streams kNaturalHistory and kAfterAcuteCare, and kVaccineSevere when
+// vaccinated).
 void Simulation::sample_course(AgentId agent, std::uint32_t day) {
     core::Draws draws(key_, core::streams::kNaturalHistory, 0, agent);
-    history_[agent] = disease_.sample(population_.age[agent], draws);
+    core::Draws after_acute(key_, core::streams::kAfterAcuteCare, 0, agent);
+    history_[agent] = disease_.sample(population_.age[agent], draws, after_acute);
     const double k = disease_.parameters().dispersion_k;
     multiplier_[agent] = static_cast<float>(core::gamma(draws, k, 1.0 / k));
     avert_severe_disease(agent, day);
@@ -554,9 +556,14 @@ void Simulation::advance(AgentId a, std::uint32_t day) {
                 enter(a, State::kIcu, day, h.stage_days[4]);
                 return;
             }
-            [[fallthrough]];
-        case State::kIcu:
             end_hospital_course(a, day);
+            return;
+        case State::kIcu:
+            if (!steps_down(a) || !step_down(a, day)) end_hospital_course(a, day);
+            return;
+        case State::kFollowUp:
+            count_event(a, Event::kHospitalDischarges);
+            enter(a, State::kRecovered, day, 0);
             return;
         default:
             return;

@@ -264,6 +264,9 @@ class Simulation {
     std::uint32_t transfers_allowed(std::uint32_t day) const;
     void deny_care(AgentId agent, std::uint32_t which, double death_probability);
     void end_hospital_course(AgentId agent, std::uint32_t day);
+    bool steps_down(AgentId agent) const;
+    bool step_down(AgentId agent, std::uint32_t day);
+    bool move_to_ward_after_icu(AgentId agent, std::uint32_t day);
     void leave_bed(AgentId agent, bool dies, bool excess);
     void reset_hospital_flows();
     void count_staff_and_beds(std::uint32_t day);

@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kManifest = "manifest";
 // Raised whenever Simulation::save's image or this folder's layout changes.
-constexpr int kFormatVersion = 6;  // 6: parameters drawn per replicate (--posterior)
+constexpr int kFormatVersion = 7;  // 7: a step-down stay in the natural history
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
     throw core::InputError(core::SourceLocation(path.string()), "", what);

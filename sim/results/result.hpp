@@ -19,12 +19,13 @@ enum class State : std::uint8_t {
     kSymptomatic,     ///< infectious, symptomatic, not in hospital
     kHospitalWard,
     kIcu,
+    kFollowUp,  ///< recovering in follow-up care after an acute stay, counted in hospital by France
     kRecovered,
     kDead,
 };
-inline constexpr std::size_t kStates = 9;
+inline constexpr std::size_t kStates = 10;
 inline constexpr std::array<std::string_view, kStates> kStateNames = {"S", "E", "Ip", "Ia", "Is",
-                                                                      "H", "C", "R",  "D"};
+                                                                      "H", "C", "F",  "R",  "D"};
 
 /// Daily events counted in `incidence`.
 enum class Event : std::uint8_t {

@@ -92,7 +92,21 @@ void read_durations(MapReader& map, disease::DiseaseParameters& p) {
     read_duration(*d, "ward_to_death", p.ward_to_death);
     read_duration(*d, "icu_to_death", p.icu_to_death);
     read_duration(*d, "to_death_outside_hospital", p.to_death_outside_hospital);
+    if (d->has("step_down_to_discharge"))
+        read_duration(*d, "step_down_to_discharge", p.step_down_to_discharge.emplace());
     d->finish();
+}
+
+// `follow_up:` (optional): the share of hospital survivors who go on to follow-up care and
+// their stay there.
+void read_follow_up(MapReader& root, disease::DiseaseParameters& p) {
+    auto section = root.map("follow_up");
+    if (!section) return;
+    auto& follow_up = p.follow_up.emplace();
+    if (section->require("share"))
+        follow_up.share = section->number("share", Bounds::probability()).value_or(0);
+    read_duration(*section, "stay", follow_up.stay);
+    section->finish();
 }
 
 void read_age_bands(MapReader& root, disease::DiseaseParameters& p,
@@ -133,6 +147,7 @@ disease::DiseaseParameters load_disease_parameters(const std::filesystem::path& 
                p.death_outside_hospital_given_infection, problems);
     read_infectiousness(root, p);
     read_durations(root, p);
+    read_follow_up(root, p);
     root.finish();
     for (std::size_t b = 0;
          b < p.asymptomatic_fraction.size() && b < p.hospitalisation_given_infection.size() &&

@@ -158,6 +158,9 @@ void read_disease(MapReader& map, const Document& base, DiseaseSection& out) {
         const auto days = Bounds::between(0.5, 365);
         out.ward_stay_mean = stays->number("ward_mean", days);
         out.icu_stay_mean = stays->number("icu_mean", days);
+        out.step_down_stay_mean = stays->number("step_down_mean", days);
+        out.follow_up_stay_mean = stays->number("follow_up_mean", days);
+        out.follow_up_share = stays->number("follow_up_share", Bounds::probability());
         stays->finish();
     }
     map.finish();
@@ -211,6 +214,40 @@ void set_mean(disease::DurationLaw& law, double mean) {
     law.mean = mean;
 }
 
+// A `stays:` key that moves a law the disease file does not have is reported at the key.
+void missing_law(const Document& document, std::string_view key, std::string_view law,
+                 core::DiagnosticList& problems) {
+    core::DiagnosticList already_reported;
+    MapReader root(document, document.root(), "", already_reported);
+    auto section = root.map("disease");
+    auto stays = section ? section->map("stays") : std::nullopt;
+    if (!stays) return;
+    problems.add(stays->location(key), stays->key_path(key),
+                 fmt::format("the disease parameter file has no {} to move", law));
+}
+
+// `stays:` keys for the stages a disease file may leave out: the step-down after ICU and
+// follow-up care.
+void adjust_optional_stays(const Document& document, DiseaseSection& disease,
+                           core::DiagnosticList& problems) {
+    auto& p = disease.parameters;
+    if (disease.step_down_stay_mean) {
+        if (p.step_down_to_discharge)
+            set_mean(*p.step_down_to_discharge, *disease.step_down_stay_mean);
+        else
+            missing_law(document, "step_down_mean", "step_down_to_discharge law", problems);
+    }
+    if (!p.follow_up) {
+        if (disease.follow_up_stay_mean)
+            missing_law(document, "follow_up_mean", "follow_up section", problems);
+        if (disease.follow_up_share)
+            missing_law(document, "follow_up_share", "follow_up section", problems);
+        return;
+    }
+    if (disease.follow_up_stay_mean) set_mean(p.follow_up->stay, *disease.follow_up_stay_mean);
+    if (disease.follow_up_share) p.follow_up->share = *disease.follow_up_share;
+}
+
 // Applies `severity:` and `stays:` to the parameters read from the disease file; a product
 // above 1 is reported at its multiplier (found again by a reader of its own, whose other
 // findings were reported when the section was read).
@@ -241,6 +278,7 @@ void adjust_parameters(const Document& document, DiseaseSection& disease) {
     }
     if (disease.ward_stay_mean) set_mean(p.ward_to_discharge, *disease.ward_stay_mean);
     if (disease.icu_stay_mean) set_mean(p.icu_to_discharge, *disease.icu_stay_mean);
+    adjust_optional_stays(document, disease, problems);
     problems.throw_if_any();
 }
 

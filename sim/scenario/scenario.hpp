@@ -50,9 +50,11 @@ struct DiseaseSection {
     double hospitalisation_multiplier = 1.0, icu_multiplier = 1.0, death_multiplier = 1.0;
     /// On `death_outside_hospital_given_infection` (deaths at home and in care homes).
     double death_outside_multiplier = 1.0;
-    /// `stays:` mean ward and ICU stays to discharge, days (the coefficient of variation of the
-    /// file's laws kept), already applied to `parameters`; absent: the file's.
-    std::optional<double> ward_stay_mean, icu_stay_mean;
+    /// `stays:` mean ward, ICU, step-down (ward after ICU) and follow-up care stays, days (the
+    /// coefficient of variation of the file's laws kept), and the share of hospital survivors
+    /// who go on to follow-up care, already applied to `parameters`; absent: the file's.
+    std::optional<double> ward_stay_mean, icu_stay_mean, step_down_stay_mean, follow_up_stay_mean,
+        follow_up_share;
 };
 
 /// One entry of `seeding:`: infections per day for `days` days from `date`.

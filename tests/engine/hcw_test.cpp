@@ -161,9 +161,10 @@ TEST_CASE("staff absences rise with the infections of healthcare workers") {
         std::int64_t absent = 0;
         for (engine::AgentId a = 0; a < run.population.size(); ++a) {
             const auto s = with.state(a);
-            if (is_staff(a) && (s == results::State::kSymptomatic ||
-                                s == results::State::kHospitalWard || s == results::State::kIcu ||
-                                s == results::State::kDead || with.stays_home(a, day)))
+            if (is_staff(a) &&
+                (s == results::State::kSymptomatic || s == results::State::kHospitalWard ||
+                 s == results::State::kIcu || s == results::State::kFollowUp ||
+                 s == results::State::kDead || with.stays_home(a, day)))
                 ++absent;
         }
         absent_by_day.push_back(absent);

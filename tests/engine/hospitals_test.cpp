@@ -212,6 +212,80 @@ TEST_CASE("unlimited beds give no excess deaths and the run without hospitals") 
     CHECK(result.measures == without.measures);
 }
 
+TEST_CASE("ICU survivors step down to a ward bed: state H is the ward, state C the ICU") {
+    const auto& run = epidemic();
+    REQUIRE(run.disease->parameters().step_down_to_discharge.has_value());
+    const std::size_t regions = run.population.regions.size();
+    // Beds for everyone: every patient in H lies in a ward bed, the stepped-down included.
+    const auto result = run_with(run, beds(run, 1000000, 1000000, 25));
+    const Records records{result, regions};
+    const auto people_in = [&](const results::ReplicateResult& r, std::size_t day,
+                               results::State state) {
+        std::int64_t n = 0;
+        for (std::size_t cell = day * regions * contacts::kAgeBands;
+             cell < (day + 1) * regions * contacts::kAgeBands; ++cell)
+            n += r.counts[cell * results::kStates + std::size_t(state)];
+        return n;
+    };
+    std::int64_t ward_days = 0;
+    for (std::size_t day = 0; day < run.spec.days; ++day) {
+        std::int64_t ward = 0, icu = 0;
+        for (std::size_t r = 0; r < regions; ++r) {
+            ward += records.at(day, r, HospitalMeasure::kWardOccupancy);
+            icu += records.at(day, r, HospitalMeasure::kIcuOccupancy);
+        }
+        CAPTURE(day);
+        REQUIRE(people_in(result, day, results::State::kHospitalWard) == ward);
+        REQUIRE(people_in(result, day, results::State::kIcu) == icu);
+        ward_days += ward;
+    }
+    // The same run with a disease whose ICU survivors leave from ICU has fewer ward days:
+    // each ICU survivor adds a step-down stay (8.75 days on average).
+    auto parameters = run.disease->parameters();
+    parameters.step_down_to_discharge.reset();
+    const disease::DiseaseModel without(parameters);
+    engine::EngineSpec spec = run.spec;
+    spec.hospitals = beds(run, 1000000, 1000000, 25);
+    engine::Simulation plain(run.population, *run.contacts, without, spec,
+                             core::RngKey::for_replicate(run.scenario.seed, 0));
+    const auto no_step_down = plain.run();
+    std::int64_t plain_ward_days = 0, icu_admissions = 0;
+    for (std::size_t day = 0; day < run.spec.days; ++day)
+        plain_ward_days += people_in(no_step_down, day, results::State::kHospitalWard);
+    icu_admissions = total_event(result, results::Event::kIcuAdmissions);
+    REQUIRE(icu_admissions > 50);
+    CHECK(ward_days - plain_ward_days > 2 * icu_admissions);
+}
+
+TEST_CASE("every hospital admission is in H, C or F, discharged, or dead in hospital, each day") {
+    const auto& run = epidemic();
+    REQUIRE(run.disease->parameters().follow_up.has_value());
+    for (const bool with_beds : {false, true}) {
+        CAPTURE(with_beds);
+        const auto result = with_beds ? run_with(run, beds(run, 3, 1, 2)) : run.simulation(0).run();
+        const std::size_t regions = run.population.regions.size();
+        const std::size_t cells = regions * contacts::kAgeBands;
+        std::int64_t admitted = 0, left = 0, follow_up_days = 0;
+        for (std::size_t day = 0; day < run.spec.days; ++day) {
+            std::int64_t in_hospital = 0;
+            for (std::size_t cell = day * cells; cell < (day + 1) * cells; ++cell) {
+                const auto* counts = &result.counts[cell * results::kStates];
+                const auto* events = &result.incidence[cell * results::kEvents];
+                in_hospital += counts[std::size_t(results::State::kHospitalWard)] +
+                               counts[std::size_t(results::State::kIcu)] +
+                               counts[std::size_t(results::State::kFollowUp)];
+                follow_up_days += counts[std::size_t(results::State::kFollowUp)];
+                admitted += events[std::size_t(results::Event::kHospitalAdmissions)];
+                left += events[std::size_t(results::Event::kHospitalDischarges)] +
+                        events[std::size_t(results::Event::kHospitalDeaths)];
+            }
+            CAPTURE(day);
+            REQUIRE(admitted == left + in_hospital);
+        }
+        CHECK(follow_up_days > 0);
+    }
+}
+
 TEST_CASE("with the same seed, fewer ICU beds never give fewer deaths") {
     const auto& run = epidemic();
     std::int64_t more = 0;
@@ -227,7 +301,9 @@ TEST_CASE("with the same seed, fewer ICU beds never give fewer deaths") {
     CHECK(more > 0);  // the capacity matters at all in this epidemic
 }
 
-TEST_CASE("staff absent are the hospital staff who are ill, in hospital, dead or at home") {
+TEST_CASE(
+    "staff absent are the hospital staff who are ill, in hospital or follow-up care, dead or at "
+    "home") {
     const auto& run = epidemic();
     engine::EngineSpec spec = run.spec;
     spec.hospitals = beds(run, 1000, 1000, 25);
@@ -246,9 +322,10 @@ TEST_CASE("staff absent are the hospital staff who are ill, in hospital, dead or
         std::int64_t absent = 0;
         for (engine::AgentId a = 0; a < run.population.size(); ++a) {
             const auto s = simulation.state(a);
-            if (is_staff(a) && (s == results::State::kSymptomatic ||
-                                s == results::State::kHospitalWard || s == results::State::kIcu ||
-                                s == results::State::kDead || simulation.stays_home(a, day)))
+            if (is_staff(a) &&
+                (s == results::State::kSymptomatic || s == results::State::kHospitalWard ||
+                 s == results::State::kIcu || s == results::State::kFollowUp ||
+                 s == results::State::kDead || simulation.stays_home(a, day)))
                 ++absent;
         }
         absent_by_day.push_back(absent);

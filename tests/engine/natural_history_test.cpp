@@ -77,7 +77,9 @@ TEST_CASE("realised mean durations are within 4 standard errors of the configure
             CHECK(std::fabs(m - mean) <= 4 * std::sqrt(var / n));
         }
     };
-    Sum latent, presymptomatic, mild, asymptomatic, to_hospital, ward_recovers, icu_stay;
+    Sum latent, presymptomatic, mild, asymptomatic, to_hospital, ward_recovers, icu_stay, step_down,
+        follow_up;
+    double step_down_elsewhere = 0, follow_up_elsewhere = 0;
     for (std::uint32_t i = 0; i < 1000000; ++i) {
         sortie::core::Draws draws(key, sortie::core::StreamId{4002}, 0, i);
         // Age 85: every path is frequent enough to measure.
@@ -94,11 +96,16 @@ TEST_CASE("realised mean durations are within 4 standard errors of the configure
                 ward_recovers.add(h.stage_days[3]), to_hospital.add(h.stage_days[2]);
                 break;
             case Path::kIcuRecovers:
-                icu_stay.add(h.stage_days[4]);
+                icu_stay.add(h.stage_days[4]), step_down.add(h.stage_days[5]);
                 break;
             default:
                 break;
         }
+        if (h.path != Path::kIcuRecovers) step_down_elsewhere += h.stage_days[5];
+        if (h.path == Path::kWardRecovers || h.path == Path::kIcuRecovers)
+            follow_up.add(h.stage_days[6]);  // 0 for the survivors who go home
+        else
+            follow_up_elsewhere += h.stage_days[6];
     }
     const auto& p = covid();
     latent.check(p.latent.mean);
@@ -108,6 +115,40 @@ TEST_CASE("realised mean durations are within 4 standard errors of the configure
     to_hospital.check(p.onset_to_hospital.mean);
     ward_recovers.check(p.ward_to_discharge.mean);
     icu_stay.check(p.icu_to_discharge.mean);
+    REQUIRE(p.step_down_to_discharge.has_value());
+    step_down.check(p.step_down_to_discharge->mean);
+    CHECK(step_down_elsewhere == 0);  // only ICU survivors step down
+    // Survivors' follow-up days: the share who go times the mean stay; nobody else goes.
+    REQUIRE(p.follow_up.has_value());
+    follow_up.check(p.follow_up->share * p.follow_up->stay.mean);
+    CHECK(follow_up_elsewhere == 0);
+}
+
+TEST_CASE("the stages after an acute stay leave the rest of the course's draws as they were") {
+    auto without = covid();
+    without.step_down_to_discharge.reset();
+    without.follow_up.reset();
+    const DiseaseModel with_laws(covid()), without_laws(without);
+    const auto key = sortie::core::RngKey::from_seed(79);
+    std::size_t icu_survivors = 0, followed = 0;
+    for (std::uint32_t i = 0; i < 20000; ++i) {
+        const sortie::core::StreamId course{4003}, after{4004};
+        sortie::core::Draws a(key, course, 0, i), a_after(key, after, 0, i);
+        sortie::core::Draws b(key, course, 0, i), b_after(key, after, 0, i);
+        const auto h = with_laws.sample(85, a, a_after), g = without_laws.sample(85, b, b_after);
+        CHECK(g.stage_days[5] == 0);
+        CHECK(g.stage_days[6] == 0);
+        CHECK(b_after.used() == 0);
+        // The same course up to the end of the acute stay, and the same draws left after it.
+        REQUIRE(h.path == g.path);
+        for (std::size_t stage = 0; stage < 5; ++stage)
+            CHECK(h.stage_days[stage] == g.stage_days[stage]);
+        CHECK(a.used() == b.used());
+        icu_survivors += h.path == Path::kIcuRecovers;
+        followed += h.stage_days[6] > 0;
+    }
+    CHECK(icu_survivors > 100);
+    CHECK(followed > 100);
 }
 
 TEST_CASE("the infectiousness profile is the daily mass of the generation interval") {

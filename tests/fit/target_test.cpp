@@ -184,7 +184,8 @@ TEST_CASE("model quantities are parsed from RECORD.LABEL+LABEL and say what they
     CHECK_FALSE(fit::parse_quantity("hospital.icu_admissions", problem)->is_stock());
 
     CHECK_FALSE(fit::parse_quantity("counts.H+X", problem));
-    CHECK(problem == "unknown label 'X' of counts; expected one of: S, E, Ip, Ia, Is, H, C, R, D");
+    CHECK(problem ==
+          "unknown label 'X' of counts; expected one of: S, E, Ip, Ia, Is, H, C, F, R, D");
     CHECK_FALSE(fit::parse_quantity("occupancy.H", problem));
     CHECK(problem.find("a record among counts, incidence, hospital") != std::string::npos);
     CHECK_FALSE(fit::parse_quantity("counts", problem));

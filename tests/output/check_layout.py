@@ -16,7 +16,7 @@ import xarray as xr
 
 COUNTS_DIMS = ("replicate", "time", "region", "age_band", "state")
 INCIDENCE_DIMS = ("replicate", "time", "region", "age_band", "event")
-STATES = ["S", "E", "Ip", "Ia", "Is", "H", "C", "R", "D"]
+STATES = ["S", "E", "Ip", "Ia", "Is", "H", "C", "F", "R", "D"]
 EVENTS = ["infections", "infections_household", "infections_school", "infections_work",
           "infections_community", "infections_seeded", "symptom_onsets", "hospital_admissions",
           "icu_admissions", "deaths", "hospital_discharges", "infections_hospital",
@@ -49,8 +49,8 @@ def check_h5py(path):
         g = f["baseline"]
         check(g.attrs["start_date"] == "2020-12-30", "start_date")
         check(int(g.attrs["seed"]) == 18446744073709551556, f"seed {g.attrs['seed']}")
-        check(g["counts"].shape == (3, 5, 2, 18, 9), f"counts shape {g['counts'].shape}")
-        check(g["counts"].chunks == (1, 5, 2, 18, 9), f"chunks {g['counts'].chunks}")
+        check(g["counts"].shape == (3, 5, 2, 18, 10), f"counts shape {g['counts'].shape}")
+        check(g["counts"].chunks == (1, 5, 2, 18, 10), f"chunks {g['counts'].chunks}")
         check(g["counts"].compression == "gzip" and g["counts"].shuffle, "compression")
         check(g["counts"].dtype == np.int32, "counts dtype")
         dims = tuple(d.keys()[0] for d in g["counts"].dims)  # the scales' names

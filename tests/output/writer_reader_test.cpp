@@ -115,11 +115,11 @@ TEST_CASE("counts are chunked by replicate, compressed, and labelled by dimensio
     const auto file = detail::open_file(dir / "run.h5");
     const auto group = detail::open_group(file, "baseline");
     const auto counts = detail::open_dataset(group, "counts");
-    CHECK(detail::shape(counts) == std::vector<hsize_t>{3, 5, 2, 18, 9});
+    CHECK(detail::shape(counts) == std::vector<hsize_t>{3, 5, 2, 18, 10});
     const detail::Handle dcpl(H5Dget_create_plist(counts.id()), H5Pclose);
     hsize_t chunk[5] = {};
     REQUIRE(H5Pget_chunk(dcpl.get(), 5, chunk) == 5);
-    CHECK(std::vector<hsize_t>(chunk, chunk + 5) == std::vector<hsize_t>{1, 5, 2, 18, 9});
+    CHECK(std::vector<hsize_t>(chunk, chunk + 5) == std::vector<hsize_t>{1, 5, 2, 18, 10});
     CHECK(H5Pget_nfilters(dcpl.get()) == 2);
     const char* axes[] = {"replicate", "time", "region", "age_band", "state"};
     for (unsigned d = 0; d < 5; ++d) {
@@ -165,8 +165,8 @@ TEST_CASE("an inconsistent run is refused before an existing file is touched") {
     run.scenarios[1].replicates[2].counts.pop_back();
     CHECK(error_of([&] { write_run(dir / "run.h5", run); }) ==
           (dir / "run.h5").string() +
-              ": scenario 'baseline', replicate 2: counts holds 1619 values, expected 1620 "
-              "(5 days x 2 regions x 18 age bands x 9 states)");
+              ": scenario 'baseline', replicate 2: counts holds 1799 values, expected 1800 "
+              "(5 days x 2 regions x 18 age bands x 10 states)");
     CHECK(sortie::test::file_text(dir / "run.h5") == "an older result");
     CHECK_FALSE(fs::exists(dir / "run.h5.partial"));
 }

@@ -379,6 +379,50 @@ TEST_CASE("severity multipliers and stay means move the parameter file's values"
     }
 }
 
+TEST_CASE("stays: step-down and follow-up keys move their laws, refused where the file has none") {
+    const fs::path lockdown = kSource / "scenarios" / "france-2020" / "lockdown.yaml";
+    const auto base = load(lockdown, {"disease.stays={}"}, Purpose::kRun);
+    const auto moved = load(lockdown, {"disease.stays={step_down_mean: 12}"}, Purpose::kRun);
+    const auto& b = *base.disease.parameters.step_down_to_discharge;
+    const auto& m = *moved.disease.parameters.step_down_to_discharge;
+    CHECK(b.mean == 8.75);  // the parameter file's
+    CHECK(m.mean == 12);
+    CHECK(m.sd / 12 == doctest::Approx(b.sd / b.mean));
+    CHECK(moved.disease.parameters.ward_to_discharge == base.disease.parameters.ward_to_discharge);
+    // Follow-up care: its mean stay (coefficient of variation kept) and its share.
+    const auto follow =
+        load(lockdown, {"disease.stays={follow_up_mean: 50, follow_up_share: 0.3}"}, Purpose::kRun);
+    const auto& f = *follow.disease.parameters.follow_up;
+    const auto& f0 = *base.disease.parameters.follow_up;
+    CHECK(f0.share == 0.06);  // the parameter file's
+    CHECK(f.share == 0.3);
+    CHECK(f.stay.mean == 50);
+    CHECK(f.stay.sd / 50 == doctest::Approx(f0.stay.sd / f0.stay.mean));
+    CHECK_THROWS_AS((void)load(lockdown, {"disease.stays.follow_up_share=1.5"}, Purpose::kRun),
+                    sortie::core::InputError);
+    // validation-seir.yaml has no step-down: ICU survivors leave from ICU, nothing to move.
+    const fs::path well_mixed = kSource / "scenarios" / "validation" / "well-mixed.yaml";
+    CHECK_FALSE(load(well_mixed, {}, Purpose::kRun).disease.parameters.step_down_to_discharge);
+    try {
+        (void)load(well_mixed, {"disease.stays.step_down_mean=10"}, Purpose::kRun);
+        FAIL("no error");
+    } catch (const sortie::core::InputError& e) {
+        const std::string what = e.what();
+        CAPTURE(what);
+        CHECK(what.find("disease.stays.step_down_mean") != std::string::npos);
+        CHECK(what.find("no step_down_to_discharge") != std::string::npos);
+    }
+    try {
+        (void)load(well_mixed, {"disease.stays.follow_up_share=0.2"}, Purpose::kRun);
+        FAIL("no error");
+    } catch (const sortie::core::InputError& e) {
+        const std::string what = e.what();
+        CAPTURE(what);
+        CHECK(what.find("disease.stays.follow_up_share") != std::string::npos);
+        CHECK(what.find("no follow_up section") != std::string::npos);
+    }
+}
+
 TEST_CASE("a contacts intervention's scale multiplies the factors its layers give, no others") {
     const fs::path lockdown = kSource / "scenarios" / "france-2020" / "lockdown.yaml";
     const auto factors = [&](const std::vector<std::string>& sets) {
