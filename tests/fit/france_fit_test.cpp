@@ -31,8 +31,7 @@ namespace {
 const auto kFit = kScenarios / "france-2020" / "fit.yaml";
 const std::string kRegionalFile =
     "../data/france-2020/regions/hospital_by_region_2020-03-18_2020-05-11.csv";
-// 32,000 agents; every region seeded at the upper bound of its range, at R0 3, so that most
-// regions see patients.
+// 32,000 agents at R0 3 and the lockdown's weakest scale, so that most regions see patients.
 const std::string kScale = "population.scale=0.0005";
 
 std::string read_text(const fs::path& path) {
@@ -43,13 +42,16 @@ std::string read_text(const fs::path& path) {
 
 double value_of(const std::string& key) {
     if (key == "disease.R0") return 3.0;
-    if (key.starts_with("seeding.")) return 1e9;        // the upper bound of the region's range
-    if (key == "disease.stays.ward_mean") return 8.75;  // the parameter file's
+    if (key == "interventions.lockdown.scale") return 1e9;  // the upper bound of its range
+    if (key == "disease.stays.ward_mean") return 8.75;      // the parameter file's
     if (key == "disease.stays.icu_mean") return 18.8;
-    return 1.0;  // the lockdown's scale and the severity multipliers
+    if (key == "disease.stays.follow_up_share") return 0.06;
+    if (key == "disease.stays.follow_up_mean") return 34;
+    return 1.0;
 }
 
-// The run's series in the regional file's layout, counted from its records (agents).
+// The run's series in the regional file's layout, counted from its records (agents): in
+// hospital as SI-VIC counted it (ward, ICU and follow-up care), in ICU, and the flows.
 void write_regional(const engine::ReplicateResult& r, const population::Population& population,
                     const fs::path& path) {
     const auto codes = core::CsvTable::read(kScenarios / "data" / "france" / "regions.csv");
@@ -82,7 +84,8 @@ void write_regional(const engine::ReplicateResult& r, const population::Populati
             out << fmt::format(
                 "{},{},{},{},{},{},{},{}\n", d.to_string(), code_of.at(population.regions[g].key),
                 population.regions[g].key,
-                state(day, g, State::kHospitalWard) + state(day, g, State::kIcu),
+                state(day, g, State::kHospitalWard) + state(day, g, State::kIcu) +
+                    state(day, g, State::kFollowUp),
                 state(day, g, State::kIcu), event(day, g, Event::kHospitalAdmissions),
                 event(day, g, Event::kIcuAdmissions), event(day, g, Event::kHospitalDeaths));
         }

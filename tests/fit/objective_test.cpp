@@ -23,9 +23,15 @@ namespace {
 const auto kLockdown = kScenarios / "france-2020" / "lockdown.yaml";
 // 30,000 agents seeded with 30 infections on 1 February, to 10 May; the next-generation matrix
 // calibrates R0 in a fraction of a second.
-const std::vector<std::string> kSets = {"population.size=30000", "end=2020-05-10",
+// The parameter file's severities and stays and the lockdown as lockdown.yaml gives it, so
+// that the test does not follow the first wave's fitted values.
+const std::vector<std::string> kSets = {"population.size=30000",
+                                        "end=2020-05-10",
                                         "seeding=[{date: 2020-02-01, infections: 30}]",
-                                        "disease.R0_method=next_generation"};
+                                        "disease.R0_method=next_generation",
+                                        "disease.severity={}",
+                                        "disease.stays={}",
+                                        "interventions.lockdown.scale=1"};
 const std::vector<fit::Parameter> kParameters = {
     {"disease.R0", 2.2, 3.4}, {"interventions.lockdown.layers.community", 0.05, 0.5}};
 const std::vector<double> kTruth = {2.8, 0.2};
