@@ -2,7 +2,7 @@
 // 2020 lockdown at a given scale over 100 days (1 February to 10 May). The model is built once;
 // each evaluation moves R0 and the lockdown's community factor, builds the model on the shared
 // population (disease, spec, calibration), runs the replicates in parallel in-process (no
-// HDF5) and scores two targets against the national hospital series (occupancy, H + C, and
+// HDF5) and scores two targets against the national hospital series (occupancy, H + C + F, and
 // ICU, C, from 18 March; Gaussian on log(1 + count)). Prints where the time goes and
 // evaluations per minute.
 // usage: sortie_bench_fit SCENARIOS_DIR [scale=0.01] [replicates=4] [evaluations=6]
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     const fit::Objective objective(
         scenarios / "france-2020" / "lockdown.yaml", sets,
         {{"disease.R0", 2.4, 3.4}, {"interventions.lockdown.layers.community", 0.05, 0.5}},
-        {occupancy_target(csv, "hospitalised", "counts.H+C", people_per_agent),
+        {occupancy_target(csv, "hospitalised", "counts.H+C+F", people_per_agent),
          occupancy_target(csv, "icu", "counts.C", people_per_agent)},
         replicates);
     const double setup =

@@ -8,7 +8,8 @@ Panels, one colour per scenario, each with the median over replicates as a line 
 and 90% ranges (25-75% and 5-95% quantiles, numpy's default interpolation) as bands; a scenario
 with one replicate gets the line alone. All are summed over regions and age bands:
 
-- ward occupancy: people in hospital outside ICU (state H) at the end of each day;
+- ward occupancy: people in hospital outside ICU (state H) at the end of each day; when the
+  file has follow-up care (state F), a dotted line adds it, as France's hospital count did;
 - Needing ICU: people in state C (critical: in ICU, or refused one when the run has a
   `hospitals:` section), with a dashed line for ICU capacity;
 - hospital admissions per day (event hospital_admissions);
@@ -42,7 +43,8 @@ April 2020 (about 15 per 100,000: --icu-beds-per-100k 15).
 
 --reference CSV overlays observed series as black dots. The CSV needs a `date` column
 (YYYY-MM-DD); its other columns are matched to panels by name: `icu`, `ward`, `hospitalised`
-(ward + ICU: the ward panel gets hospitalised - icu), `hospital_admissions`, `deaths`,
+(ward + ICU + follow-up care, as France counted it: the ward panel gets hospitalised - icu,
+to set against its dotted line), `hospital_admissions`, `deaths`,
 `hospital_deaths`, `infections`. A name ending in `_cumulative` is a running total: the panel
 gets its daily differences (spread evenly over days without a report). Other columns are
 ignored with a note on stderr. Empty cells mean not reported. Observed counts are rescaled by

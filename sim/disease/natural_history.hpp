@@ -14,10 +14,12 @@ enum class Path : std::uint8_t {
     kAsymptomatic,  ///< E -> Ia -> R
     kMild,          ///< E -> Ip -> Is -> R
     kDiesOutside,   ///< E -> Ip -> Is -> D (at home or in a care home)
-    kWardRecovers,  ///< E -> Ip -> Is -> H -> R, or H -> F -> R through follow-up care
-    kWardDies,      ///< E -> Ip -> Is -> H -> D
-    kIcuRecovers,   ///< E -> Ip -> Is -> H -> C -> R, or H -> C -> H -> R with a step-down stay
-    kIcuDies,       ///< E -> Ip -> Is -> H -> C -> D
+    /// E -> Ip -> Is -> H -> R, or H -> F -> R through follow-up care; an ICU survivor's path
+    /// becomes this one when they step down to a ward (engine/hospitals.cpp)
+    kWardRecovers,
+    kWardDies,     ///< E -> Ip -> Is -> H -> D
+    kIcuRecovers,  ///< E -> Ip -> Is -> H -> C -> R, or H -> C -> H -> R with a step-down stay
+    kIcuDies,      ///< E -> Ip -> Is -> H -> C -> D
 };
 inline constexpr std::size_t kPaths = 7;
 

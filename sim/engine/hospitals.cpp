@@ -204,8 +204,9 @@ bool Simulation::step_down(AgentId a, std::uint32_t day) {
 }
 
 // A ward bed in the region of the patient's ICU bed, if one is free. Without one the patient
-// leaves hospital from ICU (to follow-up care outside the beds modelled): kept in their ICU
-// bed they would be in ICU occupancy without being in state C, which triggers count.
+// leaves ICU without the step-down stay (to follow-up care or home, end_hospital_course):
+// kept in their ICU bed they would be in ICU occupancy without being in state C, which
+// triggers count.
 bool Simulation::move_to_ward_after_icu(AgentId a, std::uint32_t day) {
     if (place_of(care_[a]) != Care::kIcu) return true;
     const std::size_t r = bed_region_[a];
