@@ -16,6 +16,15 @@ struct DurationLaw {
     friend bool operator==(const DurationLaw&, const DurationLaw&) = default;
 };
 
+/// Hospital survivors who go on to follow-up care (soins de suite) rather than home: their
+/// share and their stay there (docs/model.md).
+struct FollowUpCare {
+    double share = 0.0;
+    DurationLaw stay;
+
+    friend bool operator==(const FollowUpCare&, const FollowUpCare&) = default;
+};
+
 /// The natural history of the disease as data (scenarios/parameters/covid19-2020.yaml gives
 /// every value with its source). Age tables hold one value per band; bands start at
 /// `age_band_starts` (years) and the last one is open.
@@ -40,14 +49,8 @@ struct DiseaseParameters {
     DurationLaw latent, presymptomatic, asymptomatic, symptomatic_to_recovery, onset_to_hospital,
         ward_to_icu, ward_to_discharge, icu_to_discharge, ward_to_death, icu_to_death,
         to_death_outside_hospital;
-    /// Hospital survivors who go on to follow-up care (soins de suite) rather than home: their
-    /// share and their stay there (optional in the disease file, docs/model.md).
-    struct FollowUp {
-        double share = 0.0;
-        DurationLaw stay;
-        friend bool operator==(const FollowUp&, const FollowUp&) = default;
-    };
-    std::optional<FollowUp> follow_up;
+    /// Hospital survivors who go on to follow-up care rather than home (optional in the file).
+    std::optional<FollowUpCare> follow_up;
     /// ICU survivors' stay on a ward after ICU, until discharge (C -> H -> R); without it
     /// they leave hospital from ICU (optional in the disease file, docs/model.md).
     std::optional<DurationLaw> step_down_to_discharge;
