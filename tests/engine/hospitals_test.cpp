@@ -55,6 +55,11 @@ struct Records {
         return result
             .hospital[(day * regions + region) * results::kHospitalMeasures + std::size_t(m)];
     }
+    std::int64_t national(std::size_t day, HospitalMeasure m) const {
+        std::int64_t sum = 0;
+        for (std::size_t r = 0; r < regions; ++r) sum += at(day, r, m);
+        return sum;
+    }
     std::int64_t total(HospitalMeasure m) const {
         std::int64_t sum = 0;
         for (std::size_t i = std::size_t(m); i < result.hospital.size();
@@ -229,11 +234,8 @@ TEST_CASE("ICU survivors step down to a ward bed: state H is the ward, state C t
     };
     std::int64_t ward_days = 0;
     for (std::size_t day = 0; day < run.spec.days; ++day) {
-        std::int64_t ward = 0, icu = 0;
-        for (std::size_t r = 0; r < regions; ++r) {
-            ward += records.at(day, r, HospitalMeasure::kWardOccupancy);
-            icu += records.at(day, r, HospitalMeasure::kIcuOccupancy);
-        }
+        const auto ward = records.national(day, HospitalMeasure::kWardOccupancy);
+        const auto icu = records.national(day, HospitalMeasure::kIcuOccupancy);
         CAPTURE(day);
         REQUIRE(people_in(result, day, results::State::kHospitalWard) == ward);
         REQUIRE(people_in(result, day, results::State::kIcu) == icu);
@@ -335,11 +337,8 @@ TEST_CASE(
     REQUIRE(staff > 0);
     std::int64_t most = 0;
     for (std::size_t day = 0; day < run.spec.days; ++day) {
-        std::int64_t absent = 0, present = 0;
-        for (std::size_t r = 0; r < regions; ++r) {
-            absent += records.at(day, r, HospitalMeasure::kStaffAbsent);
-            present += records.at(day, r, HospitalMeasure::kStaffPresent);
-        }
+        const auto absent = records.national(day, HospitalMeasure::kStaffAbsent);
+        const auto present = records.national(day, HospitalMeasure::kStaffPresent);
         CAPTURE(day);
         REQUIRE(absent == absent_by_day[day]);
         REQUIRE(absent + present == staff);
