@@ -6,6 +6,7 @@
 // checks that).
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -46,7 +47,7 @@ class ByteWriter {
 
 class ByteReader {
   public:
-    explicit ByteReader(const std::vector<char>& bytes) : bytes_(&bytes) {}
+    explicit ByteReader(std::span<const char> bytes) : bytes_(bytes) {}
 
     template <typename T>
     T value() {
@@ -59,7 +60,7 @@ class ByteReader {
     void array(std::vector<T>& values) {
         static_assert(std::is_trivially_copyable_v<T>);
         const auto size = value<std::uint64_t>();
-        if (size > (bytes_->size() - at_) / (sizeof(T) > 0 ? sizeof(T) : 1))
+        if (size > (bytes_.size() - at_) / (sizeof(T) > 0 ? sizeof(T) : 1))
             throw CorruptImage("checkpoint truncated");
         values.resize(size);
         if (size > 0) std::memcpy(values.data(), take(size * sizeof(T)), size * sizeof(T));
@@ -72,21 +73,21 @@ class ByteReader {
     }
     std::string text() {
         const auto size = value<std::uint64_t>();
-        if (size > bytes_->size() - at_) throw CorruptImage("checkpoint truncated");
+        if (size > bytes_.size() - at_) throw CorruptImage("checkpoint truncated");
         const char* p = take(size);
         return {p, p + size};
     }
-    bool at_end() const { return at_ == bytes_->size(); }
+    bool at_end() const { return at_ == bytes_.size(); }
 
   private:
     const char* take(std::size_t n) {
-        if (n > bytes_->size() - at_) throw CorruptImage("checkpoint truncated");
-        const char* p = bytes_->data() + at_;
+        if (n > bytes_.size() - at_) throw CorruptImage("checkpoint truncated");
+        const char* p = bytes_.data() + at_;
         at_ += n;
         return p;
     }
 
-    const std::vector<char>* bytes_;
+    std::span<const char> bytes_;
     std::size_t at_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/build_info.hpp"
 #include "sim/core/byte_stream.hpp"
+#include "sim/core/digest.hpp"
 #include "sim/core/error.hpp"
 #include "sim/results/images.hpp"
 
@@ -18,22 +19,30 @@ namespace {
 
 constexpr const char* kManifest = "manifest";
 // Raised whenever Simulation::save's image or this folder's layout changes.
-constexpr int kFormatVersion = 7;  // 7: a step-down stay in the natural history
+constexpr int kFormatVersion = 8;  // 8: every file carries its digest
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
     throw core::InputError(core::SourceLocation(path.string()), "", what);
 }
 
+// Every file of the folder carries its digest (core::with_digest), checked before anything
+// parses it: a damaged state image could otherwise crash or hang the resumed run.
 std::optional<std::vector<char>> read_bytes(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) fail(path, "cannot read the checkpoint");
-    return bytes;
+    try {
+        const auto payload = core::checked_payload(bytes);
+        return std::vector<char>(payload.begin(), payload.end());
+    } catch (const core::CorruptImage& e) {
+        fail(path, fmt::format("damaged checkpoint file ({}): remove {} to start the run again",
+                               e.what(), path.parent_path().string()));
+    }
 }
 
-void write_bytes(const fs::path& path, const std::vector<char>& bytes) {
-    core::write_atomically(path, std::span<const char>(bytes));
+void write_bytes(const fs::path& path, std::span<const char> bytes) {
+    core::write_atomically(path, std::span<const char>(core::with_digest(bytes)));
 }
 
 }  // namespace
@@ -78,13 +87,23 @@ CheckpointStore::CheckpointStore(const fs::path& output, const std::string& mani
                  "seed, replicates or sortie build): run the same command as before, "
                  "or remove the folder to start again");
         }
+        verify_files();
         return;
     }
     std::error_code error;
     fs::create_directories(folder_, error);
     if (error)
         throw core::FileError(folder_, "cannot create the checkpoint folder: " + error.message());
-    core::write_atomically(folder_ / kManifest, std::span<const char>(manifest));
+    write_bytes(folder_ / kManifest, manifest);
+}
+
+void CheckpointStore::verify_files() const {
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(folder_, error)) {
+        // A `.partial` is a write a crash interrupted: never read, replaced by the next save.
+        if (entry.path().extension() != ".partial") read_bytes(entry.path());
+    }
+    if (error) fail(folder_, "cannot list the checkpoint: " + error.message());
 }
 
 fs::path CheckpointStore::file(std::size_t scenario, std::uint32_t replicate,

@@ -22,9 +22,10 @@ class CheckpointStore {
   public:
     /// Opens the checkpoint folder of `output`. Without `resume`, a folder left by an
     /// interrupted run is an error (so that it is never discarded by mistake) and a new one is
-    /// made; with `resume`, its manifest must match this run's, and a missing folder starts the
-    /// run from the beginning. Throws core::InputError on a mismatch. `manifest`: the run's
-    /// checkpoint_manifest.
+    /// made; with `resume`, its manifest must match this run's, every file's digest its content
+    /// (checked before anything runs), and a missing folder starts the run from the
+    /// beginning. Throws core::InputError on a mismatch or a damaged file. `manifest`: the
+    /// run's checkpoint_manifest.
     CheckpointStore(const std::filesystem::path& output, const std::string& manifest, bool resume);
 
     /// The result of a replicate finished before, if any. Throws core::InputError when the
@@ -49,6 +50,8 @@ class CheckpointStore {
     const std::filesystem::path& folder() const { return folder_; }
 
   private:
+    /// Reads every file of the folder once: InputError naming the first damaged one.
+    void verify_files() const;
     std::filesystem::path file(std::size_t scenario, std::uint32_t replicate,
                                const char* kind) const;
 

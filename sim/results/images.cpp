@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "sim/core/byte_stream.hpp"
+#include "sim/core/digest.hpp"
 #include "sim/results/fields.hpp"
 
 namespace sortie::results {
@@ -52,11 +53,12 @@ std::vector<char> replicate_image(const ReplicateResult& result) {
     write_records(out, result);
     for_each_log_column(result.transmissions,
                         [&](const LogColumn&, const auto& column) { out.array(column); });
-    return out.bytes();
+    // Its own digest: a task's image travels in slices, checkpoints and MPI messages.
+    return core::with_digest(out.bytes());
 }
 
 ReplicateResult replicate_from_image(const std::vector<char>& image) {
-    core::ByteReader in(image);
+    core::ByteReader in(core::checked_payload(image));
     ReplicateResult result;
     read_records(in, result);
     for_each_log_column(result.transmissions,
