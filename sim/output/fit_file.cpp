@@ -232,16 +232,13 @@ void read_targets(const Object& file, FitResult& fit) {
 void write_fit(const fs::path& path, const FitResult& fit) {
     detail::silence_hdf5_errors();
     check_fit(path, fit);
-    core::write_atomically(path, [&](const fs::path& partial) {
-        Object file = detail::create_file(partial);
+    detail::write_sealed_file(path, [&](const Object& file) {
         write_root(file, fit);
         write_parameters(file, fit);
         write_evaluations(file, fit);
         write_posterior(file, fit);
         write_targets(file, fit);
         detail::write_attribute(file, layout::kComplete, std::int32_t{1});
-        detail::flush(file);
-        file.close();
     });
 }
 

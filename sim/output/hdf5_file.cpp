@@ -6,6 +6,8 @@
 #include <optional>
 #include <utility>
 
+#include "sim/output/seal.hpp"
+
 namespace sortie::output::detail {
 namespace {
 
@@ -258,17 +260,51 @@ void Object::close() {
 
 Object create_file(const std::filesystem::path& path) {
     Handle fcpl = checked(H5Pcreate(H5P_FILE_CREATE), H5Pclose, path, "cannot create properties");
-    if (H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
+    if (H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        H5Pset_userblock(fcpl.get(), kSealBytes) < 0)
         fail(path, "cannot set properties");
     Handle fapl = file_access(path);
+    // In memory only (no backing store): HDF5 never writes to the disk, so a full disk fails
+    // in write_sealed_file's own write, not in an HDF5 close that leaves the library unable
+    // to shut down (HDF5 1.10 crashed at exit after a failed close).
+    if (H5Pset_fapl_core(fapl.get(), std::size_t{16} << 20, false) < 0)
+        fail(path, "cannot set properties");
     Handle file = checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
                           path, "cannot create file");
     return Object(std::move(file), path, "/");
 }
 
+namespace {
+
+// The whole file, its first kSealBytes left for the seal (HDF5's image omits the user block).
+std::vector<char> file_image(const Object& file) {
+    flush(file);
+    const ssize_t size = H5Fget_file_image(file.id(), nullptr, 0);
+    if (size < 0) file.fail("cannot take the file's image");
+    std::vector<char> image(kSealBytes + static_cast<std::size_t>(size));
+    if (H5Fget_file_image(file.id(), image.data() + kSealBytes, static_cast<std::size_t>(size)) !=
+        size)
+        file.fail("cannot take the file's image");
+    return image;
+}
+
+}  // namespace
+
+void write_sealed_file(const std::filesystem::path& path,
+                       const std::function<void(const Object& file)>& fill) {
+    std::vector<char> image;
+    {
+        Object file = create_file(path);
+        fill(file);
+        image = file_image(file);
+        file.close();
+    }
+    seal_image(image);
+    core::write_atomically(path, std::span<const char>(image));
+}
+
 Object open_file(const std::filesystem::path& path) {
-    std::error_code error;
-    if (!std::filesystem::exists(path, error)) throw OutputError(path, "no such file");
+    verify_seal(path);
     if (H5Fis_hdf5(path.c_str()) <= 0) throw OutputError(path, "not an HDF5 file");
     Handle fapl = file_access(path);
     Handle file = checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, path,

@@ -71,10 +71,17 @@ class Object {
     std::string name_;
 };
 
-/// Creates (truncates) a file, tracking the creation order of the root group's links so that
-/// groups are read back in the order they were written. Throws OutputError.
+/// Creates a file in memory (HDF5's core driver: nothing reaches the disk), tracking the
+/// creation order of the root group's links so that groups are read back in the order they
+/// were written, with room for the seal (seal.hpp). `path` names it in errors. Throws
+/// OutputError.
 Object create_file(const std::filesystem::path& path);
-/// Opens a file read-only. Throws OutputError if it is missing or not an HDF5 file.
+/// Writes at `path`, whole or not at all (core::write_atomically) and sealed, the file that
+/// `fill` makes in memory. Throws OutputError, or core::FileError when the disk refuses it.
+void write_sealed_file(const std::filesystem::path& path,
+                       const std::function<void(const Object& file)>& fill);
+/// Opens a file read-only, once its seal is verified. Throws OutputError if it is missing,
+/// unsealed, damaged or not an HDF5 file.
 Object open_file(const std::filesystem::path& path);
 /// Flushes the file's buffers to the operating system. Throws OutputError.
 void flush(const Object& file);

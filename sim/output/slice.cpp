@@ -81,8 +81,7 @@ void write_results(const Object& file, const Slice& slice) {
     write_ints(file, kTaskReplicate, replicate);
 }
 
-void write_file(const fs::path& partial, const Slice& slice) {
-    Object file = detail::create_file(partial);
+void write_contents(const Object& file, const Slice& slice) {
     detail::write_attribute(file, kKind, kSliceKind);
     detail::write_attribute(file, kFormat, kFormatVersion);
     detail::write_attribute(file, "sortie_version", core::version());
@@ -97,8 +96,6 @@ void write_file(const fs::path& partial, const Slice& slice) {
     write_descriptions(file, slice);
     write_results(file, slice);
     detail::write_attribute(file, layout::kComplete, std::int32_t{1});
-    detail::flush(file);
-    file.close();
 }
 
 void check_slice(const Object& file) {
@@ -125,7 +122,7 @@ std::uint32_t index_of(const Object& file, std::int32_t value) {
 
 void write_slice(const fs::path& path, const Slice& slice) {
     detail::silence_hdf5_errors();
-    core::write_atomically(path, [&](const fs::path& partial) { write_file(partial, slice); });
+    detail::write_sealed_file(path, [&](const Object& file) { write_contents(file, slice); });
 }
 
 Slice read_slice(const fs::path& path) {

@@ -342,13 +342,10 @@ void write_scenario(const Object& file, const ScenarioResult& scenario) {
     write_transmissions(group, scenario);
 }
 
-void write_file(const fs::path& partial, const RunResult& run) {
-    Object file = detail::create_file(partial);
+void write_contents(const Object& file, const RunResult& run) {
     write_root_attributes(file, run);
     for (const auto& scenario : run.scenarios) write_scenario(file, scenario);
     detail::write_attribute(file, layout::kComplete, std::int32_t{1});
-    detail::flush(file);
-    file.close();
 }
 
 }  // namespace
@@ -367,7 +364,7 @@ std::string detail::utc_now() {
 void write_run(const fs::path& path, const RunResult& run) {
     detail::silence_hdf5_errors();
     check_run(path, run);
-    core::write_atomically(path, [&](const fs::path& partial) { write_file(partial, run); });
+    detail::write_sealed_file(path, [&](const Object& file) { write_contents(file, run); });
 }
 
 }  // namespace sortie::output

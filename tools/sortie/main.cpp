@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -61,6 +62,9 @@ int run_cli(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Past a file-size limit (ulimit -f), write() then fails with EFBIG, reported like a full
+    // disk (exit 3), instead of the signal killing the process with a half-written file.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         return run_cli(argc, argv);
     } catch (const sortie::ensemble::Interrupted& e) {
@@ -73,7 +77,7 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "sortie: cannot write the result: {}\n", e.what());
         return sortie::cli::kExitOutputError;
     } catch (const sortie::core::FileError& e) {
-        fmt::print(stderr, "sortie: cannot write {}\n", e.what());
+        fmt::print(stderr, "sortie: {}\n", e.what());
         return sortie::cli::kExitOutputError;
     } catch (const sortie::ensemble::IncompleteRun& e) {
         fmt::print(stderr, "sortie: {}\n", e.what());
