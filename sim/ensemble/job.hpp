@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/ensemble/output_claim.hpp"
 #include "sim/ensemble/posterior.hpp"
 #include "sim/ensemble/run.hpp"
 #include "sim/output/slice.hpp"
@@ -25,12 +26,19 @@ struct Job {
     bool resume = false;
     std::optional<std::uint32_t> task_index, task_count;  ///< a slice of the tasks
     std::vector<std::string> only_missing;  ///< slice files whose tasks are not run again
+    /// Other files the job reads (the --posterior file): never accepted as the output.
+    std::vector<std::string> other_inputs;
+    bool force = false;  ///< the output may replace a regular file that sortie did not write
     /// Per scenario, the parameter sets its replicates drew (`--posterior`); empty: none.
     std::vector<ReplicateVariants> variants;
 };
 
 /// The job's variants for RunSettings and checkpoint_manifest: null when it has none.
 const std::vector<ReplicateVariants>* variants_of(const Job& job);
+
+/// Every file the job reads, which its output may not be (output_claim.hpp).
+std::vector<std::filesystem::path> inputs_of(const std::vector<scenario::Scenario>& scenarios,
+                                             const Job& job);
 
 /// Whether the output is a slice file (--task-count, --only-missing).
 bool writes_a_slice(const Job& job);
@@ -50,11 +58,11 @@ void write_slice_outcome(const std::vector<scenario::Scenario>& scenarios, outpu
                          const std::vector<TaskFailure>& failures, const Job& job,
                          RunObserver& observer);
 
-/// Runs the job in this process and writes its file; the checkpoint folder is removed once
-/// the file is complete. Throws Interrupted when `stop` is requested (after saving the
-/// checkpoint, if any), IncompleteRun when tasks failed (the others kept in a slice file),
-/// core::InputError for bad tables or a checkpoint of another run, core::FileError when a
-/// file cannot be written.
+/// Runs the job in this process and writes its file, holding its output's claim throughout;
+/// the checkpoint folder is removed once the file is complete. Throws Interrupted when `stop` is
+/// requested (after saving the checkpoint, if any), IncompleteRun when tasks failed (the others
+/// kept in a slice file), core::InputError for bad tables or a checkpoint of another run,
+/// core::FileError when a file cannot be written.
 void run_job(const std::vector<scenario::Scenario>& scenarios, const Job& job,
              RunObserver& observer, std::stop_token stop = {});
 

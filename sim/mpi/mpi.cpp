@@ -301,6 +301,7 @@ struct Setup {
     std::vector<scenario::Scenario> scenarios;
     std::string manifest;
     std::vector<Task> tasks;
+    std::optional<ensemble::OutputClaim> claim;      ///< rank 0 only; released last
     std::optional<ensemble::CheckpointStore> store;  ///< rank 0 only
 };
 
@@ -313,6 +314,7 @@ bool prepare_rank(const Session& session, const Prepare& prepare, const ensemble
     setup.manifest = ensemble::checkpoint_manifest(setup.scenarios, job.transmissions,
                                                    ensemble::variants_of(job));
     if (!session.root()) return true;
+    setup.claim.emplace(job.output, ensemble::inputs_of(setup.scenarios, job), job.force);
     setup.tasks = ensemble::tasks_to_run(setup.scenarios, job, setup.manifest);
     if (ensemble::keeps_checkpoints(job))
         setup.store.emplace(job.output, setup.manifest, job.resume);

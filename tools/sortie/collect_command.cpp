@@ -2,6 +2,7 @@
 // rerun of missing tasks) into the result file one process would have written.
 #include <fmt/format.h>
 
+#include "sim/ensemble/output_claim.hpp"
 #include "sim/ensemble/slices.hpp"
 #include "sim/output/writer.hpp"
 #include "tools/sortie/commands.hpp"
@@ -14,9 +15,14 @@ struct CollectOptions {
     std::vector<std::string> slices;
     std::string output;
     std::string command_line;
+    bool force = false;
 };
 
 int collect(const CollectOptions& options) {
+    const ensemble::OutputClaim claim(
+        options.output,
+        std::vector<std::filesystem::path>(options.slices.begin(), options.slices.end()),
+        options.force);
     results::RunResult run = ensemble::join_slices(options.slices);
     run.command_line = options.command_line;
     output::write_run(options.output, run);
@@ -38,6 +44,8 @@ std::function<int()> add_collect_command(CLI::App& app, std::string command_line
         "into one result file; lists the missing tasks if there are any");
     command->add_option("slices", options->slices, "Slice files (HDF5)")->required();
     command->add_option("-o,--output", options->output, "Result file (HDF5)")->required();
+    command->add_flag("--force", options->force,
+                      "Let -o replace a regular file that sortie did not write");
     return [options] { return collect(*options); };
 }
 

@@ -12,6 +12,7 @@
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/system.hpp"
+#include "sim/ensemble/output_claim.hpp"
 #include "sim/fit/fit.hpp"
 #include "sim/output/fit_file.hpp"
 #include "tools/sortie/commands.hpp"
@@ -30,6 +31,7 @@ struct FitOptions {
     std::string write_scenario;
     std::string write_posterior;
     bool quiet = false;
+    bool force = false;
     std::string command_line;
 };
 
@@ -68,6 +70,7 @@ int run_fit(const FitOptions& options) {
     check_output(options.output, "--output", fit, options.file);
     check_output(options.write_scenario, "--write-scenario", fit, options.file);
     check_output(options.write_posterior, "--write-posterior", fit, options.file);
+    const ensemble::OutputClaim claim(options.output, {options.file, fit.scenario}, options.force);
     if (!options.write_posterior.empty() && !fit.posterior)
         throw core::InputError(core::SourceLocation(options.file), "method.posterior",
                                "--write-posterior needs a posterior sample: add "
@@ -105,6 +108,8 @@ std::function<int()> add_fit_command(CLI::App& app, std::string command_line) {
         ->add_option("--threads", options->threads, "Worker threads (default: the CPUs available)")
         ->check(CLI::Range(1, 1024));
     command->add_option("-o,--output", options->output, "Fit result file (HDF5)")->required();
+    command->add_flag("--force", options->force,
+                      "Let -o replace a regular file that sortie did not write");
     command->add_option("--write-scenario", options->write_scenario,
                         "Also write the scenario at the best values (YAML)");
     command->add_option("--write-posterior", options->write_posterior,

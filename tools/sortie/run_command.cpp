@@ -78,6 +78,7 @@ std::vector<scenario::Scenario> load_scenarios(const RunOptions& options) {
 ensemble::Job job_of(const RunOptions& options, const std::vector<scenario::Scenario>& scenarios) {
     ensemble::Job job = options.job;
     if (options.posterior.empty()) return job;
+    job.other_inputs.push_back(options.posterior);
     const auto sets = ensemble::read_parameter_sets(options.posterior);
     job.variants = ensemble::draw_variants(scenarios, options.files, overrides_of(options), sets);
     return job;
@@ -163,7 +164,10 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
         ->add_option("--threads", options->scenario.threads,
                      "Worker threads (default: the CPUs available)")
         ->check(CLI::Range(1, 1024));
-    command->add_option("-o,--output", options->job.output, "Result file (HDF5)");
+    command->add_option("-o,--output", options->job.output,
+                        "Result file (HDF5): absent, or a file sortie wrote, which is replaced");
+    command->add_flag("--force", options->job.force,
+                      "Let -o replace a regular file that sortie did not write");
     command->add_flag("--dry-run", options->dry_run,
                       "Check the scenarios and print the memory the run would need; simulate "
                       "nothing");
