@@ -159,7 +159,7 @@ def groups_in_run_order(f):
     try:
         f.id.links.iterate(lambda name: names.append(text(name)),
                            idx_type=h5py.h5.INDEX_CRT_ORDER)
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, RuntimeError):  # RuntimeError: a root without an order index
         names = list(f)
     return [(name, f[name]) for name in names if isinstance(f[name], h5py.Group)]
 
