@@ -67,6 +67,12 @@ value), the best value as a vertical line. The options above do not apply to it.
 
 Runs with Debian's python3-h5py and python3-matplotlib through /usr/bin/python3. Writes
 RESULTS.png next to RESULTS.h5 unless -o says otherwise.
+
+Before reading RESULTS.h5 it checks the file's seal (sortie_seal.py, next to this script; see
+docs/output.md). A file it cannot use (missing, not a regular file, an unfinished .partial
+file, truncated, damaged, without a seal, or without what a plot needs), an unreadable
+reference CSV or an unwritable PNG gives one line on stderr, `plot.py: FILE: what is wrong`,
+and exit code 2; a bad command line exits 2 too, with argparse's usage message.
 """
 import argparse
 import csv
@@ -82,6 +88,10 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+# sortie_seal.py lives next to this script (through a symbolic link too).
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+from sortie_seal import BadFile, report, verify  # noqa: E402
 
 # DREES (SAE 2019): 5,433 ICU beds in France on 31 Dec 2019; INSEE: 67.064 M people on
 # 1 Jan 2020; 5,433 / 670.64 = 8.1 per 100,000. Sources in full in the docstring above.
@@ -159,7 +169,7 @@ def groups_in_run_order(f):
     try:
         f.id.links.iterate(lambda name: names.append(text(name)),
                            idx_type=h5py.h5.INDEX_CRT_ORDER)
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, RuntimeError):  # RuntimeError: a root without an order index
         names = list(f)
     return [(name, f[name]) for name in names if isinstance(f[name], h5py.Group)]
 
@@ -225,14 +235,50 @@ def icu_capacity_of(group):
     return group["hospital"][0, :, :, names.index("icu_capacity")].sum(axis=1)
 
 
-def read_results(path):
-    with h5py.File(path, "r") as f:
+# What reading a file that is sealed but not what plot.py expects may raise: h5py's errors
+# (OSError, KeyError, ValueError, RuntimeError), a missing label (ValueError), a dataset of
+# another shape or type (IndexError, TypeError, numpy's AxisError).
+READ_ERRORS = (OSError, KeyError, ValueError, IndexError, TypeError, RuntimeError)
+
+
+def why(error):
+    """An exception raised while reading a file, in words, on one line."""
+    # A KeyError's str() is the repr of its key: its message in quotes.
+    text = error.args[0] if isinstance(error, KeyError) and error.args else error
+    return f"{type(error).__name__}: {str(text).strip() or 'no details'}"
+
+
+def scenarios_of(f, path):
+    """The scenarios of an open result file; BadFile if it is not one plot.py can draw."""
+    try:
         if int(f.attrs.get("complete", 0)) != 1:
-            sys.exit(f"plot.py: {path}: incomplete result file (no complete = 1)")
+            raise BadFile(path, "incomplete result file (no complete = 1)")
         scenarios = [read_scenario(name, group) for name, group in groups_in_run_order(f)]
+    except READ_ERRORS as e:
+        raise BadFile(path, f"not a result file plot.py can read ({why(e)})") from None
     if not scenarios:
-        sys.exit(f"plot.py: {path}: no scenario in the file")
+        raise BadFile(path, "no scenario in the file")
+    for s in scenarios:
+        replicates, days = s.series["icu"].shape
+        if replicates == 0 or days == 0:
+            raise BadFile(path, f"scenario '{s.name}' has {replicates} replicates of {days} "
+                                "days: nothing to draw")
     return scenarios
+
+
+def open_sealed(path):
+    """The sealed file at `path`, open with h5py after its seal is checked; BadFile if not."""
+    verify(path)
+    try:
+        return h5py.File(path, "r")
+    except READ_ERRORS as e:
+        raise BadFile(path, f"sealed, but HDF5 cannot open it ({why(e)})") from None
+
+
+def read_results(path):
+    """The scenarios of the result file at `path`, its seal checked; BadFile if unusable."""
+    with open_sealed(path) as f:
+        return scenarios_of(f, path)
 
 
 def daily_from_cumulative(dates, totals):
@@ -264,7 +310,7 @@ def summed_over_regions(path, rows):
             try:
                 day[name] = day.get(name, 0) + float(cell)
             except ValueError:
-                sys.exit(f"plot.py: {path}: column '{name}' holds '{cell}', not a number")
+                raise BadFile(path, f"column '{name}' holds '{cell}', not a number") from None
     regions = set().union(*regions_of.values())
     for date, day in by_date.items():
         if regions_of[date] != regions:
@@ -275,11 +321,23 @@ def summed_over_regions(path, rows):
 
 
 def read_reference(path):
-    """The reference CSV as {panel key: [(label, dates, values)]}, unscaled."""
+    """The reference CSV as {panel key: [(label, dates, values)]}, unscaled; BadFile when it
+    cannot be read or is not such a table."""
+    try:
+        return reference_series(path)
+    except BadFile:
+        raise
+    except OSError as e:
+        raise BadFile(path, f"cannot read: {e.strerror or e}") from None
+    except (ValueError, KeyError, TypeError, IndexError, csv.Error) as e:
+        raise BadFile(path, f"not a reference table plot.py can read ({why(e)})") from None
+
+
+def reference_series(path):
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows or "date" not in rows[0]:
-        sys.exit(f"plot.py: {path}: expected a CSV with a 'date' column and at least one row")
+        raise BadFile(path, "expected a CSV with a 'date' column and at least one row")
     if "region_code" in rows[0]:
         rows = summed_over_regions(path, rows)
     dates = [dt.date.fromisoformat(r["date"]) for r in rows]
@@ -482,21 +540,50 @@ def parse_arguments():
     return args
 
 
-def draw_fit(path, output):
-    """A fit's targets (observed, fitted, posterior band) and posterior marginals."""
-    with h5py.File(path, "r") as f:
-        keys = [k.decode() for k in f["parameters/key"][:]]
+@dataclass
+class Fit:
+    keys: list
+    lower: object
+    upper: object
+    best: object
+    sample: object
+    weights: object
+    tried: object
+    losses: object
+    targets: list   # (name, quantity, region, first date, {series name: values})
+
+
+def fit_of(f, path):
+    """The parts of an open fit file that draw_fit draws; BadFile if they are not there."""
+    try:
+        if int(f.attrs.get("complete", 0)) != 1:
+            raise BadFile(path, "incomplete fit file (no complete = 1)")
+        keys = [text(k) for k in f["parameters/key"][:]]
         lower, upper, best = (f["parameters"][n][:] for n in ("lower", "upper", "best"))
         sample, weights = f["posterior/values"][:], f["posterior/weight"][:]
         tried, losses = f["evaluations/values"][:], f["evaluations/loss"][:]
         targets = []
         for name in f["targets"]:
             group = f["targets"][name]
-            first = dt.date.fromisoformat(group.attrs["first_date"])
+            first = dt.date.fromisoformat(text(group.attrs["first_date"]))
             series = {n: group[n][:] for n in ("observed", "fitted", "posterior_low",
                                                "posterior_high") if n in group}
-            region = group.attrs["region"] or "all regions"
-            targets.append((name, group.attrs["quantity"], region, first, series))
+            if "observed" not in series or "fitted" not in series:
+                raise KeyError(f"target '{name}' has no observed or fitted series")
+            region = text(group.attrs["region"]) or "all regions"
+            targets.append((name, text(group.attrs["quantity"]), region, first, series))
+    except READ_ERRORS as e:
+        raise BadFile(path, f"not a fit file plot.py can read ({why(e)})") from None
+    if not keys and not targets:
+        raise BadFile(path, "a fit file without parameters or targets: nothing to draw")
+    return Fit(keys, lower, upper, best, sample, weights, tried, losses, targets)
+
+
+def draw_fit(path, fit, output):
+    """A fit's targets (observed, fitted, posterior band) and posterior marginals."""
+    keys, lower, upper, best = fit.keys, fit.lower, fit.upper, fit.best
+    sample, weights, tried, losses = fit.sample, fit.weights, fit.tried, fit.losses
+    targets = fit.targets
     panels = len(targets) + len(keys)
     columns = min(3, panels)
     rows = (panels + columns - 1) // columns
@@ -534,25 +621,34 @@ def draw_fit(path, output):
     figure.suptitle(f"{os.path.basename(path)}: fit of {len(keys)} parameter(s) to "
                     f"{len(targets)} target(s)", fontsize=10)
     figure.tight_layout()
-    figure.savefig(output, dpi=110)
+    save(figure, output)
+
+
+def save(figure, output):
+    try:
+        figure.savefig(output, dpi=110)
+    except OSError as e:
+        raise BadFile(output, f"cannot write the PNG: {e.strerror or e}") from None
     print(f"wrote {output}")
 
 
-def is_fit(path):
-    try:
-        with h5py.File(path, "r") as f:
-            return f.attrs.get("kind") == "fit"
-    except OSError:
-        return False
+def read_file(path):
+    """A fit (Fit) or the scenarios of a result file (list of Scenario), the seal checked."""
+    with open_sealed(path) as f:
+        try:
+            kind = text(f.attrs.get("kind", ""))
+        except READ_ERRORS as e:
+            raise BadFile(path, f"not a file plot.py can read ({why(e)})") from None
+        return fit_of(f, path) if kind == "fit" else scenarios_of(f, path)
 
 
-def main():
-    args = parse_arguments()
+def plot(args):
     output = args.output or os.path.splitext(args.results)[0] + ".png"
-    if is_fit(args.results):
-        draw_fit(args.results, output)
+    content = read_file(args.results)
+    if isinstance(content, Fit):
+        draw_fit(args.results, content, output)
         return
-    scenarios = read_results(args.results)
+    scenarios = content
     colours = [f"C{i % 10}" for i in range(len(scenarios))]
     names = {n for s in scenarios for n in s.interventions}
     figure, axes = layout(len(names))
@@ -568,8 +664,16 @@ def main():
                        scenarios[0].agents / args.reference_population)
     draw_interventions(axes["interventions"], scenarios, colours)
     finish(figure, axes, title(args.results, scenarios))
-    figure.savefig(output, dpi=110)
-    print(f"wrote {output}")
+    save(figure, output)
+
+
+def main():
+    args = parse_arguments()
+    try:
+        plot(args)
+    except BadFile as e:
+        print(report("plot.py", e), file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
