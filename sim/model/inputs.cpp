@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sim/core/csv.hpp"
 
@@ -62,8 +63,29 @@ contacts::ContactSpec contact_spec(const scenario::ContactsSection& section) {
 
 }  // namespace
 
+// A table missing from the data folder is reported at the key that names the folder (the
+// scenario reader has checked that the folder itself exists), all missing tables at once.
+void check_data_folder(const scenario::PopulationSection& section) {
+    std::vector<std::string> missing;
+    for (const char* table : population::kFolderTables) {
+        std::error_code error;
+        if (!std::filesystem::is_regular_file(section.data / table, error))
+            missing.emplace_back(table);
+    }
+    if (missing.empty()) return;
+    std::error_code error;
+    const auto folder = std::filesystem::absolute(section.data, error).lexically_normal().string();
+    throw core::InputError(
+        section.data_location, "population.data",
+        missing.size() == population::kFolderTables.size()
+            ? fmt::format("the data folder {} holds none of the demographic tables ({})", folder,
+                          fmt::join(missing, ", "))
+            : fmt::format("the data folder {} has no {}", folder, fmt::join(missing, ", ")));
+}
+
 ModelInputs prepare(const scenario::Scenario& scenario) {
     ModelInputs inputs;
+    check_data_folder(scenario.population);
     inputs.tables =
         population::load_tables({scenario.population.data, scenario.population.age_distribution});
     check_regions(scenario, inputs.tables);

@@ -19,6 +19,11 @@ struct ModelInputs {
 /// Throws core::InputError for missing or malformed tables and unknown regions.
 ModelInputs prepare(const scenario::Scenario& scenario);
 
+/// Throws core::InputError at the `population.data` key when its folder lacks one of the tables
+/// (population::kFolderTables), naming them; what prepare checks first, and `sortie validate`
+/// without reading the tables.
+void check_data_folder(const scenario::PopulationSection& section);
+
 /// The seeding of a run as day numbers and region indices of `population`.
 /// Throws core::InputError for a seeding region the population does not have.
 std::vector<engine::Seeding> seeding_of(const scenario::Scenario& scenario,

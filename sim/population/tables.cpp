@@ -212,17 +212,17 @@ ByAge extend_open_age_class(const std::vector<double>& counts, double yearly_rat
 }
 
 PopulationTables load_tables(const TablePaths& paths) {
+    // The order of kFolderTables.
+    const auto table = [&](std::size_t i) { return paths.folder / kFolderTables[i]; };
     PopulationTables tables;
     tables.age_weights = read_age_distribution(paths.age_distribution);
-    tables.household_size_shares = read_household_sizes(paths.folder / "household_sizes.csv");
-    tables.school_levels = read_school_levels(paths.folder / "school_levels.csv");
-    tables.enrolment_by_age =
-        read_share_by_single_age(paths.folder / "school_enrolment_by_age.csv", "enrolment");
-    tables.employment_by_age =
-        read_share_by_age_band(paths.folder / "employment_by_age.csv", "employment_rate");
-    tables.workplace_sizes = read_workplace_sizes(paths.folder / "workplace_sizes.csv");
-    tables.healthcare = read_healthcare(paths.folder / "healthcare_workers.csv");
-    tables.regions = read_regions(paths.folder / "regions.csv");
+    tables.household_size_shares = read_household_sizes(table(0));
+    tables.school_levels = read_school_levels(table(1));
+    tables.enrolment_by_age = read_share_by_single_age(table(2), "enrolment");
+    tables.employment_by_age = read_share_by_age_band(table(3), "employment_rate");
+    tables.workplace_sizes = read_workplace_sizes(table(4));
+    tables.healthcare = read_healthcare(table(5));
+    tables.regions = read_regions(table(6));
     return tables;
 }
 

@@ -52,10 +52,17 @@ struct PopulationTables {
     std::vector<RegionRow> regions;
 };
 
-/// Where the tables are: `folder` holds household_sizes.csv, school_levels.csv,
-/// school_enrolment_by_age.csv, employment_by_age.csv, workplace_sizes.csv,
-/// healthcare_workers.csv and regions.csv; `age_distribution` is an "age,count" CSV without
-/// header (Mistry et al. 2021 format, the last age meaning "that age or older").
+/// The tables load_tables reads from the data folder (a scenario's `population.data`).
+inline constexpr std::array<const char*, 7> kFolderTables = {"household_sizes.csv",
+                                                             "school_levels.csv",
+                                                             "school_enrolment_by_age.csv",
+                                                             "employment_by_age.csv",
+                                                             "workplace_sizes.csv",
+                                                             "healthcare_workers.csv",
+                                                             "regions.csv"};
+
+/// Where the tables are: `folder` holds the kFolderTables; `age_distribution` is an "age,count"
+/// CSV without header (Mistry et al. 2021 format, the last age meaning "that age or older").
 struct TablePaths {
     std::filesystem::path folder;
     std::filesystem::path age_distribution;

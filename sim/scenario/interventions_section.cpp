@@ -82,7 +82,7 @@ void read_contacts_type(MapReader& entry, InterventionSection& out) {
         }
     }
     read_ages(entry, out);
-    if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+    if (const auto regions = entry.distinct_string_list("regions")) out.regions = *regions;
 }
 
 // A share for every group, or one list with a share per group.
@@ -123,7 +123,7 @@ void read_vaccination_type(MapReader& entry, InterventionSection& out,
     if (entry.require("delay_days"))
         out.delay_days =
             std::uint32_t(entry.integer("delay_days", Bounds::between(0, 365)).value_or(0));
-    if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+    if (const auto regions = entry.distinct_string_list("regions")) out.regions = *regions;
 }
 
 // A key that must be there: its value, or `out` unchanged after a diagnostic.
@@ -211,7 +211,7 @@ void read_mass_testing_type(MapReader& entry, InterventionSection& out,
                             core::DiagnosticList& problems) {
     read_test(entry, out.test, problems);
     read_ages(entry, out);
-    if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+    if (const auto regions = entry.distinct_string_list("regions")) out.regions = *regions;
 }
 
 void read_type_fields(MapReader& entry, InterventionSection& out, core::DiagnosticList& problems) {
@@ -239,7 +239,7 @@ void read_type_fields(MapReader& entry, InterventionSection& out, core::Diagnost
             // Patients keep their care: the hospital layer is not shielded.
             out.layers = {1, factor, factor, factor, 1};
         }
-        if (const auto regions = entry.string_list("regions")) out.regions = *regions;
+        if (const auto regions = entry.distinct_string_list("regions")) out.regions = *regions;
     } else if (out.type == "vaccination") {
         read_vaccination_type(entry, out, problems);
     } else if (out.type == "testing") {

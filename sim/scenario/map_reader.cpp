@@ -325,6 +325,19 @@ std::optional<std::vector<std::string>> MapReader::string_list(std::string_view 
                                    [](const YAML::Node& element) { return parse_text(element); });
 }
 
+std::optional<std::vector<std::string>> MapReader::distinct_string_list(std::string_view key) {
+    auto list = string_list(key);
+    if (!list) return list;
+    std::set<std::string_view> seen;
+    for (const std::string& text : *list) {
+        if (!seen.insert(text).second) {
+            report_key(key, fmt::format("'{}' is listed twice", text));
+            return std::nullopt;
+        }
+    }
+    return list;
+}
+
 std::optional<std::vector<double>> MapReader::number_list(std::string_view key, Bounds bounds) {
     const YAML::Node* value = node(key);
     if (value == nullptr) return std::nullopt;

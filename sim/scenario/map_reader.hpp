@@ -77,6 +77,9 @@ class MapReader {
     std::optional<core::Date> date(std::string_view key);
     /// A sequence of scalars; a single scalar is also accepted as a one-element list.
     std::optional<std::vector<std::string>> string_list(std::string_view key);
+    /// A string_list in which no text appears twice (region keys: `[idf, idf]` is a slip, and
+    /// would count a region twice); a repeat is reported at the key, "'idf' is listed twice".
+    std::optional<std::vector<std::string>> distinct_string_list(std::string_view key);
     /// A sequence of numbers, each within `bounds`; reports every bad element.
     std::optional<std::vector<double>> number_list(std::string_view key, Bounds bounds = {});
     /// A sequence of [from, to] pairs of whole numbers within `bounds`, from <= to (age ranges,
@@ -94,6 +97,9 @@ class MapReader {
     /// location. Returns whether it is present. Use like:
     /// `if (r.require("size")) size = r.integer("size", Bounds::at_least(1));`
     bool require(std::string_view key);
+    /// Adds a problem at the value of `key`, for checks made after a getter (a file it names
+    /// that does not exist).
+    void report_key(std::string_view key, std::string message);
     /// Declares keys that are valid but read elsewhere (so that finish() does not report them).
     void allow(std::initializer_list<std::string_view> keys);
     /// Reports every key nobody asked for: "unknown key 'sise'; did you mean 'size'? valid keys:
@@ -121,7 +127,6 @@ class MapReader {
 
     const Entry* find(std::string_view key) const;
     void report(const YAML::Node& at, std::string path, std::string message);
-    void report_key(std::string_view key, std::string message);
     void report_unknown(const Entry& entry);
 
     // Member templates, defined and instantiated in map_reader.cpp only.

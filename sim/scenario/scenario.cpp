@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -24,13 +25,36 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
     return p.is_absolute() ? p : (base / p).lexically_normal();
 }
 
+enum class PathKind { kFile, kFolder };
+
+// A path that names nothing usable is reported at the key that names it, with the path as
+// written and as resolved, while the scenario is read: `validate` finds it, and `run` stops
+// before building anything.
+void check_path(MapReader& map, std::string_view key, const std::string& written,
+                const std::filesystem::path& resolved, PathKind kind) {
+    std::error_code error;
+    const auto status = std::filesystem::status(resolved, error);
+    const bool folder = kind == PathKind::kFolder;
+    const auto absolute = std::filesystem::absolute(resolved, error).lexically_normal();
+    if (!std::filesystem::exists(status)) {
+        map.report_key(key, fmt::format("no such {} '{}' (resolved to {})",
+                                        folder ? "folder" : "file", written, absolute.string()));
+    } else if (folder != std::filesystem::is_directory(status)) {
+        map.report_key(key, fmt::format("'{}' is not a {} (resolved to {})", written,
+                                        folder ? "folder" : "file", absolute.string()));
+    }
+}
+
 // Paths are relative to the folder of the file that wrote them (a base file of `extends:`
 // may live elsewhere).
-void read_path(MapReader& map, std::string_view key, const Document& document,
+void read_path(MapReader& map, std::string_view key, const Document& document, PathKind kind,
                std::filesystem::path& out) {
     if (!map.require(key)) return;
     const YAML::Node* node = map.node(key);
-    if (const auto path = map.string(key)) out = resolve(document.base_directory_of(*node), *path);
+    const auto path = map.string(key);
+    if (!path) return;
+    out = resolve(document.base_directory_of(*node), *path);
+    check_path(map, key, *path, out, kind);
 }
 
 void read_population(MapReader& map, const Document& base, core::DiagnosticList& problems,
@@ -63,11 +87,12 @@ void read_population(MapReader& map, const Document& base, core::DiagnosticList&
         if (const auto scale = map.number("scale", fraction)) out.scale = *scale;
     }
     out.regions_location = map.location("regions");
-    if (const auto regions = map.string_list("regions")) {
+    if (const auto regions = map.distinct_string_list("regions")) {
         if (!(regions->size() == 1 && (*regions)[0] == "all")) out.regions = *regions;
     }
-    read_path(map, "data", base, out.data);
-    read_path(map, "age_distribution", base, out.age_distribution);
+    out.data_location = map.location("data");
+    read_path(map, "data", base, PathKind::kFolder, out.data);
+    read_path(map, "age_distribution", base, PathKind::kFile, out.age_distribution);
     if (const auto team = map.number("team_size", Bounds::at_least(1))) out.team_size = *team;
     constexpr std::array<std::string_view, 2> kStructures = {"census", "none"};
     if (const auto structure = map.one_of("structure", kStructures))
@@ -91,8 +116,9 @@ void read_contacts(MapReader& map, const Document& base, ContactsSection& out) {
     if (auto community = map.map("community")) {
         // `matrix: uniform` is mass action: contacts in proportion to each band's people.
         if (community->require("matrix") && community->string("matrix") != "uniform") {
-            read_path(*community, "matrix", base, out.community_matrix);
-            read_path(*community, "matrix_population", base, out.matrix_population);
+            read_path(*community, "matrix", base, PathKind::kFile, out.community_matrix);
+            read_path(*community, "matrix_population", base, PathKind::kFile,
+                      out.matrix_population);
         } else {
             community->allow({"matrix_population"});
         }
@@ -130,7 +156,7 @@ bool read_dates(MapReader& root, Scenario& s, core::DiagnosticList& problems) {
 }
 
 void read_disease(MapReader& map, const Document& base, DiseaseSection& out) {
-    read_path(map, "parameters", base, out.parameters_file);
+    read_path(map, "parameters", base, PathKind::kFile, out.parameters_file);
     if (map.require("R0")) out.r0 = map.number("R0", Bounds::between(0.01, 100)).value_or(0);
     constexpr std::array<std::string_view, 2> kMethods = {"simulated", "next_generation"};
     if (const auto method = map.one_of("R0_method", kMethods))
@@ -312,7 +338,7 @@ void read_seeding(MapReader& root, Scenario& s, core::DiagnosticList& problems) 
             seed.per_million = *rate;
         if (const auto days = entry.integer("days", Bounds::between(1, kMaxDays)))
             seed.days = std::uint32_t(*days);
-        if (const auto regions = entry.string_list("regions")) seed.regions = *regions;
+        if (const auto regions = entry.distinct_string_list("regions")) seed.regions = *regions;
         entry.finish();
         s.seeding.push_back(std::move(seed));
     }
@@ -425,7 +451,7 @@ void read_hospitals(MapReader& map, const Document& base, core::DiagnosticList& 
                     HospitalsSection& out) {
     out.present = true;
     out.location = map.location();
-    read_path(map, "capacity", base, out.capacity);
+    read_path(map, "capacity", base, PathKind::kFile, out.capacity);
     if (const auto days = map.integer("ramp_days", Bounds::between(0, kMaxDays)))
         out.ramp_days = std::uint32_t(*days);
     if (auto transfers = map.map("transfers")) {
@@ -486,16 +512,38 @@ std::string emit(const YAML::Node& root) {
 
 namespace {
 
+constexpr std::string_view kValidNames =
+    "a scenario's name becomes a group of the result file: any text but an empty one, '.' and "
+    "'..', without '/', '\\' or control characters";
+
+std::string invalid_name(std::string_view name, std::string_view problem) {
+    return fmt::format("name '{}' {}; {}", name, problem, kValidNames);
+}
+
+// The name is the `name` key's, else the file's name without `.yaml` (reported at the file).
+void read_name(MapReader& root, const std::filesystem::path& file, Scenario& scenario,
+               core::DiagnosticList& problems) {
+    scenario.name = file.stem().string();
+    scenario.name_location = core::SourceLocation(file.string());
+    if (root.has("name")) {
+        scenario.name_location = root.location("name");
+        const auto name = root.string("name");
+        if (!name) return;  // not text: reported by the reader
+        scenario.name = *name;
+    }
+    if (const auto problem = name_problem(scenario.name); !problem.empty())
+        problems.add(scenario.name_location, "name", invalid_name(scenario.name, problem));
+}
+
 Scenario read_document(const Document& document, const std::filesystem::path& file,
                        Purpose purpose) {
     core::DiagnosticList problems;
     Scenario scenario;
     scenario.file = file.string();
-    scenario.name = file.stem().string();
     const Document& base = document;
     MapReader root(document, document.root(), "", problems);
-    if (const auto name = root.string("name")) scenario.name = *name;
-    if (const auto seed = root.integer("seed", Bounds::between(0, 9007199254740992.0))) {
+    read_name(root, file, scenario, problems);
+    if (const auto seed = root.integer("seed", Bounds::between(0, double(kMaxSeed)))) {
         scenario.seed = std::uint64_t(*seed);
     }
     if (root.require("population")) {
@@ -519,6 +567,86 @@ Scenario read_document(const Document& document, const std::filesystem::path& fi
 
 }  // namespace
 
+namespace {
+
+// The first character a name may not hold: '/' and '\\' make it a path, control characters
+// (NUL, line breaks) cut or hide it.
+std::optional<char> refused_character(std::string_view text) {
+    for (const char c : text) {
+        const auto code = static_cast<unsigned char>(c);
+        if (c == '/' || c == '\\' || code < 0x20 || code == 0x7f) return c;
+    }
+    return std::nullopt;
+}
+
+// A point's name holds its values' text: a value with a '/' (a path swept over) makes a name
+// that cannot be a group; reported at that value.
+void check_point_name(const Scenario& scenario, const SweepPoint& point) {
+    const std::string problem = name_problem(scenario.name);
+    if (problem.empty()) return;
+    core::SourceLocation at = scenario.name_location;
+    for (std::size_t i = 0; i < point.overrides.size(); ++i) {
+        const auto& assignment = point.overrides[i];
+        if (refused_character(std::string_view(assignment).substr(assignment.find('=') + 1))) {
+            at = point.value_locations[i];
+            break;
+        }
+    }
+    throw core::InputError(at, "name", "the sweep point's " + invalid_name(scenario.name, problem));
+}
+
+// Two points with the same name (a value given twice in a list) are reported at the value of
+// the later one that differs in place from the earlier one's.
+void check_point_names_unique(const std::vector<Scenario>& scenarios,
+                              const std::vector<SweepPoint>& points) {
+    core::DiagnosticList problems;
+    std::map<std::string_view, std::size_t> first_with;
+    for (std::size_t p = 0; p < scenarios.size(); ++p) {
+        const auto [earlier, inserted] = first_with.emplace(scenarios[p].name, p);
+        if (inserted) continue;
+        const auto& a = points[earlier->second].value_locations;
+        const auto& b = points[p].value_locations;
+        if (b.empty() || a.size() != b.size()) continue;  // points without values: one scenario
+        std::size_t i = 0;
+        while (i + 1 < b.size() && a[i].to_string() == b[i].to_string()) ++i;
+        problems.add(b[i], "sweep",
+                     fmt::format("two points of the sweep are named '{}' (this value and the one "
+                                 "at {}); give each value once",
+                                 scenarios[p].name, a[i].to_string()));
+    }
+    problems.throw_if_any();
+}
+
+}  // namespace
+
+std::string name_problem(std::string_view name) {
+    if (name.empty()) return "is empty";
+    if (name == "." || name == "..") return "is reserved";
+    const auto refused = refused_character(name);
+    if (!refused) return "";
+    if (*refused == '/' || *refused == '\\') return fmt::format("holds '{}'", *refused);
+    return fmt::format("holds the control character {:#04x}", static_cast<unsigned char>(*refused));
+}
+
+// The scenarios of one run are groups of one result file, so their names differ.
+void check_names_unique(const std::vector<Scenario>& scenarios) {
+    core::DiagnosticList problems;
+    std::map<std::string_view, const Scenario*> first_with;
+    for (const Scenario& s : scenarios) {
+        const auto [earlier, inserted] = first_with.emplace(s.name, &s);
+        if (inserted) continue;
+        const auto& first = *earlier->second;
+        problems.add(
+            s.name_location, "name",
+            first.file == s.file
+                ? fmt::format("the file {} is given twice (scenario '{}')", s.file, s.name)
+                : fmt::format("'{}' is already the name of a scenario at {}; the scenarios of "
+                              "one run need different names",
+                              s.name, first.name_location.to_string()));
+    }
+    problems.throw_if_any();
+}
+
 std::vector<Scenario> load_all(const std::filesystem::path& file,
                                const std::vector<std::string>& overrides, Purpose purpose) {
     Document document = Document::load_file(file);
@@ -536,11 +664,13 @@ std::vector<Scenario> load_all(const std::filesystem::path& file,
             for (const auto& assignment : point.overrides) variant.apply_override(assignment);
             auto scenario = read_document(variant, file, purpose);
             scenario.name = sweep_point_name(scenario.name, point);
+            check_point_name(scenario, point);
             scenarios.push_back(std::move(scenario));
         } catch (const core::InputError& error) {
             throw located_at_sweep_values(error, point);
         }
     }
+    check_point_names_unique(scenarios, points);
     return scenarios;
 }
 
@@ -558,6 +688,7 @@ std::vector<Scenario> load_files(const std::vector<std::string>& files,
         auto loaded = load_all(file, overrides, purpose);
         for (auto& s : loaded) scenarios.push_back(std::move(s));
     }
+    check_names_unique(scenarios);
     return scenarios;
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/date.hpp"
@@ -20,6 +21,7 @@ struct PopulationSection {
     std::vector<std::string> regions;   ///< region keys; empty = all
     core::SourceLocation regions_location;
     std::filesystem::path data;              ///< folder of the demographic tables
+    core::SourceLocation data_location;      ///< where `data` is written
     std::filesystem::path age_distribution;  ///< "age,count" CSV
     double team_size = 10.0;
     bool structured = true;  ///< `structure: none`: everyone alone, no school, no work
@@ -211,6 +213,10 @@ struct HospitalsSection {
     core::SourceLocation location;
 };
 
+/// The largest `seed` (2^53): seeds are whole numbers from 0 to it, so that they stay exact
+/// where they pass through doubles (YAML numbers, the Python module).
+inline constexpr std::uint64_t kMaxSeed = std::uint64_t{1} << 53;
+
 /// What a scenario is read for: building its population only, or a full run.
 enum class Purpose { kPopulation, kRun };
 
@@ -218,6 +224,8 @@ enum class Purpose { kPopulation, kRun };
 struct Scenario {
     std::string file;  ///< as given on the command line
     std::string name;
+    /// Where the name comes from: the `name` key, or the file (its name without `.yaml`).
+    core::SourceLocation name_location;
     std::uint64_t seed = 1;
     PopulationSection population;
     ContactsSection contacts;
@@ -237,22 +245,35 @@ struct Scenario {
     }  ///< the document after --set, for provenance
 };
 
+/// Why `name` cannot name a scenario ("holds '/'"), or "" when it can. A scenario's name becomes
+/// a group of the result file (docs/output.md): any text but an empty one, `.` and `..`, and
+/// none that holds `/`, a backslash or a control character (NUL included).
+std::string name_problem(std::string_view name);
+
 /// Reads, checks and resolves a scenario file, applying `overrides` ("key.path=value", as
 /// given to --set) first. Throws core::InputError with every problem of the file, each as
-/// file:line:column: key.path: message.
+/// file:line:column: key.path: message. Every file or folder the scenario names must exist
+/// (reported at the key that names it); the name must be valid (name_problem).
 Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides = {},
               Purpose purpose = Purpose::kPopulation);
 
 /// Like load, for every point of the file's `sweep:` (one scenario if it has none), each named
 /// "name[key=value,...]" after its values. An error in a point is reported where its value is
-/// written in the sweep.
+/// written in the sweep, and so is a point's name that is invalid or the same as another
+/// point's (a value given twice).
 std::vector<Scenario> load_all(const std::filesystem::path& file,
                                const std::vector<std::string>& overrides = {},
                                Purpose purpose = Purpose::kPopulation);
 
 /// Every scenario of several files, in order (one run's scenarios: `sortie run a.yaml b.yaml`).
+/// Two scenarios with the same name are refused, at the second one's name, naming the first's
+/// place: each is a group of the run's result file.
 std::vector<Scenario> load_files(const std::vector<std::string>& files,
                                  const std::vector<std::string>& overrides, Purpose purpose);
+
+/// Refuses two scenarios with the same name, at the second one's name, naming the first's
+/// place (what load_files checks; `sortie validate` reads each file for its own purpose).
+void check_names_unique(const std::vector<Scenario>& scenarios);
 
 /// What a file is read for when nothing says: a run if it has a start date (after `extends:`
 /// and `overrides`), else a population (`sortie population` reads such a file, and needs no

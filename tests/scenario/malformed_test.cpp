@@ -198,6 +198,57 @@ const std::vector<Case> kCases = {
     {"hospitals-negative-patient-contacts.yaml",
      "$/hospitals-negative-patient-contacts.yaml:5:30: hospitals.contacts.patient_contacts.ward: "
      "must be between 0 and 1000 (got -2)"},
+    // A scenario's name is a group of the result file.
+    {"name-empty.yaml",
+     "$/name-empty.yaml:2:7: name: name '' is empty; a scenario's name becomes a group of the "
+     "result file: any text but an empty one, '.' and '..', without '/', '\\' or control "
+     "characters"},
+    {"name-dot.yaml",
+     "$/name-dot.yaml:2:7: name: name '.' is reserved; a scenario's name becomes a group of the "
+     "result file: any text but an empty one, '.' and '..', without '/', '\\' or control "
+     "characters"},
+    {"name-slash.yaml",
+     "$/name-slash.yaml:2:7: name: name 'lockdown/exit' holds '/'; a scenario's name becomes a "
+     "group of the result file: any text but an empty one, '.' and '..', without '/', '\\' or "
+     "control characters"},
+    {"sweep-path-value.yaml",
+     "$/sweep-path-value.yaml:6:26: name: the sweep point's name "
+     "'valid-base[parameters=../../../scenarios/parameters/validation-seir.yaml]' holds '/'; a "
+     "scenario's name becomes a group of the result file: any text but an empty one, '.' and "
+     "'..', without '/', '\\' or control characters"},
+    {"sweep-duplicate-value.yaml",
+     "$/sweep-duplicate-value.yaml:6:26: sweep: two points of the sweep are named "
+     "'valid-base[R0=2]' (this value and the one at $/sweep-duplicate-value.yaml:6:18); give "
+     "each value once"},
+    // A region listed twice would count twice.
+    {"regions-duplicate.yaml",
+     "$/regions-duplicate.yaml:3:12: population.regions: 'idf' is listed twice"},
+    {"seeding-regions-duplicate.yaml",
+     "$/seeding-regions-duplicate.yaml:3:49: seeding[0].regions: 'idf' is listed twice"},
+    {"contacts-regions-duplicate.yaml",
+     "$/contacts-regions-duplicate.yaml:6:14: interventions.lockdown.regions: 'idf' is listed "
+     "twice"},
+    // Every file or folder a scenario names is checked at its key.
+    {"missing-data-folder.yaml",
+     "$/missing-data-folder.yaml:3:9: population.data: no such folder 'no-such-folder' (resolved "
+     "to $/no-such-folder)"},
+    {"data-folder-is-a-file.yaml",
+     "$/data-folder-is-a-file.yaml:3:9: population.data: 'valid-base.yaml' is not a folder "
+     "(resolved to $/valid-base.yaml)"},
+    {"missing-age-distribution.yaml",
+     "$/missing-age-distribution.yaml:3:21: population.age_distribution: no such file "
+     "'no-such-ages.csv' (resolved to $/no-such-ages.csv)"},
+    {"missing-contact-matrix.yaml",
+     "$/missing-contact-matrix.yaml:4:13: contacts.community.matrix: no such file "
+     "'no-such-matrix.csv' (resolved to $/no-such-matrix.csv)\n"
+     "$/missing-contact-matrix.yaml:5:24: contacts.community.matrix_population: no such file "
+     "'no-such-population.csv' (resolved to $/no-such-population.csv)"},
+    {"missing-disease-parameters.yaml",
+     "$/missing-disease-parameters.yaml:3:15: disease.parameters: no such file "
+     "'no-such-parameters.yaml' (resolved to $/no-such-parameters.yaml)"},
+    {"missing-hospital-capacity.yaml",
+     "$/missing-hospital-capacity.yaml:3:13: hospitals.capacity: no such file "
+     "'no-such-capacity.csv' (resolved to $/no-such-capacity.csv)"},
 };
 
 std::string with_folder(std::string text) {

@@ -17,15 +17,29 @@ namespace {
 const fs::path kSource = SORTIE_SOURCE_DIR;
 const fs::path kPopulation = kSource / "scenarios" / "france-2020" / "population.yaml";
 
-// A scenario file in a temporary folder, removed at the end of the test.
+// The files and folders the scenarios below name (paths are checked when a scenario is read;
+// their contents are read only when a model is built), created next to the scenario.
+void write_stub_inputs(const fs::path& dir) {
+    for (const char* folder : {"data", "d"}) fs::create_directories(dir / folder);
+    for (const char* file : {"ages.csv", "a", "m.csv", "m", "n.csv", "n", "p.yaml"})
+        std::ofstream(dir / file) << "";
+}
+
+// A scenario file in a temporary folder of its own, with stub inputs, removed at the end of
+// the test.
 class TempScenario {
   public:
     explicit TempScenario(const std::string& text)
-        : path_(fs::temp_directory_path() / ("sortie-scenario-" + std::to_string(::getpid()) + "-" +
-                                             std::to_string(counter_++) + ".yaml")) {
+        : dir_(fs::temp_directory_path() / ("sortie-scenario-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(counter_++))),
+          path_(dir_ / "scenario.yaml") {
+        fs::create_directories(dir_);
+        write_stub_inputs(dir_);
         std::ofstream(path_) << text;
     }
-    ~TempScenario() { fs::remove(path_); }
+    ~TempScenario() { fs::remove_all(dir_); }
+    TempScenario(const TempScenario&) = delete;
+    TempScenario& operator=(const TempScenario&) = delete;
     const fs::path& path() const { return path_; }
     std::string error(const std::vector<std::string>& overrides = {}) const {
         try {
@@ -38,6 +52,7 @@ class TempScenario {
 
   private:
     static inline int counter_ = 0;
+    fs::path dir_;
     fs::path path_;
 };
 
@@ -192,6 +207,7 @@ TEST_CASE("a disease parameter file with a wrong table is reported in that file"
     const fs::path dir =
         fs::temp_directory_path() / ("sortie-disease-" + std::to_string(::getpid()));
     fs::create_directories(dir);
+    write_stub_inputs(dir);
     const auto source = kSource / "scenarios" / "parameters" / "covid19-2020.yaml";
     std::ifstream in(source);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -453,4 +469,47 @@ TEST_CASE("a severity multiplier that makes a probability above 1 is refused at 
                            "icu_given_hospital of the band from age") != std::string::npos);
         CHECK(message.find("above 1") != std::string::npos);
     }
+}
+
+TEST_CASE("a scenario's name must be able to name a group of the result file") {
+    CHECK(name_problem("france-2020-lockdown[R0=2.9,infections=20]").empty());
+    CHECK(name_problem("Île-de-France 2020").empty());
+    CHECK(name_problem("") == "is empty");
+    CHECK(name_problem(".") == "is reserved");
+    CHECK(name_problem("..") == "is reserved");
+    CHECK(name_problem("...").empty());
+    CHECK(name_problem("a/b") == "holds '/'");
+    CHECK(name_problem("a\\b") == "holds '\\'");
+    CHECK(name_problem(std::string("a\0b", 3)) == "holds the control character 0x00");
+    CHECK(name_problem("a\nb") == "holds the control character 0x0a");
+    // From --set, at the command line's value; from the file name, at the file.
+    const TempScenario t(kMinimal);
+    CHECK(t.error({"name=../x"}).find("--set name=../x: name: name '../x' holds '/'") == 0);
+    const fs::path dotted = t.path().parent_path() / "..yaml";
+    fs::copy_file(t.path(), dotted);
+    try {
+        (void)load(dotted);
+        FAIL("expected an InputError");
+    } catch (const sortie::core::InputError& e) {
+        CHECK(std::string(e.what()).find(dotted.string() + ": name: name '.' is reserved") == 0);
+    }
+}
+
+TEST_CASE("two scenarios of one run with the same name are refused at the second one's name") {
+    const fs::path names = kSource / "tests" / "data" / "names";
+    const fs::path base = kSource / "tests" / "data" / "malformed" / "valid-base.yaml";
+    const std::vector<std::string> twins = {(names / "twin-a.yaml").string(),
+                                            (names / "twin-b.yaml").string()};
+    CHECK_THROWS_WITH_AS((void)load_files(twins, {}, Purpose::kRun),
+                         (twins[1] + ":3:7: name: 'twin' is already the name of a scenario at " +
+                          twins[0] + ":3:7; the scenarios of one run need different names")
+                             .c_str(),
+                         sortie::core::InputError);
+    CHECK(load_files({base.string(), twins[0]}, {}, Purpose::kRun).size() == 2);
+    // One --set name for every file makes them alike.
+    CHECK_THROWS_AS((void)load_files({base.string(), twins[0]}, {"name=same"}, Purpose::kRun),
+                    sortie::core::InputError);
+    CHECK_THROWS_WITH_AS((void)load_files({twins[0], twins[0]}, {}, Purpose::kRun),
+                         doctest::Contains("is given twice (scenario 'twin')"),
+                         sortie::core::InputError);
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
+#include <charconv>
 #include <optional>
 
 #include "sim/core/system.hpp"
@@ -60,6 +61,24 @@ void check_memory(const model::MemoryEstimate& estimate, const RunOptions& optio
         "(sortie run --dry-run shows the details)",
         model::bytes_text(double(estimate.peak)), model::bytes_text(double(limit)),
         options.max_memory > 0 ? "is the limit (--max-memory)" : "are available"));
+}
+
+// --seed takes what a scenario's `seed` takes: a whole number from 0 to 2^53, in decimal. The
+// text is checked before CLI11 converts it, which would read "-1" as 2^64 - 1 and "010" as
+// octal; a valid seed is passed on in plain decimal.
+CLI::Validator seed_range() {
+    return CLI::Validator(
+        [](std::string& text) {
+            std::uint64_t value = 0;
+            const char* end = text.data() + text.size();
+            const auto [stop, error] = std::from_chars(text.data(), end, value);
+            if (text.empty() || error != std::errc() || stop != end || value > scenario::kMaxSeed)
+                return fmt::format("must be a whole number from 0 to {} (2^53), got '{}'",
+                                   scenario::kMaxSeed, text);
+            text = std::to_string(value);
+            return std::string();
+        },
+        "0 to 2^53");
 }
 
 // The --set values, then --replicates and --seed.
@@ -179,7 +198,8 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
     command
         ->add_option("--replicates", options->replicates, "Replicates (overrides the scenario's)")
         ->check(CLI::Range(1, 100000));
-    command->add_option("--seed", options->seed, "Seed (overrides the scenario's)");
+    command->add_option("--seed", options->seed, "Seed (overrides the scenario's)")
+        ->check(seed_range());
     command->add_option(
         "--posterior", options->posterior,
         "Give each replicate a parameter set drawn from a fit's posterior (FIT.h5 or the CSV of "
