@@ -70,7 +70,7 @@ std::span<const char> checked_payload(std::span<const char> image) {
     std::uint64_t length = 0;
     const char* first = header.data() + kMagic.size();
     const auto [end, error] = std::from_chars(first, first + 16, length, 16);
-    if (error != std::errc() || end != first + 16 || header.back() != '\n')
+    if (error != std::errc() || end != first + 16 || *end != ' ' || header.back() != '\n')
         throw CorruptImage("damaged digest header");
     const auto payload = image.subspan(kHeaderBytes);
     if (payload.size() != length)

@@ -58,8 +58,9 @@ void check_target(const fs::path& output, const std::vector<fs::path>& inputs, b
     }
     if (!force && !output::has_seal(output))
         refuse(output,
-               "given as the output, it exists and is not a file written by sortie: "
-               "choose another path, or add --force to replace it");
+               "given as the output, it exists and is not a file written by sortie (or was "
+               "written before sortie sealed its files): choose another path, or add --force "
+               "to replace it");
 }
 
 // Whether flock's error says that this file system has no locks (Lustre mounted `noflock`,

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <string_view>
 #include <tuple>
 
 #include "sim/core/csv.hpp"
@@ -17,6 +18,7 @@
 #include "sim/model/model.hpp"
 #include "sim/output/error.hpp"
 #include "sim/output/fit_file.hpp"
+#include "sim/output/seal.hpp"
 #include "sim/scenario/sweep.hpp"
 
 namespace sortie::ensemble {
@@ -27,12 +29,19 @@ namespace {
 }
 
 // HDF5's signature at the start of the file (sortie writes no user block before it).
+// FIT.h5 (sealed, or damaged or unsealed but HDF5 behind where the seal would be: the fit
+// reader then says what is wrong), else a CSV table.
 bool looks_like_hdf5(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(path, "cannot be read");
-    std::array<char, 8> head{};
-    in.read(head.data(), head.size());
-    return in.gcount() == 8 && std::string_view(head.data(), 8) == "\x89HDF\r\n\x1a\n";
+    std::vector<char> head(output::kSealBytes + 8);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    const std::string_view signature = "\x89HDF\r\n\x1a\n";
+    const auto at = [&](std::size_t offset) {
+        return static_cast<std::size_t>(in.gcount()) >= offset + 8 &&
+               std::string_view(head.data() + offset, 8) == signature;
+    };
+    return output::has_seal(path) || at(0) || at(output::kSealBytes);
 }
 
 ParameterSets from_fit_file(const std::string& path) {

@@ -2,11 +2,18 @@
 
 #include <hdf5_hl.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "sim/core/build_info.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/reader.hpp"
+#include "sim/output/seal.hpp"
 #include "sim/output/writer.hpp"
 #include "tests/output/sample_run.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -79,6 +86,31 @@ detail::Object open_for_damage(const fs::path& path) {
     REQUIRE(id >= 0);
     return detail::Object(detail::Handle(id, H5Fclose), path, "/");
 }
+
+void reseal(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    sortie::output::seal_image(bytes);
+    std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<long>(bytes.size()));
+}
+
+// A file damaged through HDF5 and sealed again, as if a sortie that is wrong had written it:
+// what is tested is then the reader's own checks behind the seal.
+class SealedDamage {
+  public:
+    explicit SealedDamage(const fs::path& path) : path_(path), file_(open_for_damage(path)) {}
+    ~SealedDamage() {
+        file_.close();
+        reseal(path_);
+    }
+    SealedDamage(const SealedDamage&) = delete;
+    SealedDamage& operator=(const SealedDamage&) = delete;
+    hid_t id() const { return file_.id(); }
+
+  private:
+    fs::path path_;
+    detail::Object file_;
+};
 
 }  // namespace
 
@@ -184,8 +216,8 @@ TEST_CASE("a file in a missing directory is an output error") {
     const TempDir dir;
     const std::string error =
         error_of([&] { write_run(dir / "nowhere" / "run.h5", sample_run()); });
-    CHECK(error.starts_with((dir / "nowhere" / "run.h5.partial").string() +
-                            ": cannot create file (HDF5: "));
+    CHECK(error == (dir / "nowhere" / "run.h5.partial").string() +
+                       ": cannot create: No such file or directory");
     CHECK_FALSE(fs::exists(dir / "nowhere"));
 }
 
@@ -217,14 +249,57 @@ TEST_CASE("reading a missing file or one that is not HDF5 names the problem") {
           (dir / "none.h5").string() + ": no such file");
     sortie::test::write_text(dir / "text.h5", "not hdf5 at all");
     CHECK(error_of([&] { read_run(dir / "text.h5"); }) ==
-          (dir / "text.h5").string() + ": not an HDF5 file");
+          (dir / "text.h5").string() + ": not a file written by sortie: 15 bytes");
+    // Sealed, but not HDF5 behind the seal.
+    std::vector<char> bytes(sortie::output::kSealBytes + 100, 'x');
+    sortie::output::seal_image(bytes);
+    std::ofstream(dir / "sealed.h5", std::ios::binary)
+        .write(bytes.data(), static_cast<long>(bytes.size()));
+    CHECK(error_of([&] { read_run(dir / "sealed.h5"); }) ==
+          (dir / "sealed.h5").string() + ": not an HDF5 file");
+}
+
+TEST_CASE("the seal refuses a file changed anywhere, unsealed or unfinished") {
+    const TempDir dir;
+    write_run(dir / "run.h5", sample_run());
+    const auto size = fs::file_size(dir / "run.h5");
+    for (const std::uintmax_t at : {std::uintmax_t{8}, std::uintmax_t{30}, std::uintmax_t{512},
+                                    size / 3, size / 2, size - 1}) {
+        fs::copy_file(dir / "run.h5", dir / "flip.h5", fs::copy_options::overwrite_existing);
+        std::fstream file(dir / "flip.h5", std::ios::in | std::ios::out | std::ios::binary);
+        file.seekg(static_cast<long>(at));
+        const char byte = static_cast<char>(file.get() ^ 0x20);
+        file.seekp(static_cast<long>(at));
+        file.put(byte);
+        file.close();
+        const std::string error = error_of([&] { read_run(dir / "flip.h5"); });
+        CAPTURE(at);
+        CHECK(error.starts_with((dir / "flip.h5").string() + ": "));
+        CHECK((error.find("damaged") != std::string::npos ||
+               error.find("no seal") != std::string::npos));
+    }
+    // The same file written by HDF5 alone: no seal.
+    std::ifstream in(dir / "run.h5", std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::fill_n(bytes.begin(), sortie::output::kSealBytes, '\0');
+    std::ofstream(dir / "unsealed.h5", std::ios::binary)
+        .write(bytes.data(), static_cast<long>(bytes.size()));
+    CHECK(error_of([&] { read_run(dir / "unsealed.h5"); })
+              .ends_with("not a file written by sortie (no seal): damaged at its start, or written "
+                         "by another "
+                         "program"));
+    fs::copy_file(dir / "run.h5", dir / "run.h5.partial");
+    CHECK(error_of([&] {
+              read_run(dir / "run.h5.partial");
+          }).starts_with((dir / "run.h5.partial").string() + ": an unfinished file (.partial)"));
+    CHECK_NOTHROW(read_run(dir / "run.h5"));
 }
 
 TEST_CASE("a file without complete = 1 is refused as incomplete") {
     const TempDir dir;
     write_run(dir / "run.h5", sample_run());
     {
-        const auto file = open_for_damage(dir / "run.h5");
+        const SealedDamage file(dir / "run.h5");
         REQUIRE(H5Adelete(file.id(), "complete") >= 0);
     }
     CHECK(error_of([&] { read_run(dir / "run.h5"); }) ==
@@ -237,7 +312,7 @@ TEST_CASE("a file without a dataset is refused naming the dataset") {
     const TempDir dir;
     write_run(dir / "run.h5", sample_run());
     {
-        const auto file = open_for_damage(dir / "run.h5");
+        const SealedDamage file(dir / "run.h5");
         REQUIRE(H5Ldelete(file.id(), "baseline/incidence", H5P_DEFAULT) >= 0);
     }
     CHECK(error_of([&] { read_run(dir / "run.h5"); }) ==
@@ -247,8 +322,9 @@ TEST_CASE("a file without a dataset is refused naming the dataset") {
 TEST_CASE("a file cut short by a crash is refused") {
     const TempDir dir;
     write_run(dir / "run.h5", sample_run());
-    fs::resize_file(dir / "run.h5", fs::file_size(dir / "run.h5") / 2);
-    CHECK(error_of([&] {
-              read_run(dir / "run.h5");
-          }).starts_with((dir / "run.h5").string() + ": cannot open file (HDF5: "));
+    const auto size = fs::file_size(dir / "run.h5");
+    fs::resize_file(dir / "run.h5", size / 2);
+    CHECK(error_of([&] { read_run(dir / "run.h5"); }) ==
+          fmt::format("{}: truncated or damaged: {} bytes where its seal says {}",
+                      (dir / "run.h5").string(), size / 2, size));
 }
