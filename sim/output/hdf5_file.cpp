@@ -267,7 +267,7 @@ Object create_file(const std::filesystem::path& path) {
     // In memory only (no backing store): HDF5 never writes to the disk, so a full disk fails
     // in write_sealed_file's own write, not in an HDF5 close that leaves the library unable
     // to shut down (HDF5 1.10 crashed at exit after a failed close).
-    if (H5Pset_fapl_core(fapl.get(), std::size_t{16} << 20, false) < 0)
+    if (H5Pset_fapl_core(fapl.get(), std::size_t{4} << 20, false) < 0)
         fail(path, "cannot set properties");
     Handle file = checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
                           path, "cannot create file");
