@@ -41,19 +41,21 @@ void move_into_place(const fs::path& partial, const fs::path& path) {
     if (error) throw FileError(path, "cannot rename " + partial.string() + ": " + error.message());
 }
 
-void write_all(const fs::path& path, std::span<const char> bytes) {
+void write_all(const fs::path& path, std::initializer_list<std::span<const char>> pieces) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) system_failure(path, "cannot create", errno);
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const int error = n < 0 ? errno : ENOSPC;
-            ::close(fd);
-            system_failure(path, "cannot write", error);
+    for (const auto bytes : pieces) {
+        std::size_t written = 0;
+        while (written < bytes.size()) {
+            const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                const int error = n < 0 ? errno : ENOSPC;
+                ::close(fd);
+                system_failure(path, "cannot write", error);
+            }
+            written += static_cast<std::size_t>(n);
         }
-        written += static_cast<std::size_t>(n);
     }
     if (::close(fd) != 0) system_failure(path, "cannot write", errno);
 }
@@ -80,7 +82,11 @@ void write_atomically(const fs::path& path, const std::function<void(const fs::p
 }
 
 void write_atomically(const fs::path& path, std::span<const char> bytes) {
-    write_atomically(path, [&](const fs::path& partial) { write_all(partial, bytes); });
+    write_atomically(path, [&](const fs::path& partial) { write_all(partial, {bytes}); });
+}
+
+void write_atomically(const fs::path& path, std::initializer_list<std::span<const char>> pieces) {
+    write_atomically(path, [&](const fs::path& partial) { write_all(partial, pieces); });
 }
 
 }  // namespace sortie::core

@@ -4,6 +4,7 @@
 // write_atomically, so they share one set of rules for durability and for errors.
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -36,5 +37,8 @@ void write_atomically(const std::filesystem::path& path,
 
 /// The same for bytes in memory.
 void write_atomically(const std::filesystem::path& path, std::span<const char> bytes);
+/// The same for pieces written one after the other (a header and a large payload, uncopied).
+void write_atomically(const std::filesystem::path& path,
+                      std::initializer_list<std::span<const char>> pieces);
 
 }  // namespace sortie::core

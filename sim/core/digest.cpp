@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <array>
 #include <charconv>
 #include <stdexcept>
 #include <string_view>
@@ -55,10 +56,15 @@ std::string sha256_hex(std::span<const char> bytes) {
     return digest.hex();
 }
 
+std::string digest_header(std::span<const char> payload) {
+    return fmt::format("{}{:016x} {}\n", kMagic, payload.size(), sha256_hex(payload));
+}
+
 std::vector<char> with_digest(std::span<const char> payload) {
-    const std::string header =
-        fmt::format("{}{:016x} {}\n", kMagic, payload.size(), sha256_hex(payload));
-    std::vector<char> image(header.begin(), header.end());
+    const std::string header = digest_header(payload);
+    std::vector<char> image;
+    image.reserve(header.size() + payload.size());
+    image.insert(image.end(), header.begin(), header.end());
     image.insert(image.end(), payload.begin(), payload.end());
     return image;
 }

@@ -2,8 +2,7 @@
 
 // SHA-256 digests (OpenSSL's libcrypto), and byte images that carry their own digest: what
 // every file sortie reads back is checked with before it is parsed (docs/reliability.md).
-#include <array>
-#include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <span>
 #include <string>
@@ -33,6 +32,8 @@ class Sha256 {
 /// The SHA-256 of `bytes`, in lowercase hexadecimal.
 std::string sha256_hex(std::span<const char> bytes);
 
+/// The header that with_digest puts before `payload`: its length and digest.
+std::string digest_header(std::span<const char> payload);
 /// `payload` with a header that holds its length and digest (a checkpoint file, a task's
 /// result image).
 std::vector<char> with_digest(std::span<const char> payload);

@@ -40,9 +40,9 @@ void check_folder(const fs::path& output) {
                                                   folder.string()));
 }
 
-// What may stand at the output path: nothing, or a regular file sortie wrote (or any regular
-// file with --force), never an input of the run.
-void check_target(const fs::path& output, const std::vector<fs::path>& inputs, bool force) {
+// What may stand at the output path: nothing or a regular file, never an input of the run.
+// Checked before the lock, so that nothing (not even a lock file) is made beside a device.
+void check_kind(const fs::path& output, const std::vector<fs::path>& inputs) {
     std::error_code error;
     const auto status = fs::status(output, error);
     if (status.type() == fs::file_type::not_found) return;
@@ -56,7 +56,12 @@ void check_target(const fs::path& output, const std::vector<fs::path>& inputs, b
                                        "({}): choose another path",
                                        input.string()));
     }
-    if (!force && !output::has_seal(output))
+}
+
+// Under the lock (another run may be writing the path): a file there must be sortie's, unless
+// --force.
+void check_owner(const fs::path& output, bool force) {
+    if (!force && std::filesystem::exists(output) && !output::has_seal(output))
         refuse(output,
                "given as the output, it exists and is not a file written by sortie (or was "
                "written before sortie sealed its files): choose another path, or add --force "
@@ -80,14 +85,14 @@ int take_lock(const fs::path& output, const fs::path& lock, std::string& unlocke
                                                       lock.string(), system_message(errno)));
         if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
             const int error = errno;
-            ::close(fd);
             if (locks_unsupported(error)) {
                 unlocked = fmt::format(
                     "the file system of {} has no file locks ({}): sortie "
                     "cannot tell whether another run writes this output",
                     lock.string(), system_message(error));
-                return ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+                return fd;
             }
+            ::close(fd);
             if (error == EWOULDBLOCK)
                 throw core::FileError(
                     output, fmt::format("another sortie is writing it (it holds {}): wait for "
@@ -121,9 +126,10 @@ fs::path OutputClaim::lock_path(const fs::path& output) {
 OutputClaim::OutputClaim(const fs::path& output, const std::vector<fs::path>& inputs, bool force)
     : lock_(lock_path(output)) {
     check_folder(output);
+    check_kind(output, inputs);
     fd_ = take_lock(output, lock_, unlocked_);
     try {
-        check_target(output, inputs, force);
+        check_owner(output, force);
     } catch (...) {
         ::unlink(lock_.c_str());
         ::close(fd_);
@@ -142,7 +148,7 @@ std::vector<fs::path> inputs_of(const std::vector<scenario::Scenario>& scenarios
                                 std::vector<fs::path> extra) {
     std::vector<fs::path> files = std::move(extra);
     for (const auto& s : scenarios) {
-        files.emplace_back(s.file);
+        files.insert(files.end(), s.sources.begin(), s.sources.end());
         for (const fs::path& named :
              {s.population.age_distribution, s.contacts.community_matrix,
               s.contacts.matrix_population, s.disease.parameters_file, s.hospitals.capacity}) {

@@ -4,7 +4,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -28,7 +27,6 @@ namespace {
     throw core::InputError(core::SourceLocation(path), "--posterior", message);
 }
 
-// HDF5's signature at the start of the file (sortie writes no user block before it).
 // FIT.h5 (sealed, or damaged or unsealed but HDF5 behind where the seal would be: the fit
 // reader then says what is wrong), else a CSV table.
 bool looks_like_hdf5(const std::string& path) {

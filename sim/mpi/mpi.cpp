@@ -388,6 +388,7 @@ Ending lead(const Session& session, Setup& setup, const ensemble::Job& job,
             ensemble::RunObserver& progress, const std::stop_token& stop) {
     progress.expect(ensemble::work_of(setup.scenarios, setup.tasks));
     progress.note(fmt::format("{} tasks over {} MPI ranks", setup.tasks.size(), session.size()));
+    if (setup.claim && !setup.claim->unlocked().empty()) progress.note(setup.claim->unlocked());
     Gathered gathered(ensemble::slice_header(setup.scenarios, setup.manifest),
                       setup.store ? &*setup.store : nullptr);
     gather(session, setup, job, gathered, progress, stop);

@@ -93,24 +93,34 @@ bool parse_number(std::string_view text, T& value) {
     return error == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 
+std::string seal_text(std::string_view sha256, std::uint64_t bytes) {
+    return fmt::format("{}{}\nsha256 {}\nbytes {}\n", kSignature, kSealVersion, sha256, bytes);
+}
+
+// Exactly what seal_image writes, or the reason it is not. Strict (the version "1" and not
+// "01", lowercase hex, NUL padding), as tools/sortie_seal.py is: one file, one verdict.
 Seal parse_seal(const fs::path& path, std::string_view block) {
     Seal seal;
-    if (!block.starts_with(kSignature) || !parse_number(field(block, 0, kSignature), seal.version))
+    const std::string_view version = field(block, 0, kSignature);
+    if (!block.starts_with(kSignature) || !parse_number(version, seal.version))
         refuse(path,
                "not a file written by sortie (no seal): damaged at its start, or written "
                "by another program");
-    if (seal.version > kSealVersion)
+    if (seal.version > kSealVersion && !version.starts_with('0'))
         refuse(path, fmt::format("sealed by a newer sortie (seal version {}; this sortie reads "
                                  "version {})",
                                  seal.version, kSealVersion));
     seal.sha256 = std::string(field(block, 1, "sha256 "));
-    if (seal.sha256.size() != 64 || !parse_number(field(block, 2, "bytes "), seal.bytes))
+    const bool hex = seal.sha256.size() == 64 &&
+                     seal.sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (version != std::to_string(kSealVersion) || !hex ||
+        !parse_number(field(block, 2, "bytes "), seal.bytes) ||
+        block.substr(0, seal_text(seal.sha256, seal.bytes).size()) !=
+            seal_text(seal.sha256, seal.bytes) ||
+        block.find_first_not_of('\0', seal_text(seal.sha256, seal.bytes).size()) !=
+            std::string_view::npos)
         refuse(path, "damaged seal (its first 512 bytes)");
     return seal;
-}
-
-std::string seal_text(std::string_view sha256, std::uint64_t bytes) {
-    return fmt::format("{}{}\nsha256 {}\nbytes {}\n", kSignature, kSealVersion, sha256, bytes);
 }
 
 }  // namespace
@@ -141,6 +151,10 @@ void verify_seal(const fs::path& path) {
     std::size_t got = read_some(fd, path, std::span(buffer).first(kSealBytes));
     if (got < kSealBytes) refuse(path, fmt::format("not a file written by sortie: {} bytes", got));
     const Seal seal = parse_seal(path, std::string_view(buffer.data(), kSealBytes));
+    struct stat status {};
+    if (::fstat(fd.get(), &status) == 0 && std::uint64_t(status.st_size) != seal.bytes)
+        refuse(path, fmt::format("truncated or damaged: {} bytes where its seal says {}",
+                                 status.st_size, seal.bytes));
     core::Sha256 digest;
     std::uint64_t size = kSealBytes;
     while ((got = read_some(fd, path, buffer)) > 0) {

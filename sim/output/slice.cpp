@@ -17,7 +17,7 @@ using detail::Object;
 constexpr const char* kKind = "kind";
 constexpr const char* kSliceKind = "sortie slice";
 constexpr const char* kFormat = "slice_format";
-constexpr std::int32_t kFormatVersion = 3;  // 3: parameters drawn per replicate (--posterior)
+constexpr std::int32_t kFormatVersion = 4;  // 4: task images carry their digest
 constexpr const char* kManifest = "manifest";
 constexpr const char* kTaskIndex = "task_index";
 constexpr const char* kTaskCount = "task_count";

@@ -540,6 +540,7 @@ Scenario read_document(const Document& document, const std::filesystem::path& fi
     core::DiagnosticList problems;
     Scenario scenario;
     scenario.file = file.string();
+    scenario.sources = document.files();
     const Document& base = document;
     MapReader root(document, document.root(), "", problems);
     read_name(root, file, scenario, problems);
@@ -606,9 +607,10 @@ void check_point_names_unique(const std::vector<Scenario>& scenarios,
         if (inserted) continue;
         const auto& a = points[earlier->second].value_locations;
         const auto& b = points[p].value_locations;
-        if (b.empty() || a.size() != b.size()) continue;  // points without values: one scenario
+        if (b.empty() || a.empty()) continue;  // points without values: one scenario
         std::size_t i = 0;
-        while (i + 1 < b.size() && a[i].to_string() == b[i].to_string()) ++i;
+        const std::size_t last = std::min(a.size(), b.size()) - 1;
+        while (i < last && a[i].to_string() == b[i].to_string()) ++i;
         problems.add(b[i], "sweep",
                      fmt::format("two points of the sweep are named '{}' (this value and the one "
                                  "at {}); give each value once",

@@ -223,6 +223,8 @@ enum class Purpose { kPopulation, kRun };
 /// A validated scenario: plain values, paths resolved against the scenario file's folder.
 struct Scenario {
     std::string file;  ///< as given on the command line
+    /// The files read for it: `file`, then the files it extends (`extends:`), as in messages.
+    std::vector<std::string> sources;
     std::string name;
     /// Where the name comes from: the `name` key, or the file (its name without `.yaml`).
     core::SourceLocation name_location;

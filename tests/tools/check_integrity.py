@@ -128,7 +128,7 @@ def case_full_disk_tmpfs():
     try:
         out = os.path.join(folder, "out.h5")
         done = sortie("run", WELL_MIXED, *SMALL, "--replicates", "8", "-o", out)
-        expect(done, 3, "No space left on device")
+        expect(done, 3, "No space left on device", out)
         if os.path.exists(out) or leftovers(folder):
             fail(f"a failed write left files: {os.listdir(folder)}")
     finally:
@@ -140,7 +140,7 @@ def case_full_disk_checkpoint():
     out = os.path.join(folder, "out.h5")
     done = sortie("run", WELL_MIXED, *SMALL, "--checkpoint-every", "5", "-o", out,
                   preexec_fn=limit_file_size(8000))
-    expect(done, 3, "File too large")
+    expect(done, 3, "File too large", ".checkpoint/")
     checkpoint = out + ".checkpoint"
     left = os.listdir(checkpoint) if os.path.isdir(checkpoint) else []
     if os.path.exists(out) or [n for n in left if n.endswith(".partial")]:
@@ -149,13 +149,19 @@ def case_full_disk_checkpoint():
 
 # ---- damaged files are refused ------------------------------------------------------------------
 
+def refused_for_its_seal(done, path):
+    """Exit 2, the file named, and the seal's verdict (not a later parse error)."""
+    return done.returncode == 2 and path in done.stderr and any(
+        word in done.stderr for word in ("damaged", "truncated", "no seal"))
+
+
 def case_damaged_result():
     folder = fresh("damaged-result")
     pristine = small_run(folder)
     expect(sortie("summary", pristine), 0)
     for what, damaged in damaged_copies(pristine):
         done = sortie("summary", damaged, timeout=30)
-        if done.returncode != 2 or damaged not in done.stderr:
+        if not refused_for_its_seal(done, damaged):
             fail(f"summary of a result with {what}: exit {done.returncode}, {done.stderr}")
     partial = pristine + ".partial"
     shutil.copyfile(pristine, partial)
@@ -169,14 +175,19 @@ def case_damaged_slice():
     out = os.path.join(folder, "joined.h5")
     for what, damaged in damaged_copies(slices[0]):
         done = sortie("collect", damaged, slices[1], "-o", out, timeout=30)
-        if done.returncode != 2 or damaged not in done.stderr or os.path.exists(out):
+        if not refused_for_its_seal(done, damaged) or os.path.exists(out):
             fail(f"collect of a slice with {what}: exit {done.returncode}, {done.stderr}")
         done = sortie("run", WELL_MIXED, *SMALL, "--replicates", "2", "--only-missing", damaged,
                       "-o", os.path.join(folder, "rest.h5"), timeout=30)
-        if done.returncode != 2 or damaged not in done.stderr:
+        if not refused_for_its_seal(done, damaged):
             fail(f"--only-missing with a slice with {what}: exit {done.returncode}, "
                  f"{done.stderr}")
     expect(sortie("collect", *slices, "-o", out), 0)
+    # A slice the run reads may not be its output, even with --force.
+    expect(sortie("run", WELL_MIXED, *SMALL, "--replicates", "2", "--only-missing", slices[0],
+                  "--force", "-o", slices[0]), 2, "also an input of this run")
+    expect(sortie("collect", *slices, "--force", "-o", slices[1]), 2,
+           "also an input of this run")
 
 
 def interrupted_checkpoint(folder):
@@ -265,8 +276,14 @@ def case_output_not_a_result():
         text = f.read().replace("../", os.path.join(os.path.abspath(SCENARIOS), ""))
     with open(scenario, "w") as f:
         f.write(text)
+    child = os.path.join(folder, "child.yaml")
+    with open(child, "w") as f:
+        f.write(f"extends: {scenario}\n")
     for force in ([], ["--force"]):
         expect(sortie("run", scenario, *SMALL, *force, "-o", scenario), 2,
+               "also an input of this run")
+        # The file a scenario extends is an input too.
+        expect(sortie("run", child, *SMALL, *force, "-o", scenario), 2,
                "also an input of this run")
     with open(scenario) as f:
         if f.read() != text:

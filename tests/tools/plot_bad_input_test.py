@@ -16,7 +16,7 @@ import sys
 import h5py
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sealing import USER_BLOCK, header, seal, sealed_copy  # noqa: E402
+from sealing import USER_BLOCK, header, seal, require_sealed  # noqa: E402
 
 failures = []
 
@@ -89,7 +89,7 @@ def main():
     real = os.path.join(work, "real.h5")
     subprocess.run([sortie, "run", scenario, "--set", "population.size=20000", "--replicates",
                     "2", "--quiet", "-o", real], check=True)
-    good = sealed_copy(real, os.path.join(work, "sealed.h5"))
+    good = require_sealed(real)
     size = os.path.getsize(good)
     at = lambda name: os.path.join(work, name)  # noqa: E731
 

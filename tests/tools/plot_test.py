@@ -16,7 +16,7 @@ from contextlib import redirect_stderr
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sealing import sealed_copy  # noqa: E402
+from sealing import require_sealed  # noqa: E402
 
 
 def load(path):
@@ -108,7 +108,7 @@ def test_scenarios_in_run_order(plot, write_sample_run, work):
     os.makedirs(work, exist_ok=True)
     path = os.path.join(work, "sample.h5")
     subprocess.run([write_sample_run, path], check=True)
-    scenarios = plot.read_results(sealed_copy(path, os.path.join(work, "sample-sealed.h5")))
+    scenarios = plot.read_results(require_sealed(path))
     assert [s.name for s in scenarios] == ["lockdown_exit", "baseline"]
     assert scenarios[1].dates[2] == dt.date(2021, 1, 1)
     assert scenarios[1].series["icu"].shape == (3, 5)

@@ -2,14 +2,12 @@
 
 sortie writes every HDF5 file sealed: a 512-byte user block holding `sortie sealed file 1`,
 `sha256 <hex digest of the bytes from 512 to the end>` and `bytes <file size>`, NUL-padded.
-seal() writes that header into a file made with h5py's userblock_size=512; sealed_copy() gives
-a sealed file with the content of a sortie file, itself if it is already sealed (files written
-before sortie sealed them are copied, object by object).
+seal() writes that header into a file made with h5py's userblock_size=512 (the tests' own
+damaged or odd files); require_sealed() checks that a file sortie wrote is sealed.
 """
 import hashlib
 import os
 
-import h5py
 
 USER_BLOCK = 512
 
@@ -36,17 +34,9 @@ def is_sealed(path):
         return f.read(21) == b"sortie sealed file 1\n"
 
 
-def sealed_copy(path, copy):
-    """`path` if sortie sealed it, else `copy`: its groups (in creation order, which plot.py
-    keeps) and root attributes copied into a file with a user block, sealed."""
-    if is_sealed(path):
-        return path
-    with h5py.File(path, "r") as source, \
-            h5py.File(copy, "w", userblock_size=USER_BLOCK, track_order=True) as target:
-        names = []
-        source.id.links.iterate(names.append, idx_type=h5py.h5.INDEX_CRT_ORDER)
-        for name in (n.decode() for n in names):
-            source.copy(source[name], target, name=name)
-        for name, value in source.attrs.items():
-            target.attrs[name] = value
-    return seal(copy)
+def require_sealed(path):
+    """`path`, which sortie must have sealed: a test that reads a real result fails if sortie
+    stops sealing its files."""
+    if not is_sealed(path):
+        raise AssertionError(f"{path}: sortie wrote it without a seal")
+    return path

@@ -23,6 +23,7 @@ int collect(const CollectOptions& options) {
         options.output,
         std::vector<std::filesystem::path>(options.slices.begin(), options.slices.end()),
         options.force);
+    if (!claim.unlocked().empty()) fmt::print(stderr, "sortie: {}\n", claim.unlocked());
     results::RunResult run = ensemble::join_slices(options.slices);
     run.command_line = options.command_line;
     output::write_run(options.output, run);

@@ -58,6 +58,14 @@ void check_output(const std::string& path, std::string_view option, const fit::F
                                fmt::format("'{}' exists and is not a regular file", path));
 }
 
+// The fit file, its scenario (and what it extends and names) and the observed series.
+std::vector<fs::path> inputs_of(const fit::FitFile& fit, const std::string& fit_file) {
+    std::vector<fs::path> inputs{fit_file};
+    for (const auto& column : fit.columns) inputs.push_back(column.file);
+    const auto scenario = scenario::load(fit.scenario, fit.sets, scenario::Purpose::kRun);
+    return ensemble::inputs_of({scenario}, std::move(inputs));
+}
+
 void write_text(const std::string& path, const std::string& text) {
     core::write_atomically(path, std::span<const char>(text.data(), text.size()));
 }
@@ -70,7 +78,8 @@ int run_fit(const FitOptions& options) {
     check_output(options.output, "--output", fit, options.file);
     check_output(options.write_scenario, "--write-scenario", fit, options.file);
     check_output(options.write_posterior, "--write-posterior", fit, options.file);
-    const ensemble::OutputClaim claim(options.output, {options.file, fit.scenario}, options.force);
+    const ensemble::OutputClaim claim(options.output, inputs_of(fit, options.file), options.force);
+    if (!claim.unlocked().empty()) fmt::print(stderr, "sortie: {}\n", claim.unlocked());
     if (!options.write_posterior.empty() && !fit.posterior)
         throw core::InputError(core::SourceLocation(options.file), "method.posterior",
                                "--write-posterior needs a posterior sample: add "

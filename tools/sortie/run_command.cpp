@@ -199,7 +199,7 @@ std::function<int()> add_run_command(CLI::App& app, std::string command_line) {
         ->add_option("--replicates", options->replicates, "Replicates (overrides the scenario's)")
         ->check(CLI::Range(1, 100000));
     command->add_option("--seed", options->seed, "Seed (overrides the scenario's)")
-        ->check(seed_range());
+        ->transform(seed_range());
     command->add_option(
         "--posterior", options->posterior,
         "Give each replicate a parameter set drawn from a fit's posterior (FIT.h5 or the CSV of "
