@@ -91,7 +91,7 @@ import numpy as np  # noqa: E402
 
 # sortie_seal.py lives next to this script (through a symbolic link too).
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
-from sortie_seal import BadFile, report, verify  # noqa: E402
+from sortie_seal import READ_ERRORS, BadFile, names_in_run_order, report, verify, why  # noqa: E402
 
 # DREES (SAE 2019): 5,433 ICU beds in France on 31 Dec 2019; INSEE: 67.064 M people on
 # 1 Jan 2020; 5,433 / 670.64 = 8.1 per 100,000. Sources in full in the docstring above.
@@ -164,14 +164,8 @@ def periods_in_force(active):
 
 
 def groups_in_run_order(f):
-    """Scenario groups in the order of the run (the root tracks link creation order)."""
-    names = []
-    try:
-        f.id.links.iterate(lambda name: names.append(text(name)),
-                           idx_type=h5py.h5.INDEX_CRT_ORDER)
-    except (TypeError, ValueError, KeyError, RuntimeError):  # RuntimeError: a root without an order index
-        names = list(f)
-    return [(name, f[name]) for name in names if isinstance(f[name], h5py.Group)]
+    """Scenario groups in the order of the run."""
+    return [(name, f[name]) for name in names_in_run_order(f) if isinstance(f[name], h5py.Group)]
 
 
 def read_scenario(name, group):
@@ -238,16 +232,6 @@ def icu_capacity_of(group):
 # What reading a file that is sealed but not what plot.py expects may raise: h5py's errors
 # (OSError, KeyError, ValueError, RuntimeError), a missing label (ValueError), a dataset of
 # another shape or type (IndexError, TypeError, numpy's AxisError).
-READ_ERRORS = (OSError, KeyError, ValueError, IndexError, TypeError, RuntimeError)
-
-
-def why(error):
-    """An exception raised while reading a file, in words, on one line."""
-    # A KeyError's str() is the repr of its key: its message in quotes.
-    text = error.args[0] if isinstance(error, KeyError) and error.args else error
-    return f"{type(error).__name__}: {str(text).strip() or 'no details'}"
-
-
 def scenarios_of(f, path):
     """The scenarios of an open result file; BadFile if it is not one plot.py can draw."""
     try:

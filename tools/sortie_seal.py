@@ -124,3 +124,30 @@ def _check(f, size, path):
         raise BadFile(path, f"changed while being read: {read} bytes read, {recorded} recorded")
     if sha.hexdigest() != digest:
         raise BadFile(path, "damaged: its content does not match its seal (SHA-256 differs)")
+
+
+# ---- Reading a sealed file with h5py: what both tools need once the seal is checked --------
+
+# What h5py and numpy raise on a file that is intact but not what a tool expects.
+READ_ERRORS = (OSError, KeyError, ValueError, IndexError, TypeError, RuntimeError)
+
+
+def why(error):
+    """An exception raised while reading a file, in words, on one line."""
+    # A KeyError's str() is the repr of its key: its message in quotes.
+    text = error.args[0] if isinstance(error, KeyError) and error.args else error
+    return f"{type(error).__name__}: {str(text).strip() or 'no details'}"
+
+
+def names_in_run_order(f):
+    """The names of the root's links in the order the run wrote them (sortie's files track
+    creation order); in name order for a file whose root does not (h5py's RuntimeError)."""
+    import h5py
+    names = []
+    try:
+        f.id.links.iterate(
+            lambda name: names.append(name.decode() if isinstance(name, bytes) else str(name)),
+            idx_type=h5py.h5.INDEX_CRT_ORDER)
+    except (TypeError, ValueError, KeyError, RuntimeError):
+        names = list(f)
+    return names
