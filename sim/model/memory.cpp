@@ -103,7 +103,9 @@ MemoryEstimate estimate_memory(const std::vector<scenario::Scenario>& scenarios,
                            m.population + std::max(m.in_flight * m.per_replicate, m.calibration));
         trajectories += m.trajectories;
     }
-    estimate.peak = largest + trajectories + kFixedBytes;
+    // The populations are freed scenario by scenario; the file is made once all have run, in
+    // two copies of about a quarter of the trajectories each (see MemoryEstimate::peak).
+    estimate.peak = trajectories + std::max(largest, trajectories / 2) + kFixedBytes;
     return estimate;
 }
 

@@ -46,8 +46,11 @@ struct ScenarioMemory {
 
 struct MemoryEstimate {
     std::vector<ScenarioMemory> scenarios;
-    /// The peak: the largest scenario's population and replicates in flight, plus the
-    /// trajectories of every scenario (all kept until the file is written).
+    /// The peak: the trajectories of every scenario (all kept until the file is written), plus
+    /// the larger of the largest scenario's population and replicates in flight, and the file
+    /// while it is written (HDF5's file in memory and its sealed image, each counted as a
+    /// quarter of the trajectories: compressed, the files measured 1/10 of them, 1/7 with the
+    /// transmission log; benchmarks/RESULTS.md).
     std::size_t peak = 0;
 };
 

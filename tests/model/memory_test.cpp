@@ -20,16 +20,29 @@ TEST_CASE("the population estimate bounds a built France population within 15%")
 TEST_CASE("the estimate grows with agents, replicates in flight and the transmission log") {
     const auto scenarios =
         scenario::load_all(sortie::testing::kScenarios / "france-2020" / "unmitigated.yaml",
-                           {"population.size=100000", "replicates=4"}, scenario::Purpose::kRun);
+                           {"population.size=1000000", "replicates=4"}, scenario::Purpose::kRun);
     const auto one = model::estimate_memory(scenarios, 1, false, 0);
     const auto two = model::estimate_memory(scenarios, 2, false, 0);
     const auto logged = model::estimate_memory(scenarios, 2, true, 0);
     REQUIRE(one.scenarios.size() == 1);
-    CHECK(one.scenarios[0].agents == 100000);
+    CHECK(one.scenarios[0].agents == 1000000);
     CHECK(one.scenarios[0].in_flight == 1);
     CHECK(two.scenarios[0].in_flight == 2);
     CHECK(two.peak == one.peak + two.scenarios[0].per_replicate);
     CHECK(logged.peak > two.peak);
+}
+
+TEST_CASE("where trajectories dominate, the estimate holds the file written from memory") {
+    // Many replicates of a small population: the file, made in memory once the populations are
+    // freed, outweighs them; its two copies (HDF5's and the sealed image) count a quarter of
+    // the trajectories each.
+    const auto scenarios =
+        scenario::load_all(sortie::testing::kScenarios / "france-2020" / "unmitigated.yaml",
+                           {"population.size=2000", "replicates=2000"}, scenario::Purpose::kRun);
+    const auto estimate = model::estimate_memory(scenarios, 1, true, 0);
+    const auto& m = estimate.scenarios.at(0);
+    REQUIRE(m.trajectories / 2 > m.population + m.per_replicate);
+    CHECK(estimate.peak >= m.trajectories + m.trajectories / 2);
 }
 
 TEST_CASE("replicates in flight are cut to what half the available memory holds") {
