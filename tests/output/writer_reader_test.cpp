@@ -87,11 +87,19 @@ detail::Object open_for_damage(const fs::path& path) {
     return detail::Object(detail::Handle(id, H5Fclose), path, "/");
 }
 
-void reseal(const fs::path& path) {
+std::vector<char> bytes_of(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    sortie::output::seal_image(bytes);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& path, const std::vector<char>& bytes) {
     std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<long>(bytes.size()));
+}
+
+void reseal(const fs::path& path) {
+    std::vector<char> bytes = bytes_of(path);
+    sortie::output::seal_image(bytes);
+    write_bytes(path, bytes);
 }
 
 // A file damaged through HDF5 and sealed again, as if a sortie that is wrong had written it:
@@ -253,8 +261,7 @@ TEST_CASE("reading a missing file or one that is not HDF5 names the problem") {
     // Sealed, but not HDF5 behind the seal.
     std::vector<char> bytes(sortie::output::kSealBytes + 100, 'x');
     sortie::output::seal_image(bytes);
-    std::ofstream(dir / "sealed.h5", std::ios::binary)
-        .write(bytes.data(), static_cast<long>(bytes.size()));
+    write_bytes(dir / "sealed.h5", bytes);
     CHECK(error_of([&] { read_run(dir / "sealed.h5"); }) ==
           (dir / "sealed.h5").string() + ": not an HDF5 file");
 }
@@ -279,15 +286,12 @@ TEST_CASE("the seal refuses a file changed anywhere, unsealed or unfinished") {
                error.find("no seal") != std::string::npos));
     }
     // The same file written by HDF5 alone: no seal.
-    std::ifstream in(dir / "run.h5", std::ios::binary);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<char> bytes = bytes_of(dir / "run.h5");
     std::fill_n(bytes.begin(), sortie::output::kSealBytes, '\0');
-    std::ofstream(dir / "unsealed.h5", std::ios::binary)
-        .write(bytes.data(), static_cast<long>(bytes.size()));
+    write_bytes(dir / "unsealed.h5", bytes);
     CHECK(error_of([&] { read_run(dir / "unsealed.h5"); })
-              .ends_with("not a file written by sortie (no seal): damaged at its start, or written "
-                         "by another "
-                         "program"));
+              .ends_with("not a file written by sortie (no seal): damaged at its start, or "
+                         "written by another program"));
     fs::copy_file(dir / "run.h5", dir / "run.h5.partial");
     CHECK(error_of([&] {
               read_run(dir / "run.h5.partial");
