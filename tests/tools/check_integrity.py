@@ -309,6 +309,11 @@ def case_output_folder():
            "does not exist")
     if time.time() - started > 10:
         fail("a missing folder must be refused before simulating")
+    # sortie fit claims its output the same way, before it fits anything.
+    fit_file = os.path.join(SCENARIOS, "..", "tests", "data", "fit-threads.yaml")
+    expect(sortie("fit", fit_file, "--quiet", "-o", missing, timeout=30), 3, "does not exist")
+    expect(sortie("fit", fit_file, "--quiet", "--force", "-o", fit_file, timeout=30), 2,
+           "also an input of this run")
     read_only = os.path.join(folder, "read-only")
     os.makedirs(read_only)
     os.chmod(read_only, 0o555)

@@ -35,8 +35,9 @@ struct FitOptions {
     std::string command_line;
 };
 
-// Where each output goes must be a file in an existing folder, and none of the inputs:
-// checked before the fit, which may take hours, rather than after it.
+// Where --write-scenario and --write-posterior go must be a file in an existing folder, and
+// none of the inputs: checked before the fit, which may take hours, rather than after it.
+// (-o is claimed like run's output: ensemble::OutputClaim.)
 void check_output(const std::string& path, std::string_view option, const fit::FitFile& fit,
                   const std::string& fit_file) {
     if (path.empty()) return;
@@ -75,7 +76,6 @@ int run_fit(const FitOptions& options) {
         tbb::global_control::max_allowed_parallelism,
         std::size_t(options.threads > 0 ? options.threads : core::available_cpus()));
     const auto fit = fit::load_fit_file(options.file, options.overrides);
-    check_output(options.output, "--output", fit, options.file);
     check_output(options.write_scenario, "--write-scenario", fit, options.file);
     check_output(options.write_posterior, "--write-posterior", fit, options.file);
     const ensemble::OutputClaim claim(options.output, inputs_of(fit, options.file), options.force);
