@@ -61,7 +61,8 @@ void check_kind(const fs::path& output, const std::vector<fs::path>& inputs) {
 // Under the lock (another run may be writing the path): a file there must be sortie's, unless
 // --force.
 void check_owner(const fs::path& output, bool force) {
-    if (!force && std::filesystem::exists(output) && !output::has_seal(output))
+    std::error_code error;
+    if (!force && fs::exists(output, error) && !output::has_seal(output))
         refuse(output,
                "given as the output, it exists and is not a file written by sortie (or was "
                "written before sortie sealed its files): choose another path, or add --force "
