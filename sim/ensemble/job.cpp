@@ -45,8 +45,8 @@ void write_outcome(const std::vector<scenario::Scenario>& scenarios, TasksOutcom
 
 }  // namespace
 
-std::vector<std::filesystem::path> inputs_of(const std::vector<scenario::Scenario>& scenarios,
-                                             const Job& job) {
+std::vector<std::filesystem::path> job_inputs(const std::vector<scenario::Scenario>& scenarios,
+                                              const Job& job) {
     std::vector<std::filesystem::path> extra(job.only_missing.begin(), job.only_missing.end());
     extra.insert(extra.end(), job.other_inputs.begin(), job.other_inputs.end());
     return inputs_of(scenarios, std::move(extra));
@@ -114,7 +114,7 @@ const std::vector<ReplicateVariants>* variants_of(const Job& job) {
 
 void run_job(const std::vector<scenario::Scenario>& scenarios, const Job& job,
              RunObserver& observer, std::stop_token stop) {
-    const OutputClaim claim(job.output, inputs_of(scenarios, job), job.force);
+    const OutputClaim claim(job.output, job_inputs(scenarios, job), job.force);
     if (!claim.unlocked().empty()) observer.note(claim.unlocked());
     const std::string manifest =
         checkpoint_manifest(scenarios, job.transmissions, variants_of(job));

@@ -37,8 +37,8 @@ struct Job {
 const std::vector<ReplicateVariants>* variants_of(const Job& job);
 
 /// Every file the job reads, which its output may not be (output_claim.hpp).
-std::vector<std::filesystem::path> inputs_of(const std::vector<scenario::Scenario>& scenarios,
-                                             const Job& job);
+std::vector<std::filesystem::path> job_inputs(const std::vector<scenario::Scenario>& scenarios,
+                                              const Job& job);
 
 /// Whether the output is a slice file (--task-count, --only-missing).
 bool writes_a_slice(const Job& job);

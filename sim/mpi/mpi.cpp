@@ -314,7 +314,7 @@ bool prepare_rank(const Session& session, const Prepare& prepare, const ensemble
     setup.manifest = ensemble::checkpoint_manifest(setup.scenarios, job.transmissions,
                                                    ensemble::variants_of(job));
     if (!session.root()) return true;
-    setup.claim.emplace(job.output, ensemble::inputs_of(setup.scenarios, job), job.force);
+    setup.claim.emplace(job.output, ensemble::job_inputs(setup.scenarios, job), job.force);
     setup.tasks = ensemble::tasks_to_run(setup.scenarios, job, setup.manifest);
     if (ensemble::keeps_checkpoints(job))
         setup.store.emplace(job.output, setup.manifest, job.resume);

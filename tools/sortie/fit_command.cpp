@@ -60,7 +60,7 @@ void check_output(const std::string& path, std::string_view option, const fit::F
 }
 
 // The fit file, its scenario (and what it extends and names) and the observed series.
-std::vector<fs::path> inputs_of(const fit::FitFile& fit, const std::string& fit_file) {
+std::vector<fs::path> fit_inputs(const fit::FitFile& fit, const std::string& fit_file) {
     std::vector<fs::path> inputs{fit_file};
     for (const auto& column : fit.columns) inputs.push_back(column.file);
     const auto scenario = scenario::load(fit.scenario, fit.sets, scenario::Purpose::kRun);
@@ -78,7 +78,7 @@ int run_fit(const FitOptions& options) {
     const auto fit = fit::load_fit_file(options.file, options.overrides);
     check_output(options.write_scenario, "--write-scenario", fit, options.file);
     check_output(options.write_posterior, "--write-posterior", fit, options.file);
-    const ensemble::OutputClaim claim(options.output, inputs_of(fit, options.file), options.force);
+    const ensemble::OutputClaim claim(options.output, fit_inputs(fit, options.file), options.force);
     if (!claim.unlocked().empty()) fmt::print(stderr, "sortie: {}\n", claim.unlocked());
     if (!options.write_posterior.empty() && !fit.posterior)
         throw core::InputError(core::SourceLocation(options.file), "method.posterior",
